@@ -1,0 +1,3 @@
+//! Accounts: password hashing and validation rules shared by passengers and staff.
+
+pub mod password;

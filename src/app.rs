@@ -1,0 +1,203 @@
+//! Assembles the application: the one place where state is managed and routes are mounted.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use base64::Engine as _;
+use rocket::data::{Limits, ToByteUnit};
+use rocket::fairing::AdHoc;
+use rocket::figment::Figment;
+use rocket::{Build, Rocket};
+
+use crate::config::{AppConfig, Secret, decode_secret_key};
+use crate::db::migrate::{self, SchemaState};
+use crate::db::{Db, DbError};
+use crate::metrics::Metrics;
+use crate::ratelimit::{Quota, RateClass, RateLimits};
+use crate::web::assets::AssetStore;
+use crate::web::guards::TrustedProxies;
+use crate::web::render::Templates;
+use crate::web::security::{RequestTracker, SecurityHeaders};
+use crate::{jobs, systemd, web};
+
+/// Name of the generated secret key file inside the data directory.
+pub const SECRET_KEY_FILE: &str = "secret.key";
+
+/// Why the application could not start, phrased for the operator.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{0}")]
+    Config(#[from] crate::config::ConfigError),
+    #[error(
+        "cannot use the data directory {path}: {source}. Fix: create it and make it writable by the service user, or set FLIGHTCLAIM_DATA_DIR"
+    )]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("database error: {0}")]
+    Db(#[from] DbError),
+    #[error(
+        "the database schema is at version {current} but this binary needs {latest}. Fix: back up the database, then run `flightclaim migrate` (or start with `flightclaim serve --migrate`)"
+    )]
+    SchemaBehind { current: i64, latest: i64 },
+    #[error(
+        "the database schema (version {current}) is newer than this binary (version {latest}). Fix: install the newer flightclaim release again"
+    )]
+    SchemaAhead { current: i64, latest: i64 },
+    #[error("{0}")]
+    Templates(#[from] crate::web::render::TemplateError),
+}
+
+/// Options of `serve` that are not configuration.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServeOptions {
+    /// Apply pending migrations to an existing database (`serve --migrate`).
+    pub migrate: bool,
+}
+
+/// Creates the data directory and returns the database, migrated as `options` allow.
+pub fn open_database(cfg: &AppConfig, options: ServeOptions) -> Result<Db, StartError> {
+    ensure_data_dir(&cfg.data_dir)?;
+    let db = Db::open(&cfg.database_path())?;
+    match migrate::state(&db)? {
+        SchemaState::UpToDate => {}
+        SchemaState::Fresh => {
+            migrate::run(&db)?;
+        }
+        SchemaState::Behind { current, latest } => {
+            if options.migrate {
+                migrate::run(&db)?;
+            } else {
+                return Err(StartError::SchemaBehind { current, latest });
+            }
+        }
+        SchemaState::Ahead { current, latest } => {
+            return Err(StartError::SchemaAhead { current, latest });
+        }
+    }
+    Ok(db)
+}
+
+fn ensure_data_dir(dir: &Path) -> Result<(), StartError> {
+    std::fs::create_dir_all(dir).map_err(|source| StartError::DataDir {
+        path: dir.display().to_string(),
+        source,
+    })
+}
+
+/// The configured secret key, or the one stored in the data directory, generated (mode 0600)
+/// on first start.
+pub fn secret_key(cfg: &AppConfig) -> Result<Secret, StartError> {
+    if let Some(key) = &cfg.secret_key {
+        return Ok(key.clone());
+    }
+    ensure_data_dir(&cfg.data_dir)?;
+    let path = cfg.data_dir.join(SECRET_KEY_FILE);
+    let data_err = |source| StartError::DataDir {
+        path: path.display().to_string(),
+        source,
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) if decode_secret_key(&text).is_some() => return Ok(Secret::new(text.trim())),
+        Ok(_) => {
+            return Err(StartError::Config(crate::config::ConfigError(format!(
+                "the secret key file {} is corrupt. Fix: restore it from backup (sessions depend on it) or delete it to generate a new one",
+                path.display()
+            ))));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(data_err(e)),
+    }
+    let key = base64::engine::general_purpose::STANDARD.encode(rand::random::<[u8; 64]>());
+    let mut file = {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(data_err)?
+    };
+    file.write_all(key.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(data_err)?;
+    tracing::info!(path = %path.display(), "generated a new secret key");
+    Ok(Secret::new(key))
+}
+
+fn rocket_figment(cfg: &AppConfig, key: &Secret) -> Figment {
+    let limits = Limits::default()
+        .limit("form", 64.kibibytes())
+        .limit("data-form", 12.mebibytes())
+        .limit("json", 256.kibibytes())
+        .limit("string", 64.kibibytes())
+        .limit("bytes", 64.kibibytes())
+        .limit("file", 12.mebibytes());
+    Figment::from(rocket::Config::release_default())
+        .merge(("address", cfg.address))
+        .merge(("port", cfg.port))
+        .merge(("secret_key", key.expose()))
+        .merge(("limits", limits))
+        .merge(("ident", false))
+        .merge(("ip_header", false))
+        .merge(("log_level", rocket::config::LogLevel::Off))
+        .merge(("cli_colors", false))
+        .merge(("shutdown.grace", cfg.shutdown_grace_secs))
+        .merge(("shutdown.mercy", cfg.shutdown_grace_secs.min(5)))
+}
+
+/// Builds the application from a configuration: opens (and, for a fresh database, migrates)
+/// the database, loads templates and assets, and mounts every area.
+pub fn build(cfg: AppConfig) -> Result<Rocket<Build>, StartError> {
+    build_with(cfg, ServeOptions::default())
+}
+
+pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>, StartError> {
+    cfg.validate()?;
+    let key = secret_key(&cfg)?;
+    let db = open_database(&cfg, options)?;
+    let assets = AssetStore::load();
+    let templates = Templates::load(assets.clone())?;
+    let mut quotas = Vec::new();
+    for class in RateClass::ALL {
+        let quota = Quota::parse(cfg.rate_limit(class))
+            .map_err(|e| crate::config::ConfigError(format!("{}: {e}", class.config_key())))?;
+        quotas.push((class, quota));
+    }
+    let limits = RateLimits::new(quotas);
+    let trusted = TrustedProxies(cfg.trusted_proxy_nets()?);
+    let figment = rocket_figment(&cfg, &key);
+    let hsts = cfg.is_https();
+
+    let background_db = db.clone();
+    let background_limits = limits.clone();
+    let rocket = rocket::custom(figment)
+        .manage(cfg)
+        .manage(db)
+        .manage(assets)
+        .manage(templates)
+        .manage(limits)
+        .manage(trusted)
+        .manage(Metrics::default())
+        .attach(RequestTracker)
+        .attach(SecurityHeaders { hsts })
+        .attach(AdHoc::on_liftoff("background jobs", move |rocket| {
+            Box::pin(async move {
+                let shutdown = rocket.shutdown();
+                tokio::spawn(jobs::sweep_rate_limits(background_limits, shutdown.clone()));
+                if let Some(interval) = systemd::watchdog_interval() {
+                    tokio::spawn(systemd::run_watchdog(background_db, interval, shutdown));
+                }
+                systemd::notify_ready();
+            })
+        }))
+        .attach(AdHoc::on_shutdown("systemd stopping", |_| {
+            Box::pin(async {
+                systemd::notify_stopping();
+            })
+        }))
+        .mount("/", web::routes())
+        .register("/", web::errors::catchers());
+    Ok(rocket)
+}

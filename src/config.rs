@@ -1,0 +1,417 @@
+//! Configuration: defaults < TOML file < `FLIGHTCLAIM_*` environment variables.
+//!
+//! Every key has an environment variable `FLIGHTCLAIM_<KEY>` (upper case). Secrets also accept a
+//! `<key>_file` / `FLIGHTCLAIM_<KEY>_FILE` path, read at start-up, so that systemd's
+//! `LoadCredential=` works. Unknown keys are rejected; errors name the TOML key, the variable and
+//! the fix. `Debug` and [`AppConfig::redacted`] never print a secret.
+
+use std::fmt;
+use std::fmt::Write as _;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+use crate::ratelimit::{Quota, RateClass};
+
+/// Prefix of every environment variable the application reads.
+pub const ENV_PREFIX: &str = "FLIGHTCLAIM_";
+
+/// A secret string whose `Debug`/`Display` never show the value.
+#[derive(Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    /// The value itself: call only where the secret is used, never to log it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"***\"")
+    }
+}
+
+/// The whole configuration, built once and passed by value to `app::build`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AppConfig {
+    pub address: IpAddr,
+    pub port: u16,
+    pub data_dir: PathBuf,
+    pub base_url: String,
+    pub secret_key: Option<Secret>,
+    pub secret_key_file: Option<PathBuf>,
+    pub smtp_url: Option<Secret>,
+    pub smtp_url_file: Option<PathBuf>,
+    pub mail_from: String,
+    pub replica_url: Option<String>,
+    /// Comma-separated IPs or CIDR ranges whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: String,
+    pub log: String,
+    /// Bearer token that opens `/metrics` to non-loopback clients.
+    pub metrics_token: Option<Secret>,
+    pub metrics_token_file: Option<PathBuf>,
+    /// Our success fee in percent of the compensation.
+    pub fee_percent: u8,
+    pub rate_limit_auth: String,
+    pub rate_limit_api: String,
+    pub rate_limit_typing: String,
+    pub rate_limit_upload: String,
+    pub rate_limit_form: String,
+    /// Seconds in-flight requests get to finish on SIGTERM.
+    pub shutdown_grace_secs: u32,
+    /// Write daily-rotated log files under `<data_dir>/logs` besides stdout.
+    pub log_to_file: bool,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            address: IpAddr::from([127, 0, 0, 1]),
+            port: 8000,
+            data_dir: PathBuf::from("./data"),
+            base_url: "http://127.0.0.1:8000".into(),
+            secret_key: None,
+            secret_key_file: None,
+            smtp_url: None,
+            smtp_url_file: None,
+            mail_from: "FlightClaim <noreply@localhost>".into(),
+            replica_url: None,
+            trusted_proxies: String::new(),
+            log: "info".into(),
+            metrics_token: None,
+            metrics_token_file: None,
+            fee_percent: 25,
+            rate_limit_auth: "10/min".into(),
+            rate_limit_api: "120/min".into(),
+            rate_limit_typing: "600/min".into(),
+            rate_limit_upload: "30/min".into(),
+            rate_limit_form: "120/min".into(),
+            shutdown_grace_secs: 10,
+            log_to_file: true,
+        }
+    }
+}
+
+/// A configuration problem, phrased for the operator.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+fn env_var_name(key: &str) -> String {
+    format!("{ENV_PREFIX}{}", key.to_ascii_uppercase())
+}
+
+fn key_error(key: &str, problem: &str, fix: &str) -> ConfigError {
+    ConfigError(format!(
+        "configuration error in `{key}` (TOML key `{key}`, environment variable {}): {problem}. Fix: {fix}",
+        env_var_name(key)
+    ))
+}
+
+impl AppConfig {
+    /// Loads defaults, then the TOML file (`path` or `FLIGHTCLAIM_CONFIG`), then the environment.
+    pub fn load(path: Option<&Path>) -> Result<Self, ConfigError> {
+        let env_path = std::env::var_os(format!("{ENV_PREFIX}CONFIG")).map(PathBuf::from);
+        let toml_path = path.map(Path::to_path_buf).or(env_path);
+        let mut figment = Figment::from(Serialized::defaults(AppConfig::default()));
+        if let Some(p) = &toml_path {
+            if !p.is_file() {
+                return Err(ConfigError(format!(
+                    "configuration file {} does not exist or is not a file. Fix: pass an existing file with --config or FLIGHTCLAIM_CONFIG, or remove the option",
+                    p.display()
+                )));
+            }
+            figment = figment.merge(Toml::file_exact(p));
+        }
+        figment = figment.merge(Env::prefixed(ENV_PREFIX).ignore(&["config"]));
+        Self::from_figment(&figment)
+    }
+
+    /// Builds a configuration from an explicit figment (tests use this with `Serialized`).
+    pub fn from_figment(figment: &Figment) -> Result<Self, ConfigError> {
+        let mut cfg: AppConfig = figment.extract().map_err(|e| figment_error(&e))?;
+        cfg.read_secret_files()?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    fn read_secret_files(&mut self) -> Result<(), ConfigError> {
+        for (key, file, target) in [
+            ("secret_key", &self.secret_key_file, &mut self.secret_key),
+            ("smtp_url", &self.smtp_url_file, &mut self.smtp_url),
+            (
+                "metrics_token",
+                &self.metrics_token_file,
+                &mut self.metrics_token,
+            ),
+        ] {
+            if let Some(path) = file {
+                let value = std::fs::read_to_string(path).map_err(|e| {
+                    key_error(
+                        &format!("{key}_file"),
+                        &format!("cannot read {}: {e}", path.display()),
+                        "point it at a readable file containing only the secret",
+                    )
+                })?;
+                *target = Some(Secret::new(value.trim_end_matches(['\n', '\r'])));
+            }
+        }
+        Ok(())
+    }
+
+    /// Semantic checks that serde cannot express.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.port == 0 {
+            return Err(key_error(
+                "port",
+                "0 is not a usable port",
+                "choose a port between 1 and 65535, e.g. 8000",
+            ));
+        }
+        let base = self.base_url.trim();
+        if !(base.starts_with("http://") || base.starts_with("https://")) || base.len() < 10 {
+            return Err(key_error(
+                "base_url",
+                &format!("`{base}` is not an http(s) URL"),
+                "set the public address passengers use, e.g. https://claims.example.com",
+            ));
+        }
+        self.trusted_proxy_nets()?;
+        if self.fee_percent > 50 {
+            return Err(key_error(
+                "fee_percent",
+                "a fee above 50 % is refused",
+                "set a percentage between 0 and 50",
+            ));
+        }
+        if let Some(smtp) = &self.smtp_url
+            && !(smtp.expose().starts_with("smtp://") || smtp.expose().starts_with("smtps://"))
+        {
+            {
+                return Err(key_error(
+                    "smtp_url",
+                    "the URL must start with smtp:// or smtps://",
+                    "e.g. smtp://127.0.0.1:2525 or smtps://user:pass@mail.example.com:465",
+                ));
+            }
+        }
+        if let Some(replica) = &self.replica_url
+            && !(replica.starts_with("file://") || replica.starts_with("s3://"))
+        {
+            {
+                return Err(key_error(
+                    "replica_url",
+                    "only file:// and s3:// replicas are supported",
+                    "e.g. file:///var/backups/flightclaim or s3://bucket/prefix",
+                ));
+            }
+        }
+        if let Some(secret) = &self.secret_key
+            && decode_secret_key(secret.expose()).is_none()
+        {
+            {
+                return Err(key_error(
+                    "secret_key",
+                    "must be 64 random bytes, base64-encoded (88 characters)",
+                    "remove it to let FlightClaim generate one, or create one with `openssl rand -base64 64 | tr -d '\\n'`",
+                ));
+            }
+        }
+        for class in RateClass::ALL {
+            let key = class.config_key();
+            Quota::parse(self.rate_limit(class)).map_err(|problem| {
+                key_error(
+                    key,
+                    &problem,
+                    "write a quota such as 10/min, 600/min or 5/s",
+                )
+            })?;
+        }
+        tracing_subscriber::EnvFilter::try_new(&self.log).map_err(|e| {
+            key_error(
+                "log",
+                &format!("invalid filter: {e}"),
+                "use a level such as info, debug or warn",
+            )
+        })?;
+        Ok(())
+    }
+
+    /// The quota string of a rate-limit class.
+    pub fn rate_limit(&self, class: RateClass) -> &str {
+        match class {
+            RateClass::Auth => &self.rate_limit_auth,
+            RateClass::Api => &self.rate_limit_api,
+            RateClass::Typing => &self.rate_limit_typing,
+            RateClass::Upload => &self.rate_limit_upload,
+            RateClass::Form => &self.rate_limit_form,
+        }
+    }
+
+    /// Parsed `trusted_proxies`.
+    pub fn trusted_proxy_nets(&self) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+        self.trusted_proxies
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|item| {
+                item.parse::<ipnet::IpNet>()
+                    .or_else(|_| item.parse::<IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| {
+                        key_error(
+                            "trusted_proxies",
+                            &format!("`{item}` is not an IP address or CIDR range"),
+                            "list addresses separated by commas, e.g. 127.0.0.1,10.0.0.0/8",
+                        )
+                    })
+            })
+            .collect()
+    }
+
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("flightclaim.sqlite3")
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+
+    /// A human-readable dump with every secret replaced by `***`.
+    pub fn redacted(&self) -> String {
+        let mut value = serde_json::to_value(self).unwrap_or_default();
+        if let Some(map) = value.as_object_mut() {
+            for key in ["secret_key", "smtp_url", "metrics_token"] {
+                if map.get(key).is_some_and(|v| !v.is_null()) {
+                    map.insert(key.into(), serde_json::Value::String("***".into()));
+                }
+            }
+        }
+        let mut out = String::new();
+        if let Some(map) = value.as_object() {
+            for (k, v) in map {
+                let shown = match v {
+                    serde_json::Value::Null => "(unset)".to_string(),
+                    serde_json::Value::String(s) => format!("\"{s}\""),
+                    other => other.to_string(),
+                };
+                let _ = writeln!(out, "{k} = {shown}    # {}", env_var_name(k));
+            }
+        }
+        out
+    }
+}
+
+/// Decodes a base64 secret key of exactly 64 bytes.
+pub fn decode_secret_key(text: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .ok()?;
+    (bytes.len() == 64).then_some(bytes)
+}
+
+fn figment_error(err: &figment::Error) -> ConfigError {
+    let key = err.path.join(".");
+    if key.is_empty() {
+        return ConfigError(format!(
+            "configuration error: {err}. Fix: check the TOML file syntax"
+        ));
+    }
+    let problem = match &err.kind {
+        figment::error::Kind::UnknownField(field, _) => {
+            return ConfigError(format!(
+                "unknown configuration key `{field}` (environment variable {}). Fix: remove it or correct its spelling; see docs/DEPLOYMENT.md for the list of keys",
+                env_var_name(field)
+            ));
+        }
+        other => other.to_string(),
+    };
+    key_error(
+        &key,
+        &problem,
+        "correct the value; `flightclaim check-config` shows the current configuration",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(pairs: &[(&str, &str)]) -> Result<AppConfig, ConfigError> {
+        let mut fig = Figment::from(Serialized::defaults(AppConfig::default()));
+        for (k, v) in pairs {
+            fig = fig.merge(Toml::string(&format!("{k} = {v}")));
+        }
+        AppConfig::from_figment(&fig)
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        let cfg = with(&[]).unwrap();
+        assert_eq!(cfg.port, 8000);
+        assert_eq!(cfg.address.to_string(), "127.0.0.1");
+        assert_eq!(cfg.data_dir, PathBuf::from("./data"));
+    }
+
+    #[test]
+    fn bad_port_names_the_variable() {
+        let err = with(&[("port", "\"abc\"")]).unwrap_err().0;
+        assert!(err.contains("FLIGHTCLAIM_PORT"), "{err}");
+        assert!(err.contains("Fix"), "{err}");
+    }
+
+    #[test]
+    fn unknown_key_is_rejected() {
+        let err = with(&[("prot", "8000")]).unwrap_err().0;
+        assert!(err.contains("unknown configuration key `prot`"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_are_explained() {
+        for (k, v, var) in [
+            ("base_url", "\"ftp://x\"", "FLIGHTCLAIM_BASE_URL"),
+            (
+                "trusted_proxies",
+                "\"10.0.0.0/99\"",
+                "FLIGHTCLAIM_TRUSTED_PROXIES",
+            ),
+            ("rate_limit_auth", "\"ten\"", "FLIGHTCLAIM_RATE_LIMIT_AUTH"),
+            ("smtp_url", "\"http://x\"", "FLIGHTCLAIM_SMTP_URL"),
+            ("secret_key", "\"short\"", "FLIGHTCLAIM_SECRET_KEY"),
+            ("log", "\"info,,=[\"", "FLIGHTCLAIM_LOG"),
+        ] {
+            let err = with(&[(k, v)]).unwrap_err().0;
+            assert!(err.contains(var), "{k}: {err}");
+        }
+    }
+
+    #[test]
+    fn secrets_are_redacted() {
+        let cfg = with(&[("smtp_url", "\"smtps://bob:hunter2@mail.example:465\"")]).unwrap();
+        assert!(!cfg.redacted().contains("hunter2"));
+        assert!(!format!("{cfg:?}").contains("hunter2"));
+        assert!(cfg.redacted().contains("smtp_url = \"***\""));
+    }
+
+    #[test]
+    fn secret_files_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("tok");
+        std::fs::write(&f, "s3cret\n").unwrap();
+        let cfg = with(&[("metrics_token_file", &format!("\"{}\"", f.display()))]).unwrap();
+        assert_eq!(cfg.metrics_token.unwrap().expose(), "s3cret");
+    }
+}

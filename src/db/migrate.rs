@@ -1,0 +1,129 @@
+//! Embedded, append-only SQL migrations tracked in `PRAGMA user_version`.
+//!
+//! Add new files at the END of [`MIGRATIONS`]; never edit a shipped one. Each migration runs in
+//! its own transaction together with the `user_version` bump, so a crash leaves the schema at a
+//! whole step.
+
+use rusqlite::Connection;
+
+use super::{Db, DbError};
+
+/// `(name, sql)` in order; the schema version is the number of applied entries.
+pub const MIGRATIONS: &[(&str, &str)] = &[("0001_init", include_str!("migrations/0001_init.sql"))];
+
+/// The schema version this binary expects.
+pub fn latest_version() -> i64 {
+    i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX)
+}
+
+/// Where the database stands relative to this binary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaState {
+    /// No migration applied and no table: safe to create.
+    Fresh,
+    UpToDate,
+    /// Migrations are pending: `flightclaim migrate` (or `serve --migrate`) applies them.
+    Behind {
+        current: i64,
+        latest: i64,
+    },
+    /// Written by a newer binary: refuse to run.
+    Ahead {
+        current: i64,
+        latest: i64,
+    },
+}
+
+pub fn user_version(conn: &Connection) -> Result<i64, DbError> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+pub fn state(db: &Db) -> Result<SchemaState, DbError> {
+    db.with_writer(|conn| {
+        let current = user_version(conn)?;
+        let latest = latest_version();
+        let tables: i64 = conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(match current.cmp(&latest) {
+            _ if current == 0 && tables == 0 => SchemaState::Fresh,
+            std::cmp::Ordering::Equal => SchemaState::UpToDate,
+            std::cmp::Ordering::Less => SchemaState::Behind { current, latest },
+            std::cmp::Ordering::Greater => SchemaState::Ahead { current, latest },
+        })
+    })
+}
+
+/// Applies every pending migration; returns the names applied.
+pub fn run(db: &Db) -> Result<Vec<&'static str>, DbError> {
+    db.with_writer(|conn| {
+        let current = user_version(conn)?;
+        if current > latest_version() {
+            return Err(DbError::Schema(format!(
+                "database schema version {current} is newer than this binary ({}); upgrade flightclaim",
+                latest_version()
+            )));
+        }
+        let mut applied = Vec::new();
+        for (index, (name, sql)) in MIGRATIONS.iter().enumerate() {
+            let version = i64::try_from(index).unwrap_or(i64::MAX) + 1;
+            if version <= current {
+                continue;
+            }
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            tx.execute_batch(sql)
+                .map_err(|e| DbError::Schema(format!("migration {name} failed: {e}")))?;
+            tx.pragma_update(None, "user_version", version)?;
+            tx.commit()?;
+            tracing::info!(migration = name, "applied migration");
+            applied.push(*name);
+        }
+        Ok(applied)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fresh_then_up_to_date_and_idempotent() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("t.sqlite3")).unwrap();
+        assert_eq!(state(&db).unwrap(), SchemaState::Fresh);
+        assert_eq!(run(&db).unwrap().len(), MIGRATIONS.len());
+        assert_eq!(state(&db).unwrap(), SchemaState::UpToDate);
+        assert!(run(&db).unwrap().is_empty());
+    }
+
+    #[test]
+    fn newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("t.sqlite3")).unwrap();
+        run(&db).unwrap();
+        db.with_writer(|c| Ok(c.pragma_update(None, "user_version", 999)?))
+            .unwrap();
+        assert!(matches!(state(&db).unwrap(), SchemaState::Ahead { .. }));
+        assert!(run(&db).is_err());
+    }
+
+    #[test]
+    fn wal_and_foreign_keys_are_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("t.sqlite3")).unwrap();
+        let (mode, fk, sync): (String, i64, i64) = db
+            .with_writer(|c| {
+                Ok((
+                    c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
+                    c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?,
+                    c.query_row("PRAGMA synchronous", [], |r| r.get(0))?,
+                ))
+            })
+            .unwrap();
+        assert_eq!(mode, "wal");
+        assert_eq!(fk, 1);
+        assert_eq!(sync, 2, "synchronous=FULL");
+    }
+}

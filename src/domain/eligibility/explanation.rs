@@ -1,0 +1,340 @@
+//! The explanation text (fr/en), citing the articles and CJEU cases applied. All strings
+//! live in `locales/eligibility.{fr,en}.yml`; the locale is always passed explicitly.
+
+use rust_i18n::t;
+
+use super::decide::{Decision, unit_licence};
+use super::request::{Booking, DisruptionType, EligibilityRequest};
+use super::response::ReasonCode;
+use super::ruleset::Regime;
+use super::scope::{Basis, Licence};
+use crate::refdata::RefData;
+
+fn money(amount: f64, currency: &str) -> String {
+    if amount.fract() == 0.0 {
+        format!("{amount:.0} {currency}")
+    } else {
+        format!("{amount:.2} {currency}")
+    }
+}
+
+/// Renders the explanation of a decision in `lang` (`fr` or `en`).
+pub fn explain(d: &Decision<'_>, req: &EligibilityRequest, data: &RefData, lang: &str) -> String {
+    let mut parts: Vec<String> = Vec::with_capacity(8);
+
+    if req.booking == Booking::Separate && d.leg_count > 1 {
+        parts.push(t!("eligibility.explain.separate_bookings", locale = lang).into_owned());
+        if d.code != ReasonCode::SeparateBookingsNoQualifyingLeg {
+            let flight = d.legs[d.unit.0].map_or("", |l| l.leg.flight_number.as_str());
+            parts.push(
+                t!(
+                    "eligibility.explain.separate_booking_assessed",
+                    locale = lang,
+                    leg = d.unit.0 + 1,
+                    flight = flight
+                )
+                .into_owned(),
+            );
+        }
+    } else if d.leg_count > 1 {
+        parts.push(t!("eligibility.explain.connecting", locale = lang).into_owned());
+    }
+
+    scope_sentences(&mut parts, d, data, lang);
+
+    if let Some(band) = d.band {
+        let km = format!("{:.1}", d.unit_distance_km);
+        match d.downgrade_leg_km {
+            Some(leg_km) => parts.push(
+                t!(
+                    "eligibility.explain.downgrade_distance",
+                    locale = lang,
+                    km = format!("{leg_km:.1}"),
+                    band = band.as_str()
+                )
+                .into_owned(),
+            ),
+            None => parts.push(
+                t!(
+                    "eligibility.explain.distance",
+                    locale = lang,
+                    km = km,
+                    band = band.as_str()
+                )
+                .into_owned(),
+            ),
+        }
+    }
+
+    cause_sentence(&mut parts, d, req, lang);
+    parts.push(outcome_sentence(d, req, lang));
+
+    if let Some((regime, amount, currency)) = d.alternative {
+        parts.push(
+            t!(
+                "eligibility.explain.alternative",
+                locale = lang,
+                regime = regime.as_str(),
+                amount = money(amount, currency)
+            )
+            .into_owned(),
+        );
+    }
+    if let Some(dl) = d.deadline {
+        let key = if dl.end_of_year {
+            "eligibility.explain.deadline_end_of_year"
+        } else {
+            "eligibility.explain.deadline_event"
+        };
+        parts.push(
+            t!(
+                key,
+                locale = lang,
+                forum = dl.forum,
+                years = dl.years,
+                date = dl.last_day.to_string(),
+                confidence = dl.confidence
+            )
+            .into_owned(),
+        );
+    } else if let Some(forum) = req.forum_country.as_deref()
+        && d.code.is_eligible()
+    {
+        parts.push(
+            t!(
+                "eligibility.explain.deadline_unknown",
+                locale = lang,
+                forum = forum
+            )
+            .into_owned(),
+        );
+    }
+    parts.join(" ")
+}
+
+/// Art 3 scope: which regime and why, and whether the carrier is unknown.
+fn scope_sentences(parts: &mut Vec<String>, d: &Decision<'_>, data: &RefData, lang: &str) {
+    let first = d.legs[d.unit.0];
+    let last = d.legs[d.unit.1];
+    let carrier = first.map_or("", |l| l.carrier);
+    if let (Some(sc), Some(f), Some(l)) = (d.scope, first, last) {
+        let origin = data.country_name(&f.from.country, lang);
+        let destination = data.country_name(&l.to.country, lang);
+        match d.assessed_regime.and_then(|r| sc.basis(r).map(|b| (r, b))) {
+            Some((Regime::Eu261, Basis::Departure)) => parts.push(
+                t!(
+                    "eligibility.explain.scope.eu_departure",
+                    locale = lang,
+                    airport = f.from.iata,
+                    country = origin
+                )
+                .into_owned(),
+            ),
+            Some((Regime::Eu261, Basis::InboundCarrier)) => parts.push(
+                t!(
+                    "eligibility.explain.scope.eu_inbound",
+                    locale = lang,
+                    country = destination,
+                    carrier = carrier
+                )
+                .into_owned(),
+            ),
+            Some((Regime::Uk261, Basis::Departure)) => parts.push(
+                t!(
+                    "eligibility.explain.scope.uk_departure",
+                    locale = lang,
+                    airport = f.from.iata
+                )
+                .into_owned(),
+            ),
+            Some((Regime::Uk261, Basis::InboundCarrier)) => parts.push(
+                t!(
+                    "eligibility.explain.scope.uk_inbound",
+                    locale = lang,
+                    country = destination,
+                    carrier = carrier
+                )
+                .into_owned(),
+            ),
+            None => parts.push(
+                t!(
+                    "eligibility.explain.scope.none",
+                    locale = lang,
+                    origin = origin,
+                    destination = destination,
+                    carrier = carrier
+                )
+                .into_owned(),
+            ),
+        }
+        if unit_licence(d) == Licence::Unknown {
+            parts.push(
+                t!(
+                    "eligibility.explain.unknown_carrier",
+                    locale = lang,
+                    carrier = carrier
+                )
+                .into_owned(),
+            );
+        }
+    }
+}
+
+/// Art 5(3): the stated cause, extraordinary or not.
+fn cause_sentence(parts: &mut Vec<String>, d: &Decision<'_>, req: &EligibilityRequest, lang: &str) {
+    if let Some(reason) = req.disruption.reason
+        && matches!(
+            req.disruption.kind,
+            DisruptionType::Delay | DisruptionType::Cancellation
+        )
+        && matches!(
+            d.code,
+            ReasonCode::ExtraordinaryCircumstances
+                | ReasonCode::EligibleDelay
+                | ReasonCode::EligibleDelayReduced50
+                | ReasonCode::EligibleCancellation
+                | ReasonCode::EligibleCancellationReduced50
+        )
+    {
+        let (ec, authority) = reason.authority();
+        let key = if ec {
+            "eligibility.explain.cause_extraordinary"
+        } else {
+            "eligibility.explain.cause_ordinary"
+        };
+        parts.push(
+            t!(
+                key,
+                locale = lang,
+                cause = reason.as_str(),
+                authority = authority
+            )
+            .into_owned(),
+        );
+    } else if req.disruption.reason.is_none()
+        && matches!(
+            req.disruption.kind,
+            DisruptionType::Delay | DisruptionType::Cancellation
+        )
+        && d.code.is_eligible()
+    {
+        parts.push(t!("eligibility.explain.cause_unknown", locale = lang).into_owned());
+    }
+}
+
+fn outcome_sentence(d: &Decision<'_>, req: &EligibilityRequest, lang: &str) -> String {
+    let amount = money(d.amount, d.currency.unwrap_or(""));
+    let full = d.full_amount.map_or(String::new(), |f| {
+        money(f64::from(f), d.currency.unwrap_or(""))
+    });
+    let delay = req.disruption.arrival_delay_minutes.unwrap_or(0);
+    let notice = req.disruption.notice_days.unwrap_or(0);
+    let key = match d.code {
+        ReasonCode::EligibleDelay => "eligibility.reason.eligible_delay",
+        ReasonCode::EligibleDelayReduced50 => "eligibility.reason.eligible_delay_reduced_50",
+        ReasonCode::EligibleCancellation => "eligibility.reason.eligible_cancellation",
+        ReasonCode::EligibleCancellationReduced50 => {
+            "eligibility.reason.eligible_cancellation_reduced_50"
+        }
+        ReasonCode::EligibleDeniedBoarding => "eligibility.reason.eligible_denied_boarding",
+        ReasonCode::EligibleDeniedBoardingReduced50 => {
+            "eligibility.reason.eligible_denied_boarding_reduced_50"
+        }
+        ReasonCode::EligibleDowngradeRefund => {
+            let key = if d.fare_share {
+                "eligibility.reason.eligible_downgrade_refund_fare_share"
+            } else {
+                "eligibility.reason.eligible_downgrade_refund"
+            };
+            return t!(
+                key,
+                locale = lang,
+                amount = amount,
+                percent = d.refund_percent.unwrap_or(0)
+            )
+            .into_owned();
+        }
+        ReasonCode::NotInScope => "eligibility.reason.not_in_scope",
+        ReasonCode::NotInScopeFreeOrNonpublicFare => {
+            "eligibility.reason.not_in_scope_free_or_nonpublic_fare"
+        }
+        ReasonCode::NotInScopeNoConfirmedReservation => {
+            "eligibility.reason.not_in_scope_no_confirmed_reservation"
+        }
+        ReasonCode::NotInScopeLateCheckin => "eligibility.reason.not_in_scope_late_checkin",
+        ReasonCode::DelayBelow3h => "eligibility.reason.delay_below_3h",
+        ReasonCode::CancellationNotice14dPlus => "eligibility.reason.cancellation_notice_14d_plus",
+        ReasonCode::CancellationRerouteWithinLimits => {
+            "eligibility.reason.cancellation_reroute_within_limits"
+        }
+        ReasonCode::ExtraordinaryCircumstances => "eligibility.reason.extraordinary_circumstances",
+        ReasonCode::DbVoluntary => "eligibility.reason.db_voluntary",
+        ReasonCode::DbReasonableGrounds => "eligibility.reason.db_reasonable_grounds",
+        ReasonCode::SeparateBookingsNoQualifyingLeg => {
+            "eligibility.reason.separate_bookings_no_qualifying_leg"
+        }
+        ReasonCode::TimeBarred => "eligibility.reason.time_barred",
+    };
+    t!(
+        key,
+        locale = lang,
+        amount = amount,
+        full = full,
+        minutes = delay,
+        days = notice
+    )
+    .into_owned()
+}
+
+/// Every translation key used by the engine (for the completeness test).
+pub const KEYS: &[&str] = &[
+    "eligibility.explain.separate_bookings",
+    "eligibility.explain.separate_booking_assessed",
+    "eligibility.explain.connecting",
+    "eligibility.explain.scope.eu_departure",
+    "eligibility.explain.scope.eu_inbound",
+    "eligibility.explain.scope.uk_departure",
+    "eligibility.explain.scope.uk_inbound",
+    "eligibility.explain.scope.none",
+    "eligibility.explain.unknown_carrier",
+    "eligibility.explain.distance",
+    "eligibility.explain.downgrade_distance",
+    "eligibility.explain.cause_extraordinary",
+    "eligibility.explain.cause_ordinary",
+    "eligibility.explain.cause_unknown",
+    "eligibility.explain.alternative",
+    "eligibility.explain.deadline_end_of_year",
+    "eligibility.explain.deadline_event",
+    "eligibility.explain.deadline_unknown",
+    "eligibility.reason.eligible_delay",
+    "eligibility.reason.eligible_delay_reduced_50",
+    "eligibility.reason.eligible_cancellation",
+    "eligibility.reason.eligible_cancellation_reduced_50",
+    "eligibility.reason.eligible_denied_boarding",
+    "eligibility.reason.eligible_denied_boarding_reduced_50",
+    "eligibility.reason.eligible_downgrade_refund",
+    "eligibility.reason.eligible_downgrade_refund_fare_share",
+    "eligibility.reason.not_in_scope",
+    "eligibility.reason.not_in_scope_free_or_nonpublic_fare",
+    "eligibility.reason.not_in_scope_no_confirmed_reservation",
+    "eligibility.reason.not_in_scope_late_checkin",
+    "eligibility.reason.delay_below_3h",
+    "eligibility.reason.cancellation_notice_14d_plus",
+    "eligibility.reason.cancellation_reroute_within_limits",
+    "eligibility.reason.extraordinary_circumstances",
+    "eligibility.reason.db_voluntary",
+    "eligibility.reason.db_reasonable_grounds",
+    "eligibility.reason.separate_bookings_no_qualifying_leg",
+    "eligibility.reason.time_barred",
+    "eligibility.error.invalid_json",
+    "eligibility.error.missing_field",
+    "eligibility.error.invalid_type",
+    "eligibility.error.invalid_value",
+    "eligibility.error.negative_value",
+    "eligibility.error.unknown_reason",
+    "eligibility.error.unknown_airport",
+    "eligibility.error.arrival_before_departure",
+    "eligibility.error.invalid_flight_number",
+    "eligibility.error.too_many_legs",
+    "eligibility.error.not_a_downgrade",
+];

@@ -1,0 +1,4 @@
+//! Pure business rules: no I/O, no Rocket, no SQL.
+
+pub mod eligibility;
+pub mod flight;

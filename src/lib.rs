@@ -1,0 +1,22 @@
+//! `FlightClaim`: EU261/UK261 flight compensation claims, as one self-hosted binary.
+//!
+//! `app::build` assembles the web application from an [`config::AppConfig`]; `cli` holds the
+//! subcommands. See `docs/ARCHITECTURE.md` for the module map and the request path.
+
+rust_i18n::i18n!("locales", fallback = "en");
+
+pub mod accounts;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod i18n;
+pub mod jobs;
+pub mod logging;
+pub mod metrics;
+pub mod ratelimit;
+pub mod refdata;
+pub mod search;
+pub mod systemd;
+pub mod web;

@@ -1,0 +1,224 @@
+//! In-process counters rendered in the Prometheus text format at `/metrics`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Upper bounds of the latency histogram, in seconds.
+const BUCKETS: [f64; 10] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0];
+
+#[derive(Default, Clone)]
+struct RouteStats {
+    count: u64,
+    sum_seconds: f64,
+    buckets: [u64; BUCKETS.len()],
+}
+
+/// Request counters and latency histograms by method, route and status.
+pub struct Metrics {
+    started: Instant,
+    routes: Mutex<BTreeMap<(String, String, u16), RouteStats>>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics {
+            started: Instant::now(),
+            routes: Mutex::new(BTreeMap::new()),
+        }
+    }
+}
+
+/// Other numbers the text includes, gathered by the caller.
+pub struct Gauges {
+    pub pool_connections: u32,
+    pub pool_idle: u32,
+    pub pool_max: u32,
+    pub rate_limited: Vec<(&'static str, u64)>,
+    pub db_bytes: u64,
+    pub wal_bytes: u64,
+}
+
+impl Metrics {
+    pub fn observe(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
+        let seconds = elapsed.as_secs_f64();
+        let mut routes = self
+            .routes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let route_stats = routes
+            .entry((method.to_string(), route.to_string(), status))
+            .or_default();
+        route_stats.count += 1;
+        route_stats.sum_seconds += seconds;
+        for (i, bound) in BUCKETS.iter().enumerate() {
+            if seconds <= *bound {
+                route_stats.buckets[i] += 1;
+            }
+        }
+    }
+
+    pub fn uptime(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// The whole exposition text.
+    pub fn render(&self, gauges: &Gauges) -> String {
+        let mut out = String::with_capacity(4096);
+        let routes = self
+            .routes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        out.push_str(
+            "# HELP flightclaim_http_requests_total HTTP requests by method, route and status.\n",
+        );
+        out.push_str("# TYPE flightclaim_http_requests_total counter\n");
+        for ((method, route, status), s) in &routes {
+            let _ = writeln!(
+                out,
+                "flightclaim_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {}",
+                escape(route),
+                s.count
+            );
+        }
+        out.push_str("# HELP flightclaim_http_request_duration_seconds Request latency.\n");
+        out.push_str("# TYPE flightclaim_http_request_duration_seconds histogram\n");
+        for ((method, route, status), s) in &routes {
+            let labels = format!(
+                "method=\"{method}\",route=\"{}\",status=\"{status}\"",
+                escape(route)
+            );
+            for (i, bound) in BUCKETS.iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    "flightclaim_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {}",
+                    s.buckets[i]
+                );
+            }
+            let _ = writeln!(
+                out,
+                "flightclaim_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
+                s.count
+            );
+            let _ = writeln!(
+                out,
+                "flightclaim_http_request_duration_seconds_sum{{{labels}}} {}",
+                s.sum_seconds
+            );
+            let _ = writeln!(
+                out,
+                "flightclaim_http_request_duration_seconds_count{{{labels}}} {}",
+                s.count
+            );
+        }
+        self.render_gauges(&mut out, gauges);
+        out
+    }
+
+    fn render_gauges(&self, out: &mut String, gauges: &Gauges) {
+        out.push_str(
+            "# HELP flightclaim_rate_limited_total Requests refused by a rate limit, by class.\n",
+        );
+        out.push_str("# TYPE flightclaim_rate_limited_total counter\n");
+        for (class, n) in &gauges.rate_limited {
+            let _ = writeln!(
+                out,
+                "flightclaim_rate_limited_total{{class=\"{class}\"}} {n}"
+            );
+        }
+        let gauge = |out: &mut String, name: &str, help: &str, value: f64| {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
+            );
+        };
+        gauge(
+            out,
+            "flightclaim_db_pool_connections",
+            "Open read connections.",
+            f64::from(gauges.pool_connections),
+        );
+        gauge(
+            out,
+            "flightclaim_db_pool_idle",
+            "Idle read connections.",
+            f64::from(gauges.pool_idle),
+        );
+        gauge(
+            out,
+            "flightclaim_db_pool_max",
+            "Maximum read connections.",
+            f64::from(gauges.pool_max),
+        );
+        #[allow(clippy::cast_precision_loss)]
+        {
+            gauge(
+                out,
+                "flightclaim_db_size_bytes",
+                "Database file size.",
+                gauges.db_bytes as f64,
+            );
+            gauge(
+                out,
+                "flightclaim_db_wal_size_bytes",
+                "WAL file size.",
+                gauges.wal_bytes as f64,
+            );
+            if let Some(rss) = resident_memory_bytes() {
+                gauge(
+                    out,
+                    "process_resident_memory_bytes",
+                    "Resident memory size.",
+                    rss as f64,
+                );
+            }
+        }
+        gauge(
+            out,
+            "flightclaim_uptime_seconds",
+            "Seconds since start.",
+            self.uptime().as_secs_f64(),
+        );
+    }
+}
+
+fn escape(label: &str) -> String {
+    label
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+/// Resident set size from `/proc/self/statm` (Linux); `None` elsewhere.
+pub fn resident_memory_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_counters_and_histograms() {
+        let m = Metrics::default();
+        m.observe("GET", "/", 200, Duration::from_millis(3));
+        m.observe("GET", "/", 200, Duration::from_millis(300));
+        let text = m.render(&Gauges {
+            pool_connections: 2,
+            pool_idle: 1,
+            pool_max: 8,
+            rate_limited: vec![("auth", 4)],
+            db_bytes: 1,
+            wal_bytes: 2,
+        });
+        assert!(text.contains(
+            "flightclaim_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"} 2"
+        ));
+        assert!(text.contains("le=\"0.005\"} 1"));
+        assert!(text.contains("flightclaim_rate_limited_total{class=\"auth\"} 4"));
+    }
+}

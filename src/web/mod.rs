@@ -1,0 +1,26 @@
+//! The passenger-facing web layer: pages, assets, guards, error pages and ops endpoints.
+
+pub mod assets;
+pub mod errors;
+pub mod guards;
+pub mod ops;
+pub mod pages;
+pub mod render;
+pub mod security;
+
+use rocket::{Route, routes};
+
+/// Routes of the public site.
+pub fn routes() -> Vec<Route> {
+    routes![
+        pages::get_home,
+        pages::get_faq,
+        pages::get_privacy,
+        pages::get_terms,
+        assets::get_asset,
+        assets::get_favicon,
+        ops::get_health,
+        ops::get_ready,
+        ops::get_metrics,
+    ]
+}

@@ -1,0 +1,108 @@
+//! Operations endpoints: `/health` (liveness), `/ready` (readiness JSON), `/metrics`.
+
+use std::sync::Arc;
+
+use rocket::http::{ContentType, Status};
+use rocket::request::{FromRequest, Outcome, Request};
+use rocket::serde::json::{Json, Value, json};
+use rocket::{State, get};
+
+use super::guards::ClientIp;
+use crate::config::AppConfig;
+use crate::db::{Db, migrate};
+use crate::metrics::{Gauges, Metrics};
+use crate::ratelimit::RateLimits;
+
+/// 200 `ok` while the process serves and the database answers; 503 otherwise.
+#[get("/health")]
+pub async fn get_health(db: &State<Db>) -> (Status, &'static str) {
+    if db.ping().await {
+        (Status::Ok, "ok")
+    } else {
+        (Status::ServiceUnavailable, "database unavailable")
+    }
+}
+
+/// Readiness: database, migrations, replication, outbox.
+#[get("/ready")]
+pub async fn get_ready(db: &State<Db>) -> (Status, Json<Value>) {
+    let database_ok = db.ping().await;
+    let current = db.read(migrate::user_version).await.unwrap_or(-1);
+    let latest = migrate::latest_version();
+    let ready = database_ok && current == latest;
+    let status = if ready {
+        Status::Ok
+    } else {
+        Status::ServiceUnavailable
+    };
+    (
+        status,
+        Json(json!({
+            "status": if ready { "ok" } else { "unavailable" },
+            "database": if database_ok { "ok" } else { "error" },
+            "migrations": { "current": current, "latest": latest, "up_to_date": current == latest },
+            "replication": { "enabled": false },
+            "outbox": { "enabled": false },
+        })),
+    )
+}
+
+/// Access to `/metrics`: a direct loopback client, or the configured bearer token.
+pub struct MetricsAccess;
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for MetricsAccess {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        if ClientIp::is_direct_loopback(req) {
+            return Outcome::Success(MetricsAccess);
+        }
+        let token = req
+            .rocket()
+            .state::<AppConfig>()
+            .and_then(|c| c.metrics_token.clone());
+        let presented = req
+            .headers()
+            .get_one("Authorization")
+            .and_then(|h| h.strip_prefix("Bearer "));
+        match (token, presented) {
+            (Some(t), Some(p))
+                if !t.is_empty() && t.expose().len() == p.len() && {
+                    use subtle::ConstantTimeEq as _;
+                    bool::from(t.expose().as_bytes().ct_eq(p.as_bytes()))
+                } =>
+            {
+                Outcome::Success(MetricsAccess)
+            }
+            _ => Outcome::Error((Status::Forbidden, ())),
+        }
+    }
+}
+
+#[get("/metrics")]
+pub fn get_metrics(
+    _access: MetricsAccess,
+    metrics: &State<Metrics>,
+    db: &State<Db>,
+    limits: &State<Arc<RateLimits>>,
+) -> (ContentType, String) {
+    let pool = db.pool_stats();
+    let (db_bytes, wal_bytes) = db.file_sizes();
+    let gauges = Gauges {
+        pool_connections: pool.connections,
+        pool_idle: pool.idle,
+        pool_max: pool.max,
+        rate_limited: limits
+            .rejections()
+            .into_iter()
+            .map(|(c, n)| (c.name(), n))
+            .collect(),
+        db_bytes,
+        wal_bytes,
+    };
+    (
+        ContentType::new("text", "plain").with_params(("version", "0.0.4")),
+        metrics.render(&gauges),
+    )
+}

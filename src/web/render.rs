@@ -1,0 +1,221 @@
+//! Templates: one Tera instance filled from the embedded `templates/` at start-up, and the
+//! [`Page`] responder that renders a template with the shared base context.
+//!
+//! Templates are named `*.html` so that Tera 2 autoescapes them (it escapes only `.html`, `.htm`
+//! and `.xml`); a test renders user input containing `<script>` and expects it escaped.
+//! Text comes from `t(key="…")`, which takes the request's language from the base context, never
+//! from a process-global locale.
+
+use std::sync::Arc;
+
+use rocket::http::{ContentType, Status};
+use rocket::request::Request;
+use rocket::response::{self, Responder, Response};
+use rust_embed::RustEmbed;
+use serde::Serialize;
+use tera::{Context, Kwargs, State as TeraState, Tera};
+
+use super::assets::AssetStore;
+use super::guards::CsrfToken;
+use crate::i18n::{self, Locale};
+
+#[derive(RustEmbed)]
+#[folder = "templates/"]
+#[include = "*.html"]
+struct TemplateFiles;
+
+/// The compiled templates.
+pub struct Templates {
+    tera: Tera,
+}
+
+/// Error while loading templates at start-up.
+#[derive(Debug, thiserror::Error)]
+#[error("template error: {0}")]
+pub struct TemplateError(String);
+
+impl Templates {
+    pub fn load(assets: Arc<AssetStore>) -> Result<Templates, TemplateError> {
+        let mut tera = Tera::new();
+        let mut sources = Vec::new();
+        for name in TemplateFiles::iter() {
+            let file = TemplateFiles::get(&name)
+                .ok_or_else(|| TemplateError(format!("{name} vanished")))?;
+            let text = String::from_utf8(file.data.into_owned())
+                .map_err(|_| TemplateError(format!("{name} is not UTF-8")))?;
+            sources.push((name.to_string(), text));
+        }
+        tera.register_function("t", translate_fn);
+        tera.register_function(
+            "asset",
+            move |kwargs: Kwargs, _: &TeraState| -> tera::TeraResult<String> {
+                let path: &str = kwargs.must_get("path")?;
+                assets
+                    .url(path)
+                    .map(str::to_string)
+                    .ok_or_else(|| tera::Error::message(format!("unknown asset {path}")))
+            },
+        );
+        // Functions must be registered before templates: Tera 2 checks calls when it parses.
+        tera.add_raw_templates(sources)
+            .map_err(|e| TemplateError(format!("{e:#}")))?;
+        Ok(Templates { tera })
+    }
+
+    pub fn render(&self, name: &str, ctx: &Context) -> Result<String, TemplateError> {
+        self.tera
+            .render(name, ctx)
+            .map_err(|e| TemplateError(format!("{name}: {e:#}")))
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.tera.get_template_names()
+    }
+}
+
+/// `t(key="home.title", n=3)`: the translation in the page's language (`lang` in the context,
+/// or a `lang=` argument).
+fn translate_fn(kwargs: Kwargs, state: &TeraState) -> tera::TeraResult<String> {
+    let key: &str = kwargs.must_get("key")?;
+    let lang: String = match kwargs.get::<&str>("lang")? {
+        Some(l) => l.to_string(),
+        None => state
+            .get::<String>("lang")?
+            .unwrap_or_else(|| i18n::DEFAULT.to_string()),
+    };
+    let text = i18n::lookup(&lang, key)
+        .ok_or_else(|| tera::Error::message(format!("missing translation `{key}` for `{lang}`")))?;
+    let args: Vec<(String, String)> = kwargs
+        .iter()
+        .filter_map(|(k, v)| {
+            let name = k.as_str()?;
+            (name != "key" && name != "lang").then(|| (name.to_string(), v.to_string()))
+        })
+        .collect();
+    let borrowed: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    Ok(i18n::interpolate(&text, &borrowed))
+}
+
+/// What every page's layout needs.
+#[derive(Debug, Clone, Serialize)]
+pub struct BaseCtx {
+    pub locale: &'static str,
+    /// The language the switch offers, and the current path with `?lang=` for it.
+    pub other_locale: &'static str,
+    pub switch_url: String,
+    pub path: String,
+    pub csrf_token: String,
+    pub version: &'static str,
+    pub request_id: String,
+}
+
+impl BaseCtx {
+    pub fn from_request(req: &Request<'_>) -> BaseCtx {
+        let locale = i18n::negotiate(req);
+        let locale = *req.local_cache(|| locale);
+        let other_locale = i18n::SUPPORTED
+            .iter()
+            .copied()
+            .find(|l| *l != locale.as_str())
+            .unwrap_or(i18n::DEFAULT);
+        let path = req.uri().path().to_string();
+        let query: Vec<String> = req
+            .uri()
+            .query()
+            .map(|q| {
+                q.segments()
+                    .filter(|(k, _)| *k != "lang")
+                    .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut switch_url = format!("{path}?");
+        for q in &query {
+            switch_url.push_str(q);
+            switch_url.push('&');
+        }
+        switch_url.push_str("lang=");
+        switch_url.push_str(other_locale);
+        BaseCtx {
+            locale: Locale::as_str(locale),
+            other_locale,
+            switch_url,
+            path,
+            csrf_token: CsrfToken::for_request(req).0,
+            version: env!("CARGO_PKG_VERSION"),
+            request_id: super::security::RequestId::of(req).0.clone(),
+        }
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A rendered HTML page: template name, page context and status. The base context is added
+/// from the request when it responds, so handlers only build what is specific to their page.
+pub struct Page {
+    template: &'static str,
+    context: Context,
+    status: Status,
+}
+
+impl Page {
+    pub fn new(template: &'static str) -> Page {
+        Page {
+            template,
+            context: Context::new(),
+            status: Status::Ok,
+        }
+    }
+
+    /// Adds a page value (anything `Serialize`).
+    #[must_use]
+    pub fn with<T: Serialize + ?Sized>(mut self, key: &'static str, value: &T) -> Page {
+        self.context.insert(key, value);
+        self
+    }
+
+    #[must_use]
+    pub fn status(mut self, status: Status) -> Page {
+        self.status = status;
+        self
+    }
+
+    /// Renders to a string (also used by the error catchers).
+    pub fn render(mut self, req: &Request<'_>) -> Result<(Status, String), TemplateError> {
+        let templates = req
+            .rocket()
+            .state::<Templates>()
+            .ok_or_else(|| TemplateError("templates not managed".into()))?;
+        let base = BaseCtx::from_request(req);
+        self.context.insert("lang", base.locale);
+        self.context.insert("base", &base);
+        let html = templates.render(self.template, &self.context)?;
+        Ok((self.status, html))
+    }
+}
+
+impl<'r> Responder<'r, 'static> for Page {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        match self.render(req) {
+            Ok((status, html)) => Response::build()
+                .status(status)
+                .header(ContentType::HTML)
+                .raw_header("Cache-Control", "no-store")
+                .sized_body(html.len(), std::io::Cursor::new(html))
+                .ok(),
+            Err(e) => {
+                tracing::error!(error = %e, "page rendering failed");
+                Err(Status::InternalServerError)
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+// @ts-check
+// Shared test fixtures. Specs import from here instead of '@playwright/test':
+//
+//   const { test, expect } = require('./fixtures');
+//   test('home is accessible', async ({ page, checkA11y }) => {
+//     await page.goto('/');
+//     await checkA11y(page);                                   // whole page
+//     await checkA11y(page, { include: 'main', disableRules: ['region'] });
+//   });
+const base = require('@playwright/test');
+const { AxeBuilder } = require('@axe-core/playwright');
+
+/** WCAG 2.2 AA, including the 2.0/2.1 A and AA rules it builds on. */
+const A11Y_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/**
+ * One line per violation: id, impact, help, and the CSS targets of each node.
+ * @param {import('axe-core').Result[]} violations
+ */
+function formatViolations(violations) {
+  return violations
+    .map((v) => {
+      const targets = v.nodes.map((n) => JSON.stringify(n.target)).join(', ');
+      return `  - [${v.impact ?? 'unknown'}] ${v.id}: ${v.help}\n      targets: ${targets}\n      ${v.helpUrl}`;
+    })
+    .join('\n');
+}
+
+/**
+ * Runs axe-core on the page and throws, listing every violation, if any.
+ * @param {import('@playwright/test').Page} page
+ * @param {{ include?: string | string[], exclude?: string | string[], disableRules?: string[] }} [opts]
+ * @param {import('@playwright/test').TestInfo} [testInfo] attaches the full axe results when given
+ */
+async function checkA11y(page, opts = {}, testInfo) {
+  let builder = new AxeBuilder({ page }).withTags(A11Y_TAGS);
+  for (const sel of [opts.include ?? []].flat()) builder = builder.include(sel);
+  for (const sel of [opts.exclude ?? []].flat()) builder = builder.exclude(sel);
+  if (opts.disableRules?.length) builder = builder.disableRules(opts.disableRules);
+  const results = await builder.analyze();
+  if (testInfo) {
+    await testInfo.attach('axe-results', {
+      body: JSON.stringify(results, null, 2),
+      contentType: 'application/json',
+    });
+  }
+  if (results.violations.length > 0) {
+    throw new Error(
+      `${results.violations.length} accessibility violation(s) on ${page.url()}:\n` +
+        formatViolations(results.violations),
+    );
+  }
+  return results;
+}
+
+const test = base.test.extend({
+  // `checkA11y(page, opts?)`: same as the exported function, with the axe
+  // results attached to the test report.
+  checkA11y: async ({}, use, testInfo) => {
+    await use((page, opts) => checkA11y(page, opts, testInfo));
+  },
+});
+
+module.exports = { test, expect: base.expect, checkA11y, A11Y_TAGS };
