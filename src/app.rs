@@ -2,6 +2,7 @@
 
 use std::io::Write as _;
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use base64::Engine as _;
 use rocket::data::{Limits, ToByteUnit};
@@ -14,6 +15,8 @@ use crate::db::migrate::{self, SchemaState};
 use crate::db::{Db, DbError};
 use crate::metrics::Metrics;
 use crate::ratelimit::{Quota, RateClass, RateLimits};
+use crate::refdata::RefData;
+use crate::search::airports::AirportIndex;
 use crate::web::assets::AssetStore;
 use crate::web::guards::TrustedProxies;
 use crate::web::render::Templates;
@@ -147,6 +150,15 @@ fn rocket_figment(cfg: &AppConfig, key: &Secret) -> Figment {
         .merge(("shutdown.mercy", cfg.shutdown_grace_secs.min(5)))
 }
 
+/// The airport index, built once per process from the embedded data (a quarter of a second in
+/// release) and shared by every application instance, e.g. the many built by the test suite.
+pub fn airport_index() -> Arc<AirportIndex> {
+    static INDEX: OnceLock<Arc<AirportIndex>> = OnceLock::new();
+    INDEX
+        .get_or_init(|| Arc::new(AirportIndex::build(RefData::embedded())))
+        .clone()
+}
+
 /// Builds the application from a configuration: opens (and, for a fresh database, migrates)
 /// the database, loads templates and assets, and mounts every area.
 pub fn build(cfg: AppConfig) -> Result<Rocket<Build>, StartError> {
@@ -180,6 +192,7 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
         .manage(limits)
         .manage(trusted)
         .manage(Metrics::default())
+        .manage(airport_index())
         .attach(RequestTracker)
         .attach(SecurityHeaders { hsts })
         .attach(AdHoc::on_liftoff("background jobs", move |rocket| {

@@ -1,5 +1,7 @@
 //! The passenger-facing web layer: pages, assets, guards, error pages and ops endpoints.
 
+pub mod airports;
+pub mod api_error;
 pub mod assets;
 pub mod errors;
 pub mod guards;
@@ -17,6 +19,8 @@ pub fn routes() -> Vec<Route> {
         pages::get_faq,
         pages::get_privacy,
         pages::get_terms,
+        airports::get_airport_search_json,
+        airports::get_airport_json,
         assets::get_asset,
         assets::get_favicon,
         ops::get_health,
