@@ -72,7 +72,7 @@ pub fn get_airport_search_json(
     limit: Option<&str>,
     lang: Option<&str>,
     locale: Locale,
-    _limit: RateLimit<Typing>,
+    _quota: RateLimit<Typing>,
     index: &State<Arc<AirportIndex>>,
 ) -> Result<Cacheable<Vec<Suggestion>>, ApiError> {
     let lang = lang_of(lang, locale);
@@ -85,7 +85,7 @@ pub fn get_airport_json(
     code: &str,
     lang: Option<&str>,
     locale: Locale,
-    _limit: RateLimit<Typing>,
+    _quota: RateLimit<Typing>,
     index: &State<Arc<AirportIndex>>,
 ) -> Result<Cacheable<Suggestion>, ApiError> {
     let lang = lang_of(lang, locale);
