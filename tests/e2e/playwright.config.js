@@ -30,6 +30,8 @@ module.exports = defineConfig({
   use: {
     baseURL: process.env.BASE_URL || 'http://127.0.0.1:8000',
     browserName: 'chromium',
+    // Our passengers are French first: the browser asks for French unless a test says otherwise.
+    locale: 'fr-FR',
     headless: true,
     screenshot: 'only-on-failure',
     trace: 'off',
