@@ -50,6 +50,8 @@ pub enum StartError {
     SchemaAhead { current: i64, latest: i64 },
     #[error("{0}")]
     Templates(#[from] crate::web::render::TemplateError),
+    #[error("{0}")]
+    Mail(#[from] crate::mail::MailError),
 }
 
 /// Options of `serve` that are not configuration.
@@ -181,6 +183,8 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
     let trusted = TrustedProxies(cfg.trusted_proxy_nets()?);
     let figment = rocket_figment(&cfg, &key);
     let hsts = cfg.is_https();
+    let mailer = std::sync::Arc::new(crate::mail::Mailer::from_config(&cfg)?);
+    let background_mailer = mailer.clone();
 
     let background_db = db.clone();
     let background_limits = limits.clone();
@@ -193,16 +197,25 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
         .manage(trusted)
         .manage(Metrics::default())
         .manage(airport_index())
+        .manage(mailer)
         .attach(RequestTracker)
         .attach(SecurityHeaders { hsts })
         .attach(AdHoc::on_liftoff("background jobs", move |rocket| {
             Box::pin(async move {
                 let shutdown = rocket.shutdown();
                 tokio::spawn(jobs::sweep_rate_limits(background_limits, shutdown.clone()));
+                background_mailer.spawn_worker(background_db.clone(), shutdown.clone());
                 if let Some(interval) = systemd::watchdog_interval() {
                     tokio::spawn(systemd::run_watchdog(background_db, interval, shutdown));
                 }
                 systemd::notify_ready();
+            })
+        }))
+        .attach(AdHoc::on_shutdown("mail worker", |rocket| {
+            Box::pin(async move {
+                if let Some(mailer) = rocket.state::<std::sync::Arc<crate::mail::Mailer>>() {
+                    mailer.join_worker(std::time::Duration::from_secs(30)).await;
+                }
             })
         }))
         .attach(AdHoc::on_shutdown("systemd stopping", |_| {

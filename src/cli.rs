@@ -51,6 +51,15 @@ pub enum Command {
     CheckConfig,
     /// Exit 0 when the running server answers /health.
     Healthcheck,
+    /// Send a test email now through `FLIGHTCLAIM_SMTP_URL` (not through the outbox).
+    SendTestEmail {
+        /// Recipient address.
+        #[arg(long, value_name = "ADDRESS")]
+        to: String,
+        /// Language of the message: fr or en.
+        #[arg(long, default_value = "fr")]
+        lang: String,
+    },
 }
 
 /// Entry point of the binary.
@@ -76,6 +85,7 @@ pub fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Healthcheck => healthcheck(&cfg),
+        Command::SendTestEmail { to, lang } => send_test_email(&cfg, &to, &lang),
     }
 }
 
@@ -238,5 +248,29 @@ fn healthcheck(cfg: &AppConfig) -> ExitCode {
             1,
         ),
         Err(e) => fail(format!("no answer from {addr}: {e}"), 1),
+    }
+}
+
+fn send_test_email(cfg: &AppConfig, to: &str, lang: &str) -> ExitCode {
+    let Some(locale) = crate::i18n::Locale::from_tag(lang) else {
+        return fail(format!("unsupported language `{lang}`: use fr or en"), 2);
+    };
+    let mailer = match crate::mail::Mailer::from_config(cfg) {
+        Ok(m) => m,
+        Err(e) => return fail(e, 2),
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return fail(format!("cannot start the async runtime: {e}"), 1),
+    };
+    match runtime.block_on(crate::mail::send_test(&mailer, to, locale)) {
+        Ok(server) => {
+            println!("test email sent to {to} via {server}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(format!("test email not sent: {}", e.hint), 1),
     }
 }

@@ -74,6 +74,8 @@ pub struct AppConfig {
     pub shutdown_grace_secs: u32,
     /// Write daily-rotated log files under `<data_dir>/logs` besides stdout.
     pub log_to_file: bool,
+    /// First retry delay of a temporarily failed mail, in seconds; doubles up to 120× this.
+    pub mail_retry_base_secs: u32,
 }
 
 impl Default for AppConfig {
@@ -101,6 +103,7 @@ impl Default for AppConfig {
             rate_limit_form: "120/min".into(),
             shutdown_grace_secs: 10,
             log_to_file: true,
+            mail_retry_base_secs: 30,
         }
     }
 }
@@ -229,6 +232,13 @@ impl AppConfig {
                     "remove it to let FlightClaim generate one, or create one with `openssl rand -base64 64 | tr -d '\\n'`",
                 ));
             }
+        }
+        if !(1..=3600).contains(&self.mail_retry_base_secs) {
+            return Err(key_error(
+                "mail_retry_base_secs",
+                "must be between 1 and 3600 seconds",
+                "leave it unset (30) unless a test needs short retries",
+            ));
         }
         for class in RateClass::ALL {
             let key = class.config_key();

@@ -14,6 +14,7 @@ pub mod domain;
 pub mod i18n;
 pub mod jobs;
 pub mod logging;
+pub mod mail;
 pub mod metrics;
 pub mod ratelimit;
 pub mod refdata;

@@ -38,6 +38,8 @@ pub struct Gauges {
     pub rate_limited: Vec<(&'static str, u64)>,
     pub db_bytes: u64,
     pub wal_bytes: u64,
+    /// `None` when the database did not answer.
+    pub outbox: Option<crate::db::outbox::OutboxStats>,
 }
 
 impl Metrics {
@@ -175,6 +177,29 @@ impl Metrics {
                 );
             }
         }
+        if let Some(outbox) = &gauges.outbox {
+            #[allow(clippy::cast_precision_loss)]
+            {
+                gauge(
+                    out,
+                    "flightclaim_outbox_queued",
+                    "Mail waiting to be sent.",
+                    outbox.queued as f64,
+                );
+                gauge(
+                    out,
+                    "flightclaim_outbox_failed",
+                    "Mail given up on (see /admin/emails).",
+                    outbox.failed as f64,
+                );
+            }
+            gauge(
+                out,
+                "flightclaim_outbox_oldest_pending_seconds",
+                "Age of the oldest mail waiting to be sent, 0 when none waits.",
+                outbox.oldest_pending_secs,
+            );
+        }
         gauge(
             out,
             "flightclaim_uptime_seconds",
@@ -214,6 +239,7 @@ mod tests {
             rate_limited: vec![("auth", 4)],
             db_bytes: 1,
             wal_bytes: 2,
+            outbox: None,
         });
         assert!(text.contains(
             "flightclaim_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"} 2"

@@ -9,7 +9,10 @@ use rusqlite::Connection;
 use super::{Db, DbError};
 
 /// `(name, sql)` in order; the schema version is the number of applied entries.
-pub const MIGRATIONS: &[(&str, &str)] = &[("0001_init", include_str!("migrations/0001_init.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init", include_str!("migrations/0001_init.sql")),
+    ("0002_outbox", include_str!("migrations/0002_outbox.sql")),
+];
 
 /// The schema version this binary expects.
 pub fn latest_version() -> i64 {

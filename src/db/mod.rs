@@ -9,6 +9,7 @@
 //! `docs/ARCHITECTURE.md` explains why FULL rather than NORMAL.
 
 pub mod migrate;
+pub mod outbox;
 pub mod users;
 
 use std::path::{Path, PathBuf};

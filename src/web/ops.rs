@@ -10,6 +10,7 @@ use rocket::{State, get};
 use super::guards::ClientIp;
 use crate::config::AppConfig;
 use crate::db::{Db, migrate};
+use crate::mail::Mailer;
 use crate::metrics::{Gauges, Metrics};
 use crate::ratelimit::RateLimits;
 
@@ -25,11 +26,18 @@ pub async fn get_health(db: &State<Db>) -> (Status, &'static str) {
 
 /// Readiness: database, migrations, replication, outbox.
 #[get("/ready")]
-pub async fn get_ready(db: &State<Db>) -> (Status, Json<Value>) {
+pub async fn get_ready(db: &State<Db>, mailer: &State<Arc<Mailer>>) -> (Status, Json<Value>) {
     let database_ok = db.ping().await;
     let current = db.read(migrate::user_version).await.unwrap_or(-1);
     let latest = migrate::latest_version();
     let ready = database_ok && current == latest;
+    let outbox = match crate::mail::stats(db).await {
+        Ok(s) => json!({
+            "enabled": mailer.smtp_enabled(), "queued": s.queued, "failed": s.failed,
+            "oldest_pending_secs": s.oldest_pending_secs,
+        }),
+        Err(_) => json!({ "enabled": mailer.smtp_enabled(), "error": "unavailable" }),
+    };
     let status = if ready {
         Status::Ok
     } else {
@@ -42,7 +50,7 @@ pub async fn get_ready(db: &State<Db>) -> (Status, Json<Value>) {
             "database": if database_ok { "ok" } else { "error" },
             "migrations": { "current": current, "latest": latest, "up_to_date": current == latest },
             "replication": { "enabled": false },
-            "outbox": { "enabled": false },
+            "outbox": outbox,
         })),
     )
 }
@@ -81,7 +89,7 @@ impl<'r> FromRequest<'r> for MetricsAccess {
 }
 
 #[get("/metrics")]
-pub fn get_metrics(
+pub async fn get_metrics(
     _access: MetricsAccess,
     metrics: &State<Metrics>,
     db: &State<Db>,
@@ -100,6 +108,7 @@ pub fn get_metrics(
             .collect(),
         db_bytes,
         wal_bytes,
+        outbox: crate::mail::stats(db).await.ok(),
     };
     (
         ContentType::new("text", "plain").with_params(("version", "0.0.4")),

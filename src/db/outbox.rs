@@ -1,0 +1,396 @@
+//! The `outbox` table: mail rendered at enqueue time, sent later by `mail::worker`.
+//!
+//! Life of a row: `queued` → (claimed) `sending` → `sent`, or back to `queued` with a later
+//! `next_attempt_at` after a temporary failure, or `failed` after a permanent one. While a row
+//! is `sending`, `next_attempt_at` is the end of the worker's lease: a row whose lease expired
+//! (its worker died) is due again. Callers insert through `mail::Mailer::enqueue`, which renders
+//! the message; this module only stores rows.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension as _, Row, Transaction, params};
+
+use super::DbError;
+
+/// Timestamp format of this table: UTC with milliseconds, sortable as text.
+const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.3fZ";
+
+/// `time` as the text stored in the outbox.
+pub fn timestamp(time: DateTime<Utc>) -> String {
+    time.format(TIME_FORMAT).to_string()
+}
+
+fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Where a message stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Queued,
+    Sending,
+    Sent,
+    Failed,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Queued,
+        Status::Sending,
+        Status::Sent,
+        Status::Failed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Queued => "queued",
+            Status::Sending => "sending",
+            Status::Sent => "sent",
+            Status::Failed => "failed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// A rendered message to store.
+#[derive(Debug, Clone)]
+pub struct NewMail<'a> {
+    pub message_id: &'a str,
+    pub kind: &'a str,
+    pub to_addr: &'a str,
+    pub to_name: &'a str,
+    pub locale: &'a str,
+    pub subject: &'a str,
+    pub body_text: &'a str,
+    pub body_html: &'a str,
+    pub auto_submitted: bool,
+}
+
+/// One stored message with its delivery state (the admin preview shows the bodies).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub message_id: String,
+    pub kind: String,
+    pub to_addr: String,
+    pub to_name: String,
+    pub locale: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub auto_submitted: bool,
+    pub status: Status,
+    pub attempts: u32,
+    pub next_attempt_at: String,
+    pub last_error: Option<String>,
+    pub eml_path: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub sent_at: Option<String>,
+}
+
+const ROW_COLUMNS: &str = "id, message_id, kind, to_addr, to_name, locale, subject, body_text, \
+    body_html, auto_submitted, status, attempts, next_attempt_at, last_error, eml_path, \
+    created_at, updated_at, sent_at";
+
+impl TryFrom<&Row<'_>> for OutboxRow {
+    type Error = rusqlite::Error;
+
+    fn try_from(row: &Row<'_>) -> Result<Self, Self::Error> {
+        let status: String = row.get(10)?;
+        Ok(OutboxRow {
+            id: row.get(0)?,
+            message_id: row.get(1)?,
+            kind: row.get(2)?,
+            to_addr: row.get(3)?,
+            to_name: row.get(4)?,
+            locale: row.get(5)?,
+            subject: row.get(6)?,
+            body_text: row.get(7)?,
+            body_html: row.get(8)?,
+            auto_submitted: row.get(9)?,
+            status: Status::parse(&status).ok_or_else(|| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    10,
+                    rusqlite::types::Type::Text,
+                    format!("unknown outbox status `{status}`").into(),
+                )
+            })?,
+            attempts: row.get(11)?,
+            next_attempt_at: row.get(12)?,
+            last_error: row.get(13)?,
+            eml_path: row.get(14)?,
+            created_at: row.get(15)?,
+            updated_at: row.get(16)?,
+            sent_at: row.get(17)?,
+        })
+    }
+}
+
+/// One line of the admin list (no bodies).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OutboxSummary {
+    pub id: i64,
+    pub kind: String,
+    pub to_addr: String,
+    pub subject: String,
+    pub locale: String,
+    pub status: Status,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub next_attempt_at: String,
+    pub created_at: String,
+    pub sent_at: Option<String>,
+}
+
+/// Numbers for `/ready` and `/metrics`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+pub struct OutboxStats {
+    /// Waiting to be sent (`queued` or `sending`).
+    pub queued: u64,
+    pub failed: u64,
+    pub sent: u64,
+    /// Age of the oldest waiting message, 0 when none waits.
+    pub oldest_pending_secs: f64,
+}
+
+/// Stores a rendered message, due now. Call it inside the transaction of the change that
+/// causes the mail, so that both commit or neither does.
+pub fn insert(
+    tx: &Transaction<'_>,
+    mail: &NewMail<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, DbError> {
+    let now = timestamp(now);
+    tx.execute(
+        "INSERT INTO outbox (message_id, kind, to_addr, to_name, locale, subject, body_text,
+             body_html, auto_submitted, status, attempts, next_attempt_at, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', 0, ?10, ?10, ?10)",
+        params![
+            mail.message_id,
+            mail.kind,
+            mail.to_addr,
+            mail.to_name,
+            mail.locale,
+            mail.subject,
+            mail.body_text,
+            mail.body_html,
+            mail.auto_submitted,
+            now,
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Claims the next due message: marks it `sending` until `lease_until`, counts the attempt and
+/// returns it. `None` when nothing is due.
+pub fn claim_next_due(
+    tx: &Transaction<'_>,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+) -> Result<Option<OutboxRow>, DbError> {
+    let sql = format!(
+        "UPDATE outbox SET status = 'sending', attempts = attempts + 1,
+             next_attempt_at = ?2, updated_at = ?1
+         WHERE id = (SELECT id FROM outbox
+                     WHERE status IN ('queued', 'sending') AND next_attempt_at <= ?1
+                     ORDER BY next_attempt_at, id LIMIT 1)
+         RETURNING {ROW_COLUMNS}"
+    );
+    Ok(tx
+        .query_row(&sql, params![timestamp(now), timestamp(lease_until)], |r| {
+            OutboxRow::try_from(r)
+        })
+        .optional()?)
+}
+
+/// When the next message becomes due (for the worker's sleep), if any waits.
+pub fn next_due_at(conn: &Connection) -> Result<Option<DateTime<Utc>>, DbError> {
+    let next: Option<String> = conn.query_row(
+        "SELECT min(next_attempt_at) FROM outbox WHERE status IN ('queued', 'sending')",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(next.as_deref().and_then(parse_timestamp))
+}
+
+/// The SMTP server accepted the message.
+pub fn mark_sent(tx: &Transaction<'_>, id: i64, now: DateTime<Utc>) -> Result<(), DbError> {
+    let now = timestamp(now);
+    tx.execute(
+        "UPDATE outbox SET status = 'sent', sent_at = ?2, updated_at = ?2, last_error = NULL
+         WHERE id = ?1",
+        params![id, now],
+    )?;
+    Ok(())
+}
+
+/// A temporary failure: back to `queued`, due again at `next_attempt_at`.
+pub fn mark_retry(
+    tx: &Transaction<'_>,
+    id: i64,
+    next_attempt_at: DateTime<Utc>,
+    error: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    tx.execute(
+        "UPDATE outbox SET status = 'queued', next_attempt_at = ?2, last_error = ?3, updated_at = ?4
+         WHERE id = ?1",
+        params![id, timestamp(next_attempt_at), error, timestamp(now)],
+    )?;
+    Ok(())
+}
+
+/// A permanent failure, or too many temporary ones: given up, with the reason.
+pub fn mark_failed(
+    tx: &Transaction<'_>,
+    id: i64,
+    error: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    tx.execute(
+        "UPDATE outbox SET status = 'failed', last_error = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, error, timestamp(now)],
+    )?;
+    Ok(())
+}
+
+/// Gives a claimed but unsent message back (shutdown before its turn), not counting the attempt.
+pub fn release(tx: &Transaction<'_>, id: i64, now: DateTime<Utc>) -> Result<(), DbError> {
+    let now = timestamp(now);
+    tx.execute(
+        "UPDATE outbox SET status = 'queued', attempts = max(attempts - 1, 0),
+             next_attempt_at = ?2, updated_at = ?2
+         WHERE id = ?1 AND status = 'sending'",
+        params![id, now],
+    )?;
+    Ok(())
+}
+
+/// At start-up: messages left `sending` by a previous process (crash, `kill -9`) are due now.
+/// Some of them may already have been accepted by the SMTP server: they will be sent again.
+/// Returns how many there were.
+pub fn recover_interrupted(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<usize, DbError> {
+    let now = timestamp(now);
+    Ok(tx.execute(
+        "UPDATE outbox SET status = 'queued', next_attempt_at = ?1, updated_at = ?1,
+             last_error = coalesce(last_error, 'interrupted while sending; sent again')
+         WHERE status = 'sending'",
+        params![now],
+    )?)
+}
+
+/// Admin action: send a `failed` (or waiting) message again, now, with a fresh retry budget.
+/// `NotFound` when the id does not exist, `Conflict` when the message was already sent.
+pub fn retry(tx: &Transaction<'_>, id: i64, now: DateTime<Utc>) -> Result<(), DbError> {
+    let status: String = tx.query_row("SELECT status FROM outbox WHERE id = ?1", [id], |r| {
+        r.get(0)
+    })?;
+    if status == Status::Sent.as_str() {
+        return Err(DbError::Conflict(format!("message {id} was already sent")));
+    }
+    let now = timestamp(now);
+    tx.execute(
+        "UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = ?2, updated_at = ?2
+         WHERE id = ?1",
+        params![id, now],
+    )?;
+    Ok(())
+}
+
+/// One message with its bodies (admin preview).
+pub fn find_by_id(conn: &Connection, id: i64) -> Result<OutboxRow, DbError> {
+    let sql = format!("SELECT {ROW_COLUMNS} FROM outbox WHERE id = ?1");
+    Ok(conn.query_row(&sql, [id], |r| OutboxRow::try_from(r))?)
+}
+
+/// One message by its `Message-ID` header value.
+pub fn find_by_message_id(conn: &Connection, message_id: &str) -> Result<OutboxRow, DbError> {
+    let sql = format!("SELECT {ROW_COLUMNS} FROM outbox WHERE message_id = ?1");
+    Ok(conn.query_row(&sql, [message_id], |r| OutboxRow::try_from(r))?)
+}
+
+/// Newest first, optionally only one status; `limit`/`offset` page through.
+pub fn list_for_admin(
+    conn: &Connection,
+    status: Option<Status>,
+    limit: u32,
+    offset: u32,
+) -> Result<Vec<OutboxSummary>, DbError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, kind, to_addr, subject, locale, status, attempts, last_error,
+                next_attempt_at, created_at, sent_at
+         FROM outbox WHERE ?1 IS NULL OR status = ?1
+         ORDER BY id DESC LIMIT ?2 OFFSET ?3",
+    )?;
+    let rows = stmt.query_map(params![status.map(Status::as_str), limit, offset], |r| {
+        let status: String = r.get(5)?;
+        Ok(OutboxSummary {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            to_addr: r.get(2)?,
+            subject: r.get(3)?,
+            locale: r.get(4)?,
+            status: Status::parse(&status).unwrap_or(Status::Failed),
+            attempts: r.get(6)?,
+            last_error: r.get(7)?,
+            next_attempt_at: r.get(8)?,
+            created_at: r.get(9)?,
+            sent_at: r.get(10)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Waiting messages that have no `.eml` copy yet (development without SMTP), oldest first.
+pub fn list_without_eml(conn: &Connection, limit: u32) -> Result<Vec<OutboxRow>, DbError> {
+    let sql = format!(
+        "SELECT {ROW_COLUMNS} FROM outbox WHERE status = 'queued' AND eml_path IS NULL
+         ORDER BY id LIMIT ?1"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([limit], |r| OutboxRow::try_from(r))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn set_eml_path(tx: &Transaction<'_>, id: i64, path: &str) -> Result<(), DbError> {
+    tx.execute(
+        "UPDATE outbox SET eml_path = ?2 WHERE id = ?1",
+        params![id, path],
+    )?;
+    Ok(())
+}
+
+/// Backlog numbers at `now`.
+pub fn stats(conn: &Connection, now: DateTime<Utc>) -> Result<OutboxStats, DbError> {
+    let (queued, failed, sent, oldest): (i64, i64, i64, Option<String>) = conn.query_row(
+        "SELECT
+             count(*) FILTER (WHERE status IN ('queued', 'sending')),
+             count(*) FILTER (WHERE status = 'failed'),
+             count(*) FILTER (WHERE status = 'sent'),
+             min(created_at) FILTER (WHERE status IN ('queued', 'sending'))
+         FROM outbox",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
+    let oldest_pending_secs = oldest
+        .as_deref()
+        .and_then(parse_timestamp)
+        .map_or(0.0, |t| {
+            #[allow(clippy::cast_precision_loss)]
+            let ms = (now - t).num_milliseconds().max(0) as f64;
+            ms / 1000.0
+        });
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    Ok(OutboxStats {
+        queued: count(queued),
+        failed: count(failed),
+        sent: count(sent),
+        oldest_pending_secs,
+    })
+}

@@ -1,0 +1,545 @@
+//! Every email we send, one typed context struct per kind.
+//!
+//! A struct implements [`Email`]: its `KIND` names the templates
+//! (`templates/email/<kind>.subject.txt`, `<kind>.txt`, `<kind>.html`) and the `kind` column of
+//! the outbox; [`Email::action_path`] is the main link, made absolute with
+//! `FLIGHTCLAIM_BASE_URL`; [`Email::localized`] adds values that depend on the recipient's
+//! language (amounts, labels). To send one, inside the transaction of the change that causes it:
+//!
+//! ```ignore
+//! let to = Recipient::new(&user.email, &user.name, Locale::from_tag(&user.locale).unwrap_or_default());
+//! mailer.enqueue(tx, &to, &messages::ClaimSubmitted { claim_ref, flight_number, .. })?;
+//! ```
+//!
+//! Adding a kind: a struct here, three templates, its keys in `locales/mail.*.yml`, a case in
+//! `tests/mail_templates.rs`.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use crate::i18n::{Locale, translate};
+
+/// A message kind with its templates.
+pub trait Email: Serialize {
+    /// Template base name and outbox `kind`.
+    const KIND: &'static str;
+    /// `Auto-Submitted: auto-generated` (RFC 3834): true for everything the system writes;
+    /// false only for a message a person wrote.
+    const AUTO_SUBMITTED: bool = true;
+
+    /// Path of the main link, starting with `/` (segments already percent-encoded).
+    fn action_path(&self) -> String;
+
+    /// Extra template values computed in the recipient's language.
+    fn localized(&self, _locale: Locale) -> Map<String, Value> {
+        Map::new()
+    }
+}
+
+/// An amount in minor units (cents, pence) and its ISO currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Money {
+    pub minor: i64,
+    pub currency: String,
+}
+
+impl Money {
+    pub fn eur(minor: i64) -> Money {
+        Money {
+            minor,
+            currency: "EUR".into(),
+        }
+    }
+
+    pub fn gbp(minor: i64) -> Money {
+        Money {
+            minor,
+            currency: "GBP".into(),
+        }
+    }
+
+    /// `600 €` / `1 234,50 €` in French, `€600` / `€1,234.50` in English (narrow no-break
+    /// spaces in French, as the Imprimerie nationale recommends).
+    pub fn format(&self, locale: Locale) -> String {
+        let symbol = match self.currency.as_str() {
+            "EUR" => "€",
+            "GBP" => "£",
+            other => other,
+        };
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        let (units, cents) = (abs / 100, abs % 100);
+        let french = locale.as_str() == "fr";
+        let group = if french { '\u{202f}' } else { ',' };
+        let digits = units.to_string();
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                grouped.push(group);
+            }
+            grouped.push(c);
+        }
+        if cents != 0 {
+            grouped.push(if french { ',' } else { '.' });
+            let _ = write!(grouped, "{cents:02}");
+        }
+        if french {
+            format!("{sign}{grouped}\u{a0}{symbol}")
+        } else {
+            format!("{sign}{symbol}{grouped}")
+        }
+    }
+}
+
+/// Percent-encodes one path segment (tokens and references are URL-safe already; this keeps a
+/// stray character from breaking the link).
+pub fn path_segment(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn claim_path(claim_ref: &str) -> String {
+    format!("/claims/{}", path_segment(claim_ref))
+}
+
+fn label(locale: Locale, key: &str) -> Value {
+    Value::String(translate(locale.as_str(), key, &[]))
+}
+
+fn one(key: &str, value: Value) -> Map<String, Value> {
+    let mut map = Map::new();
+    map.insert(key.into(), value);
+    map
+}
+
+/// Welcome + "confirm your address" after registration.
+#[derive(Debug, Clone, Serialize)]
+pub struct EmailVerification {
+    pub token: String,
+    pub valid_hours: u32,
+}
+
+impl Email for EmailVerification {
+    const KIND: &'static str = "email_verification";
+    fn action_path(&self) -> String {
+        format!("/verify-email/{}", path_segment(&self.token))
+    }
+}
+
+/// "Choose a new password" link.
+#[derive(Debug, Clone, Serialize)]
+pub struct PasswordReset {
+    pub token: String,
+    pub valid_minutes: u32,
+}
+
+impl Email for PasswordReset {
+    const KIND: &'static str = "password_reset";
+    fn action_path(&self) -> String {
+        format!("/password/reset/{}", path_segment(&self.token))
+    }
+}
+
+/// Receipt of a new claim: summary, reference, amount, what happens next.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimSubmitted {
+    pub claim_ref: String,
+    /// `AF 1234`
+    pub flight_number: String,
+    /// As the passenger should read it, e.g. `2026-03-14`.
+    pub flight_date: String,
+    /// `Paris CDG → New York JFK`
+    pub route: String,
+    pub amount: Money,
+}
+
+impl Email for ClaimSubmitted {
+    const KIND: &'static str = "claim_submitted";
+    fn action_path(&self) -> String {
+        claim_path(&self.claim_ref)
+    }
+    fn localized(&self, locale: Locale) -> Map<String, Value> {
+        one("amount_text", self.amount.format(locale).into())
+    }
+}
+
+/// A document we may ask a passenger for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    BoardingPass,
+    BookingConfirmation,
+    IdentityDocument,
+    DelayConfirmation,
+    ExpenseReceipts,
+    BankDetails,
+    PowerOfAttorney,
+}
+
+impl DocumentKind {
+    pub const ALL: [DocumentKind; 7] = [
+        DocumentKind::BoardingPass,
+        DocumentKind::BookingConfirmation,
+        DocumentKind::IdentityDocument,
+        DocumentKind::DelayConfirmation,
+        DocumentKind::ExpenseReceipts,
+        DocumentKind::BankDetails,
+        DocumentKind::PowerOfAttorney,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            DocumentKind::BoardingPass => "mail.document.boarding_pass",
+            DocumentKind::BookingConfirmation => "mail.document.booking_confirmation",
+            DocumentKind::IdentityDocument => "mail.document.identity_document",
+            DocumentKind::DelayConfirmation => "mail.document.delay_confirmation",
+            DocumentKind::ExpenseReceipts => "mail.document.expense_receipts",
+            DocumentKind::BankDetails => "mail.document.bank_details",
+            DocumentKind::PowerOfAttorney => "mail.document.power_of_attorney",
+        }
+    }
+}
+
+/// We need documents to go on with a claim.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentsRequested {
+    pub claim_ref: String,
+    pub documents: Vec<DocumentKind>,
+    /// Optional words from the agent, shown as written.
+    pub note: Option<String>,
+}
+
+impl Email for DocumentsRequested {
+    const KIND: &'static str = "documents_requested";
+    fn action_path(&self) -> String {
+        claim_path(&self.claim_ref)
+    }
+    fn localized(&self, locale: Locale) -> Map<String, Value> {
+        let labels = self
+            .documents
+            .iter()
+            .map(|d| label(locale, d.key()))
+            .collect();
+        one("document_labels", Value::Array(labels))
+    }
+}
+
+/// Intermediate stages a passenger is told about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimStage {
+    InReview,
+    SentToAirline,
+    AirlineAnswered,
+}
+
+impl ClaimStage {
+    pub const ALL: [ClaimStage; 3] = [
+        ClaimStage::InReview,
+        ClaimStage::SentToAirline,
+        ClaimStage::AirlineAnswered,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            ClaimStage::InReview => "in_review",
+            ClaimStage::SentToAirline => "sent_to_airline",
+            ClaimStage::AirlineAnswered => "airline_answered",
+        }
+    }
+}
+
+/// A claim moved to another stage.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusChanged {
+    pub claim_ref: String,
+    pub stage: ClaimStage,
+    pub note: Option<String>,
+}
+
+impl Email for StatusChanged {
+    const KIND: &'static str = "status_changed";
+    fn action_path(&self) -> String {
+        claim_path(&self.claim_ref)
+    }
+    fn localized(&self, locale: Locale) -> Map<String, Value> {
+        let stage = self.stage.name();
+        let mut map = one(
+            "stage_label",
+            label(locale, &format!("mail.stage.{stage}.label")),
+        );
+        map.insert(
+            "stage_explanation".into(),
+            label(locale, &format!("mail.stage.{stage}.explanation")),
+        );
+        map
+    }
+}
+
+/// The airline agreed (or was ordered) to pay.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimApproved {
+    pub claim_ref: String,
+    pub amount: Money,
+    /// Working days until the money usually reaches the passenger.
+    pub payout_days: u32,
+}
+
+impl Email for ClaimApproved {
+    const KIND: &'static str = "claim_approved";
+    fn action_path(&self) -> String {
+        claim_path(&self.claim_ref)
+    }
+    fn localized(&self, locale: Locale) -> Map<String, Value> {
+        one("amount_text", self.amount.format(locale).into())
+    }
+}
+
+/// Why a claim cannot go on, in words a passenger understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectionReason {
+    ExtraordinaryCircumstances,
+    DelayTooShort,
+    OutsideScope,
+    TimeLimitPassed,
+    AlreadyCompensated,
+    MissingDocuments,
+    Other,
+}
+
+impl RejectionReason {
+    pub const ALL: [RejectionReason; 7] = [
+        RejectionReason::ExtraordinaryCircumstances,
+        RejectionReason::DelayTooShort,
+        RejectionReason::OutsideScope,
+        RejectionReason::TimeLimitPassed,
+        RejectionReason::AlreadyCompensated,
+        RejectionReason::MissingDocuments,
+        RejectionReason::Other,
+    ];
+
+    fn key(self) -> &'static str {
+        match self {
+            RejectionReason::ExtraordinaryCircumstances => {
+                "mail.reason.extraordinary_circumstances"
+            }
+            RejectionReason::DelayTooShort => "mail.reason.delay_too_short",
+            RejectionReason::OutsideScope => "mail.reason.outside_scope",
+            RejectionReason::TimeLimitPassed => "mail.reason.time_limit_passed",
+            RejectionReason::AlreadyCompensated => "mail.reason.already_compensated",
+            RejectionReason::MissingDocuments => "mail.reason.missing_documents",
+            RejectionReason::Other => "mail.reason.other",
+        }
+    }
+}
+
+/// We cannot take a claim further.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimRejected {
+    pub claim_ref: String,
+    pub reason: RejectionReason,
+    /// Optional details from the agent, shown as written.
+    pub note: Option<String>,
+}
+
+impl Email for ClaimRejected {
+    const KIND: &'static str = "claim_rejected";
+    fn action_path(&self) -> String {
+        claim_path(&self.claim_ref)
+    }
+    fn localized(&self, locale: Locale) -> Map<String, Value> {
+        one("reason_text", label(locale, self.reason.key()))
+    }
+}
+
+/// We paid the passenger.
+#[derive(Debug, Clone, Serialize)]
+pub struct PaymentSent {
+    pub claim_ref: String,
+    pub compensation: Money,
+    pub fee: Money,
+    pub net: Money,
+    /// e.g. `FR76 •••• 1234`; never the whole account number.
+    pub account_hint: Option<String>,
+}
+
+impl Email for PaymentSent {
+    const KIND: &'static str = "payment_sent";
+    fn action_path(&self) -> String {
+        claim_path(&self.claim_ref)
+    }
+    fn localized(&self, locale: Locale) -> Map<String, Value> {
+        let mut map = one("compensation_text", self.compensation.format(locale).into());
+        map.insert("fee_text".into(), self.fee.format(locale).into());
+        map.insert("net_text".into(), self.net.format(locale).into());
+        map
+    }
+}
+
+/// A message an agent wrote to the passenger.
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamMessage {
+    pub claim_ref: Option<String>,
+    /// First name of the agent who wrote it.
+    pub author: String,
+    /// Plain text as typed; paragraphs separated by blank lines.
+    pub body: String,
+}
+
+impl Email for TeamMessage {
+    const KIND: &'static str = "team_message";
+    const AUTO_SUBMITTED: bool = false;
+    fn action_path(&self) -> String {
+        self.claim_ref
+            .as_deref()
+            .map_or_else(|| "/account".to_string(), claim_path)
+    }
+    fn localized(&self, _locale: Locale) -> Map<String, Value> {
+        let paragraphs: Vec<Value> = self
+            .body
+            .replace("\r\n", "\n")
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| Value::String(p.to_string()))
+            .collect();
+        one("paragraphs", Value::Array(paragraphs))
+    }
+}
+
+/// Staff roles an invitation can grant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffRole {
+    Agent,
+    Admin,
+}
+
+/// An admin invited someone to the back office.
+#[derive(Debug, Clone, Serialize)]
+pub struct StaffInvitation {
+    pub inviter: String,
+    pub role: StaffRole,
+    pub token: String,
+    pub valid_hours: u32,
+}
+
+impl Email for StaffInvitation {
+    const KIND: &'static str = "staff_invitation";
+    fn action_path(&self) -> String {
+        format!("/admin/invitation/{}", path_segment(&self.token))
+    }
+    fn localized(&self, locale: Locale) -> Map<String, Value> {
+        let key = match self.role {
+            StaffRole::Agent => "mail.role.agent",
+            StaffRole::Admin => "mail.role.admin",
+        };
+        one("role_label", label(locale, key))
+    }
+}
+
+/// To admins: a backup or the replication failed.
+#[derive(Debug, Clone, Serialize)]
+pub struct AdminBackupFailed {
+    /// What went wrong, as logged.
+    pub error: String,
+    /// Where the backup was going (no credentials).
+    pub destination: String,
+    pub last_success_at: Option<String>,
+}
+
+impl Email for AdminBackupFailed {
+    const KIND: &'static str = "admin_backup_failed";
+    fn action_path(&self) -> String {
+        "/admin/system".into()
+    }
+}
+
+/// To admins: mail is not leaving.
+#[derive(Debug, Clone, Serialize)]
+pub struct AdminOutboxStuck {
+    pub queued: u64,
+    pub oldest_pending_minutes: u64,
+    pub last_error: Option<String>,
+}
+
+impl Email for AdminOutboxStuck {
+    const KIND: &'static str = "admin_outbox_stuck";
+    fn action_path(&self) -> String {
+        "/admin/emails".into()
+    }
+}
+
+/// The "send a test email" of `/admin/system` and `flightclaim send-test-email`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SmtpTest {
+    /// `host:port` the message goes through.
+    pub server: String,
+}
+
+impl Email for SmtpTest {
+    const KIND: &'static str = "smtp_test";
+    fn action_path(&self) -> String {
+        "/admin/system".into()
+    }
+}
+
+/// Every kind, for tests and the admin page's filter.
+pub const KINDS: &[&str] = &[
+    EmailVerification::KIND,
+    PasswordReset::KIND,
+    ClaimSubmitted::KIND,
+    DocumentsRequested::KIND,
+    StatusChanged::KIND,
+    ClaimApproved::KIND,
+    ClaimRejected::KIND,
+    PaymentSent::KIND,
+    TeamMessage::KIND,
+    StaffInvitation::KIND,
+    AdminBackupFailed::KIND,
+    AdminOutboxStuck::KIND,
+    SmtpTest::KIND,
+];
+
+/// The JSON of a context, for the template.
+pub(crate) fn to_value<E: Email>(email: &E) -> Value {
+    serde_json::to_value(email).unwrap_or_else(|_| json!({}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_in_both_languages() {
+        let fr = Locale("fr");
+        let en = Locale("en");
+        assert_eq!(Money::eur(60_000).format(fr), "600\u{a0}€");
+        assert_eq!(Money::eur(123_450).format(fr), "1\u{202f}234,50\u{a0}€");
+        assert_eq!(Money::eur(60_000).format(en), "€600");
+        assert_eq!(Money::eur(123_405).format(en), "€1,234.05");
+        assert_eq!(Money::gbp(35_000).format(en), "£350");
+        assert_eq!(Money::eur(-500).format(en), "-€5");
+    }
+
+    #[test]
+    fn paths_are_encoded() {
+        assert_eq!(path_segment("FC-7K3M9Q"), "FC-7K3M9Q");
+        assert_eq!(path_segment("a/b c"), "a%2Fb%20c");
+        let msg = TeamMessage {
+            claim_ref: None,
+            author: "Léa".into(),
+            body: "a\n\nb".into(),
+        };
+        assert_eq!(msg.action_path(), "/account");
+    }
+}
