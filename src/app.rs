@@ -179,7 +179,9 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
             .map_err(|e| crate::config::ConfigError(format!("{}: {e}", class.config_key())))?;
         quotas.push((class, quota));
     }
-    let limits = RateLimits::new(quotas);
+    let account_quota = Quota::parse(&cfg.rate_limit_account)
+        .map_err(|e| crate::config::ConfigError(format!("rate_limit_account: {e}")))?;
+    let limits = RateLimits::with_account_quota(quotas, account_quota);
     let trusted = TrustedProxies(cfg.trusted_proxy_nets()?);
     let figment = rocket_figment(&cfg, &key);
     let hsts = cfg.is_https();
@@ -224,6 +226,8 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
             })
         }))
         .mount("/", web::routes())
+        .mount("/", web::account::routes())
+        .mount("/", web::admin::routes())
         .register("/", web::errors::catchers());
     Ok(rocket)
 }

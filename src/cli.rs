@@ -185,7 +185,7 @@ fn create_admin(cfg: &AppConfig, email: &str, password_file: Option<&std::path::
                     password::MIN_PASSWORD_CHARS
                 )
             }
-            password::PasswordProblem::TooLong => {
+            password::PasswordProblem::TooLong | password::PasswordProblem::TooWeak => {
                 format!(
                     "the password must have at most {} characters",
                     password::MAX_PASSWORD_CHARS

@@ -70,6 +70,8 @@ pub struct AppConfig {
     pub rate_limit_typing: String,
     pub rate_limit_upload: String,
     pub rate_limit_form: String,
+    /// Sign-in attempts per account (any IP).
+    pub rate_limit_account: String,
     /// Seconds in-flight requests get to finish on SIGTERM.
     pub shutdown_grace_secs: u32,
     /// Write daily-rotated log files under `<data_dir>/logs` besides stdout.
@@ -101,6 +103,7 @@ impl Default for AppConfig {
             rate_limit_typing: "600/min".into(),
             rate_limit_upload: "30/min".into(),
             rate_limit_form: "120/min".into(),
+            rate_limit_account: "20/hour".into(),
             shutdown_grace_secs: 10,
             log_to_file: true,
             mail_retry_base_secs: 30,
@@ -250,6 +253,13 @@ impl AppConfig {
                 )
             })?;
         }
+        Quota::parse(&self.rate_limit_account).map_err(|problem| {
+            key_error(
+                "rate_limit_account",
+                &problem,
+                "write a quota such as 20/hour",
+            )
+        })?;
         tracing_subscriber::EnvFilter::try_new(&self.log).map_err(|e| {
             key_error(
                 "log",

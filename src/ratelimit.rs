@@ -100,18 +100,37 @@ impl Quota {
 /// All limiters, held in Rocket's managed state.
 pub struct RateLimits {
     limiters: Vec<(RateClass, DefaultKeyedRateLimiter<IpAddr>)>,
+    /// Sign-in attempts per account, whatever the IP: stops a distributed guess at one password.
+    accounts: DefaultKeyedRateLimiter<String>,
     rejected: Vec<(RateClass, AtomicU64)>,
 }
 
 impl RateLimits {
     pub fn new(quotas: impl IntoIterator<Item = (RateClass, Quota)>) -> Arc<Self> {
+        Self::with_account_quota(
+            quotas,
+            Quota {
+                count: NonZeroU32::new(20).unwrap_or(NonZeroU32::MIN),
+                period: Duration::from_hours(1),
+            },
+        )
+    }
+
+    pub fn with_account_quota(
+        quotas: impl IntoIterator<Item = (RateClass, Quota)>,
+        account: Quota,
+    ) -> Arc<Self> {
         let mut limiters = Vec::new();
         let mut rejected = Vec::new();
         for (class, quota) in quotas {
             limiters.push((class, RateLimiter::keyed(quota.governor())));
             rejected.push((class, AtomicU64::new(0)));
         }
-        Arc::new(Self { limiters, rejected })
+        Arc::new(Self {
+            limiters,
+            accounts: RateLimiter::keyed(account.governor()),
+            rejected,
+        })
     }
 
     /// `Ok` when the request may go on, else how long to wait.
@@ -125,6 +144,13 @@ impl RateLimits {
             }
             not_until.wait_time_from(DefaultClock::default().now())
         })
+    }
+
+    /// `Ok` while the account (a normalised email) may try to sign in again.
+    pub fn check_account(&self, email: &str) -> Result<(), Duration> {
+        self.accounts
+            .check_key(&email.to_lowercase())
+            .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
     }
 
     /// Rejections so far per class, for `/metrics`.
@@ -141,6 +167,8 @@ impl RateLimits {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
+        self.accounts.retain_recent();
+        self.accounts.shrink_to_fit();
     }
 }
 

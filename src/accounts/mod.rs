@@ -1,3 +1,5 @@
-//! Accounts: password hashing and validation rules shared by passengers and staff.
+//! Accounts: password rules and hashing, email syntax, secret tokens and sessions.
 
+pub mod email;
 pub mod password;
+pub mod token;

@@ -12,6 +12,10 @@ use super::{Db, DbError};
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init", include_str!("migrations/0001_init.sql")),
     ("0002_outbox", include_str!("migrations/0002_outbox.sql")),
+    (
+        "0003_accounts",
+        include_str!("migrations/0003_accounts.sql"),
+    ),
 ];
 
 /// The schema version this binary expects.

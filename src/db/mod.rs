@@ -8,8 +8,11 @@
 //! lock): `busy_timeout`, `journal_mode=WAL`, `foreign_keys=ON`, `synchronous=FULL`.
 //! `docs/ARCHITECTURE.md` explains why FULL rather than NORMAL.
 
+pub mod audit;
 pub mod migrate;
 pub mod outbox;
+pub mod sessions;
+pub mod tokens;
 pub mod users;
 
 use std::path::{Path, PathBuf};
@@ -41,6 +44,8 @@ pub enum DbError {
     Pool(#[from] r2d2::Error),
     #[error("schema: {0}")]
     Schema(String),
+    #[error("mail: {0}")]
+    Mail(String),
     #[error("blocking task failed: {0}")]
     Join(String),
 }
@@ -207,7 +212,12 @@ impl Db {
     }
 }
 
+/// A time as the text `SQLite` stores (`YYYY-MM-DDTHH:MM:SSZ`, UTC); sorts like the instant.
+pub fn time_text(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
 /// Current time as the text `SQLite` stores (`YYYY-MM-DDTHH:MM:SSZ`, UTC).
 pub fn now_text() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    time_text(chrono::Utc::now())
 }

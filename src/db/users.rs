@@ -87,6 +87,145 @@ pub fn count_by_role(conn: &rusqlite::Connection, role: Role) -> Result<i64, DbE
     )?)
 }
 
+/// An account as the account pages show it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Account {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub locale: String,
+    pub verified: bool,
+    pub created_at: String,
+}
+
+/// What login needs: the id, the hash and whether the account is disabled.
+#[derive(Debug, Clone)]
+pub struct LoginRecord {
+    pub id: i64,
+    pub password_hash: Option<String>,
+    pub disabled: bool,
+}
+
+/// Creates a passenger account; `Conflict` when the email is taken (case-insensitive).
+pub fn insert_passenger(
+    tx: &Transaction<'_>,
+    email: &str,
+    name: &str,
+    password_hash: &str,
+    locale: &str,
+) -> Result<i64, DbError> {
+    let now = now_text();
+    tx.execute(
+        "INSERT INTO users (email, name, password_hash, role, locale, created_at, updated_at)
+         VALUES (?1, ?2, ?3, 'passenger', ?4, ?5, ?5)",
+        params![email, name, password_hash, locale, now],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+pub fn find_login(
+    conn: &rusqlite::Connection,
+    email: &str,
+) -> Result<Option<LoginRecord>, DbError> {
+    Ok(conn
+        .query_row(
+            "SELECT id, password_hash, disabled_at IS NOT NULL FROM users WHERE email = ?1",
+            params![email],
+            |r| {
+                Ok(LoginRecord {
+                    id: r.get(0)?,
+                    password_hash: r.get(1)?,
+                    disabled: r.get(2)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+pub fn find_id_by_email(conn: &rusqlite::Connection, email: &str) -> Result<Option<i64>, DbError> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM users WHERE email = ?1 AND disabled_at IS NULL",
+            params![email],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+pub fn find_account(conn: &rusqlite::Connection, id: i64) -> Result<Account, DbError> {
+    Ok(conn.query_row(
+        "SELECT id, email, name, role, locale, email_verified_at IS NOT NULL, created_at FROM users WHERE id = ?1",
+        params![id],
+        |r| {
+            Ok(Account {
+                id: r.get(0)?,
+                email: r.get(1)?,
+                name: r.get(2)?,
+                role: r.get(3)?,
+                locale: r.get(4)?,
+                verified: r.get(5)?,
+                created_at: r.get(6)?,
+            })
+        },
+    )?)
+}
+
+pub fn password_hash(conn: &rusqlite::Connection, id: i64) -> Result<Option<String>, DbError> {
+    Ok(conn.query_row(
+        "SELECT password_hash FROM users WHERE id = ?1",
+        params![id],
+        |r| r.get(0),
+    )?)
+}
+
+pub fn set_password(tx: &Transaction<'_>, id: i64, password_hash: &str) -> Result<(), DbError> {
+    tx.execute(
+        "UPDATE users SET password_hash = ?1, updated_at = ?2 WHERE id = ?3",
+        params![password_hash, now_text(), id],
+    )?;
+    Ok(())
+}
+
+/// Changes the email (already verified by the token that carried it).
+pub fn set_email(tx: &Transaction<'_>, id: i64, email: &str) -> Result<(), DbError> {
+    tx.execute(
+        "UPDATE users SET email = ?1, email_verified_at = ?2, updated_at = ?2 WHERE id = ?3",
+        params![email, now_text(), id],
+    )?;
+    Ok(())
+}
+
+pub fn set_locale(tx: &Transaction<'_>, id: i64, locale: &str) -> Result<(), DbError> {
+    tx.execute(
+        "UPDATE users SET locale = ?1, updated_at = ?2 WHERE id = ?3",
+        params![locale, now_text(), id],
+    )?;
+    Ok(())
+}
+
+pub fn set_name(tx: &Transaction<'_>, id: i64, name: &str) -> Result<(), DbError> {
+    tx.execute(
+        "UPDATE users SET name = ?1, updated_at = ?2 WHERE id = ?3",
+        params![name, now_text(), id],
+    )?;
+    Ok(())
+}
+
+pub fn mark_verified(tx: &Transaction<'_>, id: i64) -> Result<(), DbError> {
+    tx.execute(
+        "UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?1), updated_at = ?1 WHERE id = ?2",
+        params![now_text(), id],
+    )?;
+    Ok(())
+}
+
+/// Deletes the account; sessions and tokens go with it (foreign keys cascade).
+pub fn delete(tx: &Transaction<'_>, id: i64) -> Result<(), DbError> {
+    tx.execute("DELETE FROM users WHERE id = ?1", params![id])?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,4 +1,5 @@
 //! Pure business rules: no I/O, no Rocket, no SQL.
 
+pub mod claim;
 pub mod eligibility;
 pub mod flight;

@@ -40,6 +40,24 @@ impl<'r> Responder<'r, 'static> for ErrorResponse {
         } else {
             self.status
         };
+        let is_api = req.uri().path().starts_with("/api/");
+        if status == Status::Unauthorized && !is_api && req.method() == rocket::http::Method::Get {
+            // A page that needs an account: sign in, then come back.
+            let next = req.uri().to_string();
+            let login = if req.uri().path().starts_with("/admin") {
+                "/admin/login"
+            } else {
+                "/login"
+            };
+            let target = format!(
+                "{login}?next={}",
+                rocket::http::RawStr::new(&next).percent_encode()
+            );
+            return Response::build()
+                .status(Status::SeeOther)
+                .raw_header("Location", target)
+                .ok();
+        }
         let locale: Locale = *req.local_cache(|| i18n::negotiate(req));
         let key = key_for(status);
         let title = i18n::translate(locale.as_str(), &format!("error.{key}.title"), &[]);
@@ -53,8 +71,7 @@ impl<'r> Responder<'r, 'static> for ErrorResponse {
         if let Some(secs) = retry_after.filter(|_| status == Status::TooManyRequests) {
             builder.raw_header("Retry-After", secs.to_string());
         }
-        let wants_json = req.uri().path().starts_with("/api/")
-            || req.format().is_some_and(|f| f.is_json() && !f.is_html());
+        let wants_json = is_api || req.format().is_some_and(|f| f.is_json() && !f.is_html());
         let body = if wants_json {
             builder.header(ContentType::JSON);
             json!({ "error": error_code(status), "message": message, "request_id": request_id })

@@ -190,3 +190,24 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
     use subtle::ConstantTimeEq as _;
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
+
+/// The `User-Agent` header (empty when absent), recorded with sessions and signatures.
+#[derive(Debug, Clone, Default)]
+pub struct UserAgent(pub String);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for UserAgent {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let agent = req.headers().get_one("User-Agent").unwrap_or("");
+        Outcome::Success(UserAgent(agent.chars().take(300).collect()))
+    }
+}
+
+/// The body of a form whose only field is the CSRF token (sign-out buttons and the like).
+#[derive(Debug, FromForm)]
+pub struct CsrfOnly {
+    #[field(default = String::new())]
+    pub csrf_token: String,
+}

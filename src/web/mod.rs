@@ -1,14 +1,22 @@
 //! The passenger-facing web layer: pages, assets, guards, error pages and ops endpoints.
 
+pub mod account;
+pub mod admin;
 pub mod airports;
 pub mod api_error;
 pub mod assets;
+pub mod error;
 pub mod errors;
+pub mod flash;
+pub mod forms;
 pub mod guards;
 pub mod ops;
 pub mod pages;
 pub mod render;
 pub mod security;
+pub mod session;
+
+pub use error::AppError;
 
 use rocket::{Route, routes};
 

@@ -107,6 +107,10 @@ pub struct BaseCtx {
     pub csrf_token: String,
     pub version: &'static str,
     pub request_id: String,
+    /// A one-shot message from the previous request (translated), if any.
+    pub flash: Option<String>,
+    /// Whether the browser carries a session (shows "My account" instead of "Sign in").
+    pub signed_in: bool,
 }
 
 impl BaseCtx {
@@ -144,6 +148,8 @@ impl BaseCtx {
             csrf_token: CsrfToken::for_request(req).0,
             version: env!("CARGO_PKG_VERSION"),
             request_id: super::security::RequestId::of(req).0.clone(),
+            flash: super::flash::take(req).map(|key| i18n::translate(locale.as_str(), &key, &[])),
+            signed_in: super::session::has_session_cookie(req),
         }
     }
 }

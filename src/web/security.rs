@@ -82,14 +82,24 @@ impl Fairing for SecurityHeaders {
     }
 
     async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
-        let csp = if self.hsts {
-            CSP.to_string()
-        } else {
-            CSP.replace("; upgrade-insecure-requests", "")
-        };
-        res.set_header(Header::new("Content-Security-Policy", csp));
+        // A handler may set a stricter policy of its own (the email preview frame does).
+        if !res.headers().contains("Content-Security-Policy") {
+            let csp = if self.hsts {
+                CSP.to_string()
+            } else {
+                CSP.replace("; upgrade-insecure-requests", "")
+            };
+            res.set_header(Header::new("Content-Security-Policy", csp));
+        }
         res.set_header(Header::new("X-Content-Type-Options", "nosniff"));
-        res.set_header(Header::new("X-Frame-Options", "DENY"));
+        if !res.headers().contains("X-Frame-Options")
+            && !res
+                .headers()
+                .get_one("Content-Security-Policy")
+                .is_some_and(|c| c.contains("frame-ancestors 'self'"))
+        {
+            res.set_header(Header::new("X-Frame-Options", "DENY"));
+        }
         res.set_header(Header::new(
             "Referrer-Policy",
             "strict-origin-when-cross-origin",

@@ -1,0 +1,350 @@
+//! Claims: references, the status state machine the admin side drives, and the fee split.
+//!
+//! ```text
+//! submitted → in_review → sent_to_airline → airline_answered → approved → paid → closed
+//!                 │              │                 │               ╰──────────────→ closed
+//!                 ╰──────────────┴─────────────────┴→ rejected → closed
+//! any state before paid → withdrawn (by the passenger)
+//! ```
+//! Each transition states what it needs (a rejection reason, the amount paid…); nothing else
+//! may change a claim's status.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Where a claim stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimStatus {
+    Submitted,
+    InReview,
+    SentToAirline,
+    AirlineAnswered,
+    Approved,
+    Rejected,
+    Paid,
+    Closed,
+    Withdrawn,
+}
+
+impl ClaimStatus {
+    pub const ALL: [ClaimStatus; 9] = [
+        Self::Submitted,
+        Self::InReview,
+        Self::SentToAirline,
+        Self::AirlineAnswered,
+        Self::Approved,
+        Self::Rejected,
+        Self::Paid,
+        Self::Closed,
+        Self::Withdrawn,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::InReview => "in_review",
+            Self::SentToAirline => "sent_to_airline",
+            Self::AirlineAnswered => "airline_answered",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+            Self::Paid => "paid",
+            Self::Closed => "closed",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ClaimStatus> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// No further change is possible.
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Closed | Self::Withdrawn)
+    }
+
+    /// The passenger may still withdraw (nothing has been paid yet).
+    pub fn can_withdraw(self) -> bool {
+        !matches!(self, Self::Paid | Self::Closed | Self::Withdrawn)
+    }
+}
+
+impl fmt::Display for ClaimStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A requested change of status, with what that change needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Transition {
+    StartReview,
+    SendToAirline,
+    RecordAirlineAnswer { summary: String },
+    Approve { amount_cents: i64 },
+    Reject { reason: String },
+    MarkPaid { paid_cents: i64 },
+    Close,
+    Withdraw,
+}
+
+impl Transition {
+    /// The status this transition leads to.
+    pub fn target(&self) -> ClaimStatus {
+        match self {
+            Self::StartReview => ClaimStatus::InReview,
+            Self::SendToAirline => ClaimStatus::SentToAirline,
+            Self::RecordAirlineAnswer { .. } => ClaimStatus::AirlineAnswered,
+            Self::Approve { .. } => ClaimStatus::Approved,
+            Self::Reject { .. } => ClaimStatus::Rejected,
+            Self::MarkPaid { .. } => ClaimStatus::Paid,
+            Self::Close => ClaimStatus::Closed,
+            Self::Withdraw => ClaimStatus::Withdrawn,
+        }
+    }
+}
+
+/// Why a transition was refused (translation key suffixes).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("a claim cannot go from {from} to {to}")]
+    NotAllowed { from: ClaimStatus, to: ClaimStatus },
+    #[error("a reason is required")]
+    ReasonRequired,
+    #[error("the amount must be positive")]
+    AmountRequired,
+}
+
+/// Checks a transition from `from`; returns the new status.
+pub fn apply(from: ClaimStatus, transition: &Transition) -> Result<ClaimStatus, TransitionError> {
+    use ClaimStatus as S;
+    let to = transition.target();
+    let allowed = match transition {
+        Transition::StartReview => from == S::Submitted,
+        Transition::SendToAirline => from == S::InReview,
+        Transition::RecordAirlineAnswer { .. } => from == S::SentToAirline,
+        Transition::Approve { .. } => {
+            matches!(from, S::InReview | S::SentToAirline | S::AirlineAnswered)
+        }
+        Transition::Reject { .. } => matches!(
+            from,
+            S::Submitted | S::InReview | S::SentToAirline | S::AirlineAnswered
+        ),
+        Transition::MarkPaid { .. } => from == S::Approved,
+        Transition::Close => matches!(from, S::Paid | S::Rejected | S::Approved),
+        Transition::Withdraw => from.can_withdraw(),
+    };
+    if !allowed {
+        return Err(TransitionError::NotAllowed { from, to });
+    }
+    match transition {
+        Transition::Reject { reason } | Transition::RecordAirlineAnswer { summary: reason }
+            if reason.trim().is_empty() =>
+        {
+            Err(TransitionError::ReasonRequired)
+        }
+        Transition::Approve { amount_cents }
+        | Transition::MarkPaid {
+            paid_cents: amount_cents,
+        } if *amount_cents <= 0 => Err(TransitionError::AmountRequired),
+        _ => Ok(to),
+    }
+}
+
+/// Letters and digits that cannot be confused when read aloud or handwritten (no 0/O, 1/I/L).
+const REF_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+const REF_LEN: usize = 6;
+
+/// A claim reference such as `FC-7K3M9Q`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ClaimRef(String);
+
+impl ClaimRef {
+    /// A new random reference (31⁶ ≈ 887 million; the database's unique index catches a clash).
+    pub fn generate() -> ClaimRef {
+        let bytes: [u8; REF_LEN] = rand::random();
+        let body: String = bytes
+            .iter()
+            .map(|b| REF_ALPHABET[usize::from(*b) % REF_ALPHABET.len()] as char)
+            .collect();
+        ClaimRef(format!("FC-{body}"))
+    }
+
+    /// Parses user input (case-insensitive, spaces trimmed); `None` when it cannot be a reference.
+    pub fn parse(input: &str) -> Option<ClaimRef> {
+        let upper = input.trim().to_ascii_uppercase();
+        let body = upper.strip_prefix("FC-")?;
+        let valid = body.len() == REF_LEN && body.bytes().all(|b| REF_ALPHABET.contains(&b));
+        valid.then_some(ClaimRef(upper.clone()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ClaimRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// How compensation is shared: our fee (rounded to the cent, half up) and what the passenger
+/// receives. Amounts in cents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FeeSplit {
+    pub gross_cents: i64,
+    pub fee_cents: i64,
+    pub net_cents: i64,
+}
+
+pub fn split_fee(gross_cents: i64, fee_percent: u8) -> FeeSplit {
+    let gross = gross_cents.max(0);
+    let fee = (gross * i64::from(fee_percent) + 50) / 100;
+    FeeSplit {
+        gross_cents: gross,
+        fee_cents: fee,
+        net_cents: gross - fee,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ClaimStatus as S;
+
+    #[test]
+    fn the_happy_path() {
+        let mut s = S::Submitted;
+        for t in [
+            Transition::StartReview,
+            Transition::SendToAirline,
+            Transition::RecordAirlineAnswer {
+                summary: "Will pay".into(),
+            },
+            Transition::Approve {
+                amount_cents: 60_000,
+            },
+            Transition::MarkPaid { paid_cents: 60_000 },
+            Transition::Close,
+        ] {
+            s = apply(s, &t).unwrap();
+        }
+        assert_eq!(s, S::Closed);
+    }
+
+    #[test]
+    fn every_transition_from_every_status() {
+        let transitions = [
+            Transition::StartReview,
+            Transition::SendToAirline,
+            Transition::RecordAirlineAnswer {
+                summary: "x".into(),
+            },
+            Transition::Approve { amount_cents: 1 },
+            Transition::Reject { reason: "x".into() },
+            Transition::MarkPaid { paid_cents: 1 },
+            Transition::Close,
+            Transition::Withdraw,
+        ];
+        // (from, allowed targets)
+        let table: [(S, &[S]); 9] = [
+            (S::Submitted, &[S::InReview, S::Rejected, S::Withdrawn]),
+            (
+                S::InReview,
+                &[S::SentToAirline, S::Approved, S::Rejected, S::Withdrawn],
+            ),
+            (
+                S::SentToAirline,
+                &[S::AirlineAnswered, S::Approved, S::Rejected, S::Withdrawn],
+            ),
+            (
+                S::AirlineAnswered,
+                &[S::Approved, S::Rejected, S::Withdrawn],
+            ),
+            (S::Approved, &[S::Paid, S::Closed, S::Withdrawn]),
+            (S::Rejected, &[S::Closed, S::Withdrawn]),
+            (S::Paid, &[S::Closed]),
+            (S::Closed, &[]),
+            (S::Withdrawn, &[]),
+        ];
+        for (from, allowed) in table {
+            for t in &transitions {
+                let result = apply(from, t);
+                assert_eq!(
+                    result.is_ok(),
+                    allowed.contains(&t.target()),
+                    "{from} → {}",
+                    t.target()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn transitions_demand_what_they_need() {
+        assert_eq!(
+            apply(
+                S::InReview,
+                &Transition::Reject {
+                    reason: "  ".into()
+                }
+            ),
+            Err(TransitionError::ReasonRequired)
+        );
+        assert_eq!(
+            apply(S::InReview, &Transition::Approve { amount_cents: 0 }),
+            Err(TransitionError::AmountRequired)
+        );
+        assert_eq!(
+            apply(S::Approved, &Transition::MarkPaid { paid_cents: -5 }),
+            Err(TransitionError::AmountRequired)
+        );
+    }
+
+    #[test]
+    fn references() {
+        let r = ClaimRef::generate();
+        assert_eq!(r.as_str().len(), 9);
+        assert_eq!(ClaimRef::parse(&r.as_str().to_lowercase()), Some(r));
+        for bad in [
+            "",
+            "FC-",
+            "FC-0OI1LL",
+            "FC-ABCDEFG",
+            "XX-ABCDEF",
+            "FC-ABC DE",
+            "../etc/passwd",
+        ] {
+            assert!(ClaimRef::parse(bad).is_none(), "{bad}");
+        }
+        assert!(
+            ClaimStatus::ALL
+                .iter()
+                .all(|s| ClaimStatus::parse(s.as_str()) == Some(*s))
+        );
+    }
+
+    #[test]
+    fn fee_split_rounds_to_the_cent() {
+        assert_eq!(
+            split_fee(60_000, 25),
+            FeeSplit {
+                gross_cents: 60_000,
+                fee_cents: 15_000,
+                net_cents: 45_000
+            }
+        );
+        assert_eq!(
+            split_fee(12_500, 35),
+            FeeSplit {
+                gross_cents: 12_500,
+                fee_cents: 4_375,
+                net_cents: 8_125
+            }
+        );
+        assert_eq!(split_fee(333, 25).fee_cents, 83);
+        assert_eq!(split_fee(-1, 25).net_cents, 0);
+    }
+}

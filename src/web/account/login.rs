@@ -1,0 +1,97 @@
+//! Sign-in and sign-out.
+
+use rocket::form::FromForm;
+use rocket::http::CookieJar;
+use rocket::response::Redirect;
+use rocket::{State, get, post};
+
+use crate::accounts::email;
+use crate::config::AppConfig;
+use crate::db::{Db, users};
+use crate::i18n::Locale;
+use crate::ratelimit::{Auth, RateLimit, RateLimits};
+use crate::web::AppError;
+use crate::web::flash;
+use crate::web::forms::{FormState, safe_next};
+use crate::web::guards::{CsrfForm, CsrfOnly, UserAgent};
+use crate::web::render::Page;
+use crate::web::session;
+
+#[derive(Debug, FromForm)]
+pub struct LoginForm {
+    #[field(default = String::new())]
+    pub email: String,
+    #[field(default = String::new())]
+    pub password: String,
+    #[field(default = String::new())]
+    pub next: String,
+}
+
+fn page(state: &FormState) -> Page {
+    Page::new("pages/account/login.html").with("form", state)
+}
+
+#[get("/login?<next>")]
+pub fn get_login(next: Option<&str>) -> Page {
+    page(&FormState::with_values(&[
+        ("email", ""),
+        ("next", &safe_next(next)),
+    ]))
+}
+
+/// Signs in with email and password. Failures look the same whether or not the account
+/// exists; each account also has its own attempt budget, so a distributed guess at one
+/// password is stopped too.
+#[post("/login", data = "<form>")]
+pub async fn post_login(
+    form: CsrfForm<LoginForm>,
+    _quota: RateLimit<Auth>,
+    locale: Locale,
+    agent: UserAgent,
+    db: &State<Db>,
+    cfg: &State<AppConfig>,
+    limits: &State<std::sync::Arc<RateLimits>>,
+    cookies: &CookieJar<'_>,
+) -> Result<Result<Redirect, Page>, AppError> {
+    let form = form.0;
+    let lang = locale.as_str();
+    let next = safe_next(Some(&form.next));
+    let mut state = FormState::with_values(&[("email", form.email.trim()), ("next", &next)]);
+    let Some(address) = email::normalize(&form.email) else {
+        state.error("email", lang, "account.error.email_invalid");
+        return Ok(Err(page(&state)));
+    };
+    if limits.check_account(&address).is_err() {
+        state.error("password", lang, "account.login.error.account_locked");
+        return Ok(Err(
+            page(&state).status(rocket::http::Status::TooManyRequests)
+        ));
+    }
+    let lookup = address.clone();
+    let record = db.read(move |c| users::find_login(c, &lookup)).await?;
+    let hash = record
+        .as_ref()
+        .filter(|r| !r.disabled)
+        .and_then(|r| r.password_hash.clone());
+    if !super::verify_password(form.password, hash).await {
+        state.error("password", lang, "account.login.error.wrong");
+        return Ok(Err(page(&state)));
+    }
+    let user_id = record
+        .map(|r| r.id)
+        .ok_or(AppError::Internal("verified without a record".into()))?;
+    session::start(db, cookies, cfg, user_id, &agent.0).await?;
+    flash::set(cookies, "account.login.flash.welcome");
+    Ok(Ok(Redirect::to(next)))
+}
+
+#[post("/logout", data = "<_form>")]
+pub async fn post_logout(
+    _form: CsrfForm<CsrfOnly>,
+    db: &State<Db>,
+    cookies: &CookieJar<'_>,
+) -> Result<Redirect, AppError> {
+    session::end(db, cookies).await?;
+    flash::set(cookies, "account.logout.flash.done");
+    Ok(Redirect::to("/"))
+}

@@ -1,0 +1,163 @@
+//! Registration and email verification.
+
+use std::sync::Arc;
+
+use rocket::form::FromForm;
+use rocket::http::CookieJar;
+use rocket::response::Redirect;
+use rocket::{State, get, post};
+
+use crate::accounts::{email, password, token};
+use crate::config::AppConfig;
+use crate::db::tokens::Purpose;
+use crate::db::{Db, DbError, tokens, users};
+use crate::i18n::Locale;
+use crate::mail::Mailer;
+use crate::ratelimit::{Auth, RateLimit};
+use crate::web::AppError;
+use crate::web::flash;
+use crate::web::forms::FormState;
+use crate::web::guards::{CsrfForm, UserAgent};
+use crate::web::render::Page;
+use crate::web::session;
+
+/// Verification links stay valid this long.
+pub const VERIFY_TTL_DAYS: i64 = 7;
+
+#[derive(Debug, FromForm)]
+pub struct RegisterForm {
+    #[field(default = String::new())]
+    pub name: String,
+    #[field(default = String::new())]
+    pub email: String,
+    #[field(default = String::new())]
+    pub password: String,
+    #[field(default = String::new())]
+    pub password_confirm: String,
+}
+
+fn page(state: &FormState) -> Page {
+    Page::new("pages/account/register.html").with("form", state)
+}
+
+#[get("/register")]
+pub fn get_register() -> Page {
+    page(&FormState::with_values(&[("name", ""), ("email", "")]))
+}
+
+/// Checks the form; returns the normalised email when valid.
+fn validate(form: &RegisterForm, locale: &str, state: &mut FormState) -> Option<String> {
+    let name = form.name.trim();
+    if name.is_empty() {
+        state.error("name", locale, "account.register.error.name_required");
+    } else if name.chars().count() > 100 || name.chars().any(char::is_control) {
+        state.error("name", locale, "account.register.error.name_invalid");
+    }
+    let normalized = email::normalize(&form.email);
+    if normalized.is_none() {
+        state.error("email", locale, "account.error.email_invalid");
+    }
+    if let Err(problem) = password::check_strength(&form.password, &[&form.email, name]) {
+        state.error("password", locale, problem.message_key());
+    }
+    if form.password != form.password_confirm {
+        state.error(
+            "password_confirm",
+            locale,
+            "account.password.error.mismatch",
+        );
+    }
+    normalized
+}
+
+/// Creates the account, signs the visitor in and sends the verification email.
+#[post("/register", data = "<form>")]
+pub async fn post_register(
+    form: CsrfForm<RegisterForm>,
+    _quota: RateLimit<Auth>,
+    locale: Locale,
+    agent: UserAgent,
+    db: &State<Db>,
+    cfg: &State<AppConfig>,
+    mailer: &State<Arc<Mailer>>,
+    cookies: &CookieJar<'_>,
+) -> Result<Result<Redirect, Page>, AppError> {
+    let form = form.0;
+    let lang = locale.as_str();
+    let mut state =
+        FormState::with_values(&[("name", form.name.trim()), ("email", form.email.trim())]);
+    let Some(address) = validate(&form, lang, &mut state) else {
+        return Ok(Err(page(&state)));
+    };
+    if !state.is_valid() {
+        return Ok(Err(page(&state)));
+    }
+    let hash = super::hash_password(form.password).await?;
+    let name = form.name.trim().to_string();
+    let (verify_token, verify_digest) = token::generate();
+    let expires =
+        crate::db::time_text(chrono::Utc::now() + chrono::Duration::days(VERIFY_TTL_DAYS));
+    let locale_code = lang.to_string();
+    let mailer = Arc::clone(mailer);
+    let created = db
+        .write(move |tx| {
+            let id = users::insert_passenger(tx, &address, &name, &hash, &locale_code)?;
+            tokens::insert(tx, &verify_digest, id, Purpose::VerifyEmail, None, &expires)?;
+            super::notify::verification(tx, &mailer, id, &verify_token)?;
+            Ok(id)
+        })
+        .await;
+    let user_id = match created {
+        Ok(id) => id,
+        Err(DbError::Conflict(_)) => {
+            state.error("email", lang, "account.register.error.email_taken");
+            return Ok(Err(page(&state)));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    session::start(db, cookies, cfg, user_id, &agent.0).await?;
+    flash::set(cookies, "account.register.flash.created");
+    Ok(Ok(Redirect::to("/account")))
+}
+
+/// Confirms the address the link was sent to.
+#[get("/verify-email/<link>")]
+pub async fn get_verify_email(
+    link: &str,
+    db: &State<Db>,
+    cookies: &CookieJar<'_>,
+) -> Result<Redirect, AppError> {
+    if !token::looks_valid(link) {
+        return Ok(Redirect::to("/verify-email/invalid"));
+    }
+    let digest = token::digest(link);
+    let outcome = db
+        .write(move |tx| {
+            if let Some(used) = tokens::consume(tx, &digest, Purpose::VerifyEmail)? {
+                users::mark_verified(tx, used.user_id)?;
+                return Ok(true);
+            }
+            if let Some(used) = tokens::consume(tx, &digest, Purpose::ChangeEmail)?
+                && let Some(new_email) = used.new_email
+            {
+                users::set_email(tx, used.user_id, &new_email)?;
+                return Ok(true);
+            }
+            Ok(false)
+        })
+        .await;
+    match outcome {
+        Ok(true) => {
+            flash::set(cookies, "account.verify.flash.done");
+            Ok(Redirect::to("/account"))
+        }
+        // Unknown, used or expired; or the new address was taken meanwhile by another account.
+        Ok(false) | Err(DbError::Conflict(_)) => Ok(Redirect::to("/verify-email/invalid")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[get("/verify-email/invalid")]
+pub fn get_verify_invalid() -> Page {
+    Page::new("pages/account/link_invalid.html")
+}

@@ -1,0 +1,197 @@
+//! Staff sign-in and the guards that state a handler's role in its signature.
+//!
+//! Staff sessions use their own cookie, scoped to `/admin`, `SameSite=Strict`, living 12 hours;
+//! a passenger's session never opens the dashboard.
+
+use chrono::Utc;
+use rocket::form::FromForm;
+use rocket::http::{Cookie, CookieJar, SameSite, Status};
+use rocket::request::{FromRequest, Outcome, Request};
+use rocket::response::Redirect;
+use rocket::{State, get, post};
+
+use crate::accounts::{email, token};
+use crate::config::AppConfig;
+use crate::db::sessions::{self, SessionKind, SessionUser};
+use crate::db::{Db, audit, time_text, users};
+use crate::i18n::Locale;
+use crate::ratelimit::{Auth, RateLimit, RateLimits};
+use crate::web::AppError;
+use crate::web::forms::FormState;
+use crate::web::guards::{CsrfForm, CsrfOnly, UserAgent};
+use crate::web::render::Page;
+
+/// Name of the staff session cookie.
+pub const STAFF_COOKIE: &str = "fc_staff";
+/// Staff sessions end after this many hours.
+pub const STAFF_SESSION_HOURS: i64 = 12;
+
+/// A signed-in agent or admin.
+#[derive(Debug, Clone)]
+pub struct StaffSession {
+    pub user: SessionUser,
+}
+
+impl StaffSession {
+    pub fn is_admin(&self) -> bool {
+        self.user.role == "admin"
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for StaffSession {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let found = req
+            .local_cache_async(async {
+                let cookie = req.cookies().get_private(STAFF_COOKIE)?;
+                let digest = token::digest(cookie.value());
+                let db = req.rocket().state::<Db>()?;
+                let user = db
+                    .read(move |c| sessions::find_user(c, &digest, SessionKind::Staff))
+                    .await
+                    .ok()??;
+                matches!(user.role.as_str(), "agent" | "admin").then_some(StaffSession { user })
+            })
+            .await;
+        match found {
+            Some(staff) => Outcome::Success(staff.clone()),
+            None => Outcome::Error((Status::Unauthorized, ())),
+        }
+    }
+}
+
+/// A signed-in admin; an agent gets 403.
+#[derive(Debug, Clone)]
+pub struct AdminSession(pub StaffSession);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for AdminSession {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let staff = rocket::outcome::try_outcome!(req.guard::<StaffSession>().await);
+        if staff.is_admin() {
+            Outcome::Success(AdminSession(staff))
+        } else {
+            Outcome::Error((Status::Forbidden, ()))
+        }
+    }
+}
+
+#[derive(Debug, FromForm)]
+pub struct StaffLoginForm {
+    #[field(default = String::new())]
+    pub email: String,
+    #[field(default = String::new())]
+    pub password: String,
+    #[field(default = String::new())]
+    pub next: String,
+}
+
+fn safe_admin_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with("/admin") && !n.contains(['\r', '\n']) && !n.contains("//") => {
+            n.to_string()
+        }
+        _ => "/admin".to_string(),
+    }
+}
+
+fn login_page(state: &FormState) -> Page {
+    Page::new("admin/login.html").with("form", state)
+}
+
+#[get("/admin/login?<next>")]
+pub fn get_admin_login(next: Option<&str>) -> Page {
+    login_page(&FormState::with_values(&[
+        ("email", ""),
+        ("next", &safe_admin_next(next)),
+    ]))
+}
+
+#[post("/admin/login", data = "<form>")]
+pub async fn post_admin_login(
+    form: CsrfForm<StaffLoginForm>,
+    _quota: RateLimit<Auth>,
+    locale: Locale,
+    agent: UserAgent,
+    db: &State<Db>,
+    cfg: &State<AppConfig>,
+    limits: &State<std::sync::Arc<RateLimits>>,
+    cookies: &CookieJar<'_>,
+) -> Result<Result<Redirect, Page>, AppError> {
+    let form = form.0;
+    let lang = locale.as_str();
+    let next = safe_admin_next(Some(&form.next));
+    let mut state = FormState::with_values(&[("email", form.email.trim()), ("next", &next)]);
+    let address = email::normalize(&form.email).unwrap_or_default();
+    if limits.check_account(&address).is_err() {
+        state.error("password", lang, "account.login.error.account_locked");
+        return Ok(Err(login_page(&state).status(Status::TooManyRequests)));
+    }
+    let lookup = address.clone();
+    let record = db
+        .read(move |c| {
+            let login = users::find_login(c, &lookup)?;
+            let role = match &login {
+                Some(l) => Some(users::find_account(c, l.id)?.role),
+                None => None,
+            };
+            Ok((login, role))
+        })
+        .await?;
+    let (login, role) = record;
+    let is_staff = matches!(role.as_deref(), Some("agent" | "admin"));
+    let hash = login
+        .as_ref()
+        .filter(|l| !l.disabled && is_staff)
+        .and_then(|l| l.password_hash.clone());
+    if !crate::web::account::verify_password(form.password, hash).await {
+        state.error("password", lang, "admin.login.error.wrong");
+        return Ok(Err(login_page(&state)));
+    }
+    let user_id = login
+        .map(|l| l.id)
+        .ok_or(AppError::Internal("verified without a record".into()))?;
+    let (session_token, digest) = token::generate();
+    let expires = time_text(Utc::now() + chrono::Duration::hours(STAFF_SESSION_HOURS));
+    let agent_text = agent.0;
+    let actor = address.clone();
+    db.write(move |tx| {
+        sessions::insert(
+            tx,
+            &digest,
+            user_id,
+            SessionKind::Staff,
+            &expires,
+            &agent_text,
+        )?;
+        audit::record(tx, Some(user_id), &actor, "staff.login", "", None, None)
+    })
+    .await?;
+    cookies.add_private(
+        Cookie::build((STAFF_COOKIE, session_token))
+            .path("/admin")
+            .http_only(true)
+            .secure(cfg.is_https())
+            .same_site(SameSite::Strict)
+            .max_age(rocket::time::Duration::hours(STAFF_SESSION_HOURS)),
+    );
+    Ok(Ok(Redirect::to(next)))
+}
+
+#[post("/admin/logout", data = "<_form>")]
+pub async fn post_admin_logout(
+    _form: CsrfForm<CsrfOnly>,
+    db: &State<Db>,
+    cookies: &CookieJar<'_>,
+) -> Result<Redirect, AppError> {
+    if let Some(c) = cookies.get_private(STAFF_COOKIE) {
+        let digest = token::digest(c.value());
+        db.write(move |tx| sessions::delete(tx, &digest)).await?;
+    }
+    cookies.remove_private(Cookie::build(STAFF_COOKIE).path("/admin"));
+    Ok(Redirect::to("/admin/login"))
+}

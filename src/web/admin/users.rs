@@ -1,0 +1,171 @@
+//! `/admin/users`: passengers and staff; admins change roles and disable accounts.
+
+use rocket::form::FromForm;
+use rocket::response::Redirect;
+use rocket::{State, get, post};
+use serde::Serialize;
+
+use super::auth::{AdminSession, StaffSession};
+use crate::db::{Db, DbError, audit, now_text};
+use crate::web::AppError;
+use crate::web::guards::CsrfForm;
+use crate::web::render::Page;
+
+/// Rows per page.
+const PAGE_SIZE: u32 = 50;
+
+#[derive(Debug, Serialize)]
+struct UserRow {
+    id: i64,
+    email: String,
+    name: String,
+    role: String,
+    verified: bool,
+    disabled: bool,
+    created_at: String,
+}
+
+/// Search by email or name; keyset pagination on the id (newest first).
+fn search(
+    conn: &rusqlite::Connection,
+    q: &str,
+    role: &str,
+    before: Option<i64>,
+) -> Result<Vec<UserRow>, DbError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, email, name, role, email_verified_at IS NOT NULL, disabled_at IS NOT NULL, created_at FROM users
+         WHERE (?1 = '' OR email LIKE '%' || ?1 || '%' OR name LIKE '%' || ?1 || '%')
+           AND (?2 = '' OR role = ?2)
+           AND (?3 IS NULL OR id < ?3)
+         ORDER BY id DESC LIMIT ?4",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![q, role, before, PAGE_SIZE], |r| {
+        Ok(UserRow {
+            id: r.get(0)?,
+            email: r.get(1)?,
+            name: r.get(2)?,
+            role: r.get(3)?,
+            verified: r.get(4)?,
+            disabled: r.get(5)?,
+            created_at: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[get("/admin/users?<q>&<role>&<before>")]
+pub async fn get_admin_users(
+    staff: StaffSession,
+    q: Option<&str>,
+    role: Option<&str>,
+    before: Option<&str>,
+    db: &State<Db>,
+) -> Result<Page, AppError> {
+    let q: String = q.unwrap_or("").trim().chars().take(100).collect();
+    let role = match role {
+        Some(r @ ("passenger" | "agent" | "admin")) => r.to_string(),
+        _ => String::new(),
+    };
+    // Junk in `before` (negative, huge, text) just means "from the start".
+    let before = before
+        .and_then(|b| b.parse::<i64>().ok())
+        .filter(|b| *b > 0);
+    let (q2, role2) = (q.clone(), role.clone());
+    let rows = db.read(move |c| search(c, &q2, &role2, before)).await?;
+    let next = (rows.len() == PAGE_SIZE as usize)
+        .then(|| rows.last().map(|r| r.id))
+        .flatten();
+    Ok(Page::new("admin/users.html")
+        .with("staff", &staff.user.name_or_email())
+        .with("is_admin", &staff.is_admin())
+        .with("rows", &rows)
+        .with("q", &q)
+        .with("role", &role)
+        .with("next_before", &next))
+}
+
+#[derive(Debug, FromForm)]
+pub struct RoleForm {
+    #[field(default = String::new())]
+    pub role: String,
+}
+
+#[post("/admin/users/<id>/role", data = "<form>")]
+pub async fn post_admin_user_role(
+    admin: AdminSession,
+    id: i64,
+    form: CsrfForm<RoleForm>,
+    db: &State<Db>,
+) -> Result<Redirect, AppError> {
+    let role = form.0.role;
+    if !matches!(role.as_str(), "passenger" | "agent" | "admin") {
+        return Err(AppError::BadRequest);
+    }
+    if id == admin.0.user.user_id {
+        // An admin cannot demote themselves and lock everyone out by mistake.
+        return Err(AppError::Forbidden);
+    }
+    let actor = admin.0.user.email.clone();
+    let actor_id = admin.0.user.user_id;
+    db.write(move |tx| {
+        let before: String =
+            tx.query_row("SELECT role FROM users WHERE id = ?1", [id], |r| r.get(0))?;
+        tx.execute(
+            "UPDATE users SET role = ?1, updated_at = ?2 WHERE id = ?3",
+            rusqlite::params![role, now_text(), id],
+        )?;
+        // A changed role ends the account's staff sessions.
+        tx.execute(
+            "DELETE FROM sessions WHERE user_id = ?1 AND staff = 1",
+            [id],
+        )?;
+        audit::record(
+            tx,
+            Some(actor_id),
+            &actor,
+            "user.role",
+            &format!("user:{id}"),
+            Some(&before),
+            Some(&role),
+        )
+    })
+    .await?;
+    Ok(Redirect::to("/admin/users"))
+}
+
+#[derive(Debug, FromForm)]
+pub struct DisabledForm {
+    #[field(default = false)]
+    pub disabled: bool,
+}
+
+#[post("/admin/users/<id>/disabled", data = "<form>")]
+pub async fn post_admin_user_disabled(
+    admin: AdminSession,
+    id: i64,
+    form: CsrfForm<DisabledForm>,
+    db: &State<Db>,
+) -> Result<Redirect, AppError> {
+    if id == admin.0.user.user_id {
+        return Err(AppError::Forbidden);
+    }
+    let disabled = form.0.disabled;
+    let actor = admin.0.user.email.clone();
+    let actor_id = admin.0.user.user_id;
+    db.write(move |tx| {
+        let changed = tx.execute(
+            "UPDATE users SET disabled_at = CASE WHEN ?1 THEN ?2 ELSE NULL END, updated_at = ?2 WHERE id = ?3",
+            rusqlite::params![disabled, now_text(), id],
+        )?;
+        if changed == 0 {
+            return Err(DbError::NotFound);
+        }
+        if disabled {
+            tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
+        }
+        let (before, after) = if disabled { ("enabled", "disabled") } else { ("disabled", "enabled") };
+        audit::record(tx, Some(actor_id), &actor, "user.disabled", &format!("user:{id}"), Some(before), Some(after))
+    })
+    .await?;
+    Ok(Redirect::to("/admin/users"))
+}
