@@ -47,6 +47,10 @@ pub enum StartError {
     SchemaAhead { current: i64, latest: i64 },
     #[error("{0}")]
     Templates(#[from] crate::web::render::TemplateError),
+    #[error(
+        "cannot start replication: {0}. Fix: check FLIGHTCLAIM_REPLICA_URL and the AWS_* variables, or unset FLIGHTCLAIM_REPLICA_URL"
+    )]
+    Replication(String),
 }
 
 /// Options of `serve` that are not configuration.
@@ -157,6 +161,19 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
     cfg.validate()?;
     let key = secret_key(&cfg)?;
     let db = open_database(&cfg, options)?;
+    let replicator = match crate::backup::Settings::from_config(&cfg) {
+        Some(settings) => {
+            db.with_writer(|c| Ok(crate::backup::prepare_writer(c)?))?;
+            let r = crate::backup::Replicator::new(settings, &cfg.data_dir)
+                .map_err(|e| StartError::Replication(e.to_string()))?;
+            Some(r)
+        }
+        None => None,
+    };
+    let replication_status = replicator
+        .as_ref()
+        .map(crate::backup::Replicator::status)
+        .unwrap_or_default();
     let assets = AssetStore::load();
     let templates = Templates::load(assets.clone())?;
     let mut quotas = Vec::new();
@@ -180,12 +197,16 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
         .manage(limits)
         .manage(trusted)
         .manage(Metrics::default())
+        .manage(replication_status)
         .attach(RequestTracker)
         .attach(SecurityHeaders { hsts })
         .attach(AdHoc::on_liftoff("background jobs", move |rocket| {
             Box::pin(async move {
                 let shutdown = rocket.shutdown();
                 tokio::spawn(jobs::sweep_rate_limits(background_limits, shutdown.clone()));
+                if let Some(replicator) = replicator {
+                    tokio::spawn(replicator.run(shutdown.clone()));
+                }
                 if let Some(interval) = systemd::watchdog_interval() {
                     tokio::spawn(systemd::run_watchdog(background_db, interval, shutdown));
                 }

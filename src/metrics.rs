@@ -38,6 +38,17 @@ pub struct Gauges {
     pub rate_limited: Vec<(&'static str, u64)>,
     pub db_bytes: u64,
     pub wal_bytes: u64,
+    /// `None` when replication is off.
+    pub replication: Option<ReplicationGauges>,
+}
+
+/// Replication numbers for `/metrics`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReplicationGauges {
+    pub lag_seconds: f64,
+    pub last_success_unix: Option<i64>,
+    pub txid: u64,
+    pub consecutive_failures: u32,
 }
 
 impl Metrics {
@@ -166,6 +177,32 @@ impl Metrics {
                 "WAL file size.",
                 gauges.wal_bytes as f64,
             );
+            if let Some(r) = &gauges.replication {
+                gauge(
+                    out,
+                    "flightclaim_replication_lag_seconds",
+                    "Age of the oldest change not yet in the replica.",
+                    r.lag_seconds,
+                );
+                gauge(
+                    out,
+                    "flightclaim_replication_last_success_timestamp_seconds",
+                    "Unix time of the last successful replication sync (0: never).",
+                    r.last_success_unix.unwrap_or(0) as f64,
+                );
+                gauge(
+                    out,
+                    "flightclaim_replication_txid",
+                    "Last TXID shipped to the replica.",
+                    r.txid as f64,
+                );
+                gauge(
+                    out,
+                    "flightclaim_replication_consecutive_failures",
+                    "Replication attempts failed in a row.",
+                    f64::from(r.consecutive_failures),
+                );
+            }
             if let Some(rss) = resident_memory_bytes() {
                 gauge(
                     out,
@@ -214,11 +251,16 @@ mod tests {
             rate_limited: vec![("auth", 4)],
             db_bytes: 1,
             wal_bytes: 2,
+            replication: Some(ReplicationGauges {
+                lag_seconds: 1.5,
+                ..ReplicationGauges::default()
+            }),
         });
         assert!(text.contains(
             "flightclaim_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"} 2"
         ));
         assert!(text.contains("le=\"0.005\"} 1"));
         assert!(text.contains("flightclaim_rate_limited_total{class=\"auth\"} 4"));
+        assert!(text.contains("flightclaim_replication_lag_seconds 1.5"));
     }
 }
