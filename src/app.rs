@@ -165,7 +165,8 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
         Some(settings) => {
             db.with_writer(|c| Ok(crate::backup::prepare_writer(c)?))?;
             let r = crate::backup::Replicator::new(settings, &cfg.data_dir)
-                .map_err(|e| StartError::Replication(e.to_string()))?;
+                .map_err(|e| StartError::Replication(e.to_string()))?
+                .with_writer_gate(db.clone());
             Some(r)
         }
         None => None,
@@ -187,6 +188,8 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
     let figment = rocket_figment(&cfg, &key);
     let hsts = cfg.is_https();
 
+    let replication_task = crate::backup::TaskSlot::default();
+    let replication_stop = replication_task.clone();
     let background_db = db.clone();
     let background_limits = limits.clone();
     let rocket = rocket::custom(figment)
@@ -205,12 +208,19 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
                 let shutdown = rocket.shutdown();
                 tokio::spawn(jobs::sweep_rate_limits(background_limits, shutdown.clone()));
                 if let Some(replicator) = replicator {
-                    tokio::spawn(replicator.run(shutdown.clone()));
+                    replication_task.spawn(replicator, shutdown.clone());
                 }
                 if let Some(interval) = systemd::watchdog_interval() {
                     tokio::spawn(systemd::run_watchdog(background_db, interval, shutdown));
                 }
                 systemd::notify_ready();
+            })
+        }))
+        .attach(AdHoc::on_shutdown("replication final sync", move |_| {
+            Box::pin(async move {
+                replication_stop
+                    .finish(std::time::Duration::from_secs(6))
+                    .await;
             })
         }))
         .attach(AdHoc::on_shutdown("systemd stopping", |_| {

@@ -405,7 +405,26 @@ pub struct Replicator {
     last_compaction: [Instant; 3],
     last_maintenance: Instant,
     alerted: bool,
+    /// The app's database: its writer mutex is held while we take `SQLite`'s write lock, so the
+    /// app's own writes queue behind us instead of starving our `BEGIN IMMEDIATE`.
+    gate: Option<crate::db::Db>,
     _lock: std::fs::File,
+}
+
+/// Runs `f` while holding the app's writer mutex (when there is an app).
+fn gated<T>(gate: Option<&crate::db::Db>, f: impl FnOnce() -> T) -> T {
+    match gate {
+        Some(db) => {
+            let mut out = None;
+            let mut f = Some(f);
+            let _ = db.with_writer(|_| {
+                out = f.take().map(|f| f());
+                Ok(())
+            });
+            out.unwrap_or_else(|| (f.take().expect("not run"))())
+        }
+        None => f(),
+    }
 }
 
 impl Replicator {
@@ -441,8 +460,16 @@ impl Replicator {
             last_compaction: [now; 3],
             last_maintenance: now,
             alerted: false,
+            gate: None,
             _lock: lock,
         })
+    }
+
+    /// Takes `SQLite`'s write lock through the app's writer (see [`Replicator`]'s `gate`).
+    #[must_use]
+    pub fn with_writer_gate(mut self, db: crate::db::Db) -> Self {
+        self.gate = Some(db);
+        self
     }
 
     pub fn status(&self) -> StatusHandle {
@@ -504,9 +531,10 @@ impl Replicator {
     /// Ships the whole database as the next TXID (and a level-9 snapshot when due).
     async fn ship_image(&mut self, txid: u64) -> Result<(), BackupError> {
         let with_snapshot = self.snapshot_with_image;
+        let gate = self.gate.clone();
         let (bytes, snap, pos, hold) = self
             .blocking(move |s| {
-                let (image, hold) = s.capture()?;
+                let (image, hold) = gated(gate.as_ref(), || s.capture())?;
                 let ts = now_ms();
                 let encoded = (|| {
                     let bytes = image.encode(txid + 1, txid + 1, ts)?;
@@ -627,11 +655,12 @@ impl Replicator {
 
     /// PASSIVE checkpoint after shipping; lets the WAL restart when it grew large.
     async fn checkpoint(&mut self, end: WalPos) -> Result<(), BackupError> {
+        let gate = self.gate.clone();
         let restarted = self
             .blocking(move |s| {
                 Sqlite::checkpoint_passive(&s.ctl)?;
                 if end.frames() >= CHECKPOINT_FRAMES {
-                    return s.restart_wal(&end);
+                    return gated(gate.as_ref(), || s.restart_wal(&end));
                 }
                 Ok(false)
             })
@@ -742,6 +771,40 @@ impl Replicator {
             ),
             Ok(Err(e)) => tracing::warn!(error = %e, "final sync failed"),
             Err(_) => tracing::warn!("final sync timed out"),
+        }
+    }
+}
+
+/// The running replicator task, so that shutdown can wait for its final sync (a task still
+/// running when the runtime stops is cancelled mid-upload).
+#[derive(Clone, Default)]
+pub struct TaskSlot(Arc<Mutex<Option<tokio::task::JoinHandle<()>>>>);
+
+impl TaskSlot {
+    /// Spawns the replicator; it stops when `shutdown` resolves.
+    pub fn spawn(
+        &self,
+        replicator: Replicator,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) {
+        let handle = tokio::spawn(replicator.run(shutdown));
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(handle);
+    }
+
+    /// Waits (at most `timeout`) for the task to finish its final sync.
+    pub async fn finish(&self, timeout: Duration) {
+        let handle = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(h) = handle
+            && tokio::time::timeout(timeout, h).await.is_err()
+        {
+            tracing::warn!("replication did not finish its final sync in time");
         }
     }
 }
