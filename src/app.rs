@@ -52,6 +52,10 @@ pub enum StartError {
     Templates(#[from] crate::web::render::TemplateError),
     #[error("{0}")]
     Mail(#[from] crate::mail::MailError),
+    #[error(
+        "cannot start replication: {0}. Fix: check FLIGHTCLAIM_REPLICA_URL and the AWS_* variables, or unset FLIGHTCLAIM_REPLICA_URL"
+    )]
+    Replication(String),
 }
 
 /// Options of `serve` that are not configuration.
@@ -171,6 +175,20 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
     cfg.validate()?;
     let key = secret_key(&cfg)?;
     let db = open_database(&cfg, options)?;
+    let replicator = match crate::backup::Settings::from_config(&cfg) {
+        Some(settings) => {
+            db.with_writer(|c| Ok(crate::backup::prepare_writer(c)?))?;
+            let r = crate::backup::Replicator::new(settings, &cfg.data_dir)
+                .map_err(|e| StartError::Replication(e.to_string()))?
+                .with_writer_gate(db.clone());
+            Some(r)
+        }
+        None => None,
+    };
+    let replication_status = replicator
+        .as_ref()
+        .map(crate::backup::Replicator::status)
+        .unwrap_or_default();
     let assets = AssetStore::load();
     let templates = Templates::load(assets.clone())?;
     let mut quotas = Vec::new();
@@ -188,6 +206,8 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
     let mailer = std::sync::Arc::new(crate::mail::Mailer::from_config(&cfg)?);
     let background_mailer = mailer.clone();
 
+    let replication_task = crate::backup::TaskSlot::default();
+    let replication_stop = replication_task.clone();
     let background_db = db.clone();
     let background_limits = limits.clone();
     let rocket = rocket::custom(figment)
@@ -200,6 +220,7 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
         .manage(Metrics::default())
         .manage(airport_index())
         .manage(mailer)
+        .manage(replication_status)
         .attach(RequestTracker)
         .attach(SecurityHeaders { hsts })
         .attach(AdHoc::on_liftoff("background jobs", move |rocket| {
@@ -207,6 +228,9 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
                 let shutdown = rocket.shutdown();
                 tokio::spawn(jobs::sweep_rate_limits(background_limits, shutdown.clone()));
                 background_mailer.spawn_worker(background_db.clone(), shutdown.clone());
+                if let Some(replicator) = replicator {
+                    replication_task.spawn(replicator, shutdown.clone());
+                }
                 if let Some(interval) = systemd::watchdog_interval() {
                     tokio::spawn(systemd::run_watchdog(background_db, interval, shutdown));
                 }
@@ -218,6 +242,13 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
                 if let Some(mailer) = rocket.state::<std::sync::Arc<crate::mail::Mailer>>() {
                     mailer.join_worker(std::time::Duration::from_secs(30)).await;
                 }
+            })
+        }))
+        .attach(AdHoc::on_shutdown("replication final sync", move |_| {
+            Box::pin(async move {
+                replication_stop
+                    .finish(std::time::Duration::from_secs(6))
+                    .await;
             })
         }))
         .attach(AdHoc::on_shutdown("systemd stopping", |_| {

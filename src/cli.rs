@@ -1,5 +1,5 @@
 //! Command-line interface: `serve` (default), `migrate`, `create-admin`, `check-config`,
-//! `healthcheck`. Exit codes: 0 success, 1 failure, 2 bad input or configuration.
+//! `healthcheck`, `backup`, `restore`. Exit codes: 0 success, 1 failure, 2 bad input or configuration.
 
 use std::io::{BufRead as _, IsTerminal as _, Read as _, Write as _};
 use std::net::{IpAddr, SocketAddr, TcpStream};
@@ -60,6 +60,20 @@ pub enum Command {
         #[arg(long, default_value = "fr")]
         lang: String,
     },
+    /// Take a snapshot of the database now and ship it to the replica.
+    Backup,
+    /// Rebuild the database (and documents) from the replica into a new file.
+    Restore {
+        /// Replica URL (default: the configured replica URL).
+        #[arg(long, value_name = "URL")]
+        replica: Option<String>,
+        /// Restore the state as of this moment (RFC 3339, e.g. 2026-11-24T18:30:00Z).
+        #[arg(long, value_name = "T")]
+        timestamp: Option<String>,
+        /// Where to write the database; must not exist. Documents go to `documents/` beside it.
+        #[arg(short = 'o', long = "output", value_name = "PATH")]
+        output: PathBuf,
+    },
 }
 
 /// Entry point of the binary.
@@ -86,6 +100,12 @@ pub fn main() -> ExitCode {
         }
         Command::Healthcheck => healthcheck(&cfg),
         Command::SendTestEmail { to, lang } => send_test_email(&cfg, &to, &lang),
+        Command::Backup => backup(&cfg),
+        Command::Restore {
+            replica,
+            timestamp,
+            output,
+        } => restore(&cfg, replica, timestamp.as_deref(), &output),
     }
 }
 
@@ -272,5 +292,96 @@ fn send_test_email(cfg: &AppConfig, to: &str, lang: &str) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => fail(format!("test email not sent: {}", e.hint), 1),
+    }
+}
+
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+}
+
+fn backup(cfg: &AppConfig) -> ExitCode {
+    let Some(url) = cfg.replica_url.clone() else {
+        return fail(
+            "no replica configured. Fix: set FLIGHTCLAIM_REPLICA_URL (e.g. file:///var/backups/flightclaim or s3://bucket/prefix)",
+            2,
+        );
+    };
+    if let Err(e) = app::open_database(cfg, ServeOptions::default()) {
+        return fail(e, 1);
+    }
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(e) => return fail(e, 1),
+    };
+    match rt.block_on(crate::backup::backup_now(cfg, &url)) {
+        Ok(txid) => {
+            println!(
+                "snapshot at TXID {txid} shipped to {}",
+                url.split('?').next().unwrap_or("")
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(format!("backup failed: {e}"), 1),
+    }
+}
+
+fn restore(
+    cfg: &AppConfig,
+    replica: Option<String>,
+    timestamp: Option<&str>,
+    output: &std::path::Path,
+) -> ExitCode {
+    let Some(url) = replica.or_else(|| cfg.replica_url.clone()) else {
+        return fail(
+            "no replica given. Fix: pass --replica URL or set FLIGHTCLAIM_REPLICA_URL",
+            2,
+        );
+    };
+    let target = match timestamp
+        .map(chrono::DateTime::parse_from_rfc3339)
+        .transpose()
+    {
+        Ok(t) => t.map(|t| t.with_timezone(&chrono::Utc)),
+        Err(e) => {
+            return fail(
+                format!("--timestamp: {e}. Fix: use RFC 3339, e.g. 2026-11-24T18:30:00Z"),
+                2,
+            );
+        }
+    };
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(e) => return fail(e, 1),
+    };
+    let result = rt.block_on(async {
+        let replica = crate::backup::Replica::open(&url).map_err(|e| e.to_string())?;
+        let summary = crate::backup::restore::restore(&replica, output, target)
+            .await
+            .map_err(|e| e.to_string())?;
+        let docs_dir = output
+            .parent()
+            .unwrap_or(std::path::Path::new("."))
+            .join(crate::backup::documents::DIR);
+        let docs = crate::backup::documents::restore_all(&replica, &docs_dir)
+            .await
+            .map_err(|e| format!("the database was restored but documents failed: {e}"))?;
+        Ok::<_, String>((summary, docs))
+    });
+    match result {
+        Ok((s, docs)) => {
+            println!(
+                "restored {} (TXID {}, {} pages of {} bytes, {} LTX files, state of {}), integrity_check ok; {docs} document(s) restored",
+                output.display(),
+                s.txid,
+                s.pages,
+                s.page_size,
+                s.files,
+                s.timestamp.map_or_else(|| "?".into(), |t| t.to_rfc3339()),
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(format!("restore failed: {e}"), 1),
     }
 }

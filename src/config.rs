@@ -57,6 +57,14 @@ pub struct AppConfig {
     pub smtp_url_file: Option<PathBuf>,
     pub mail_from: String,
     pub replica_url: Option<String>,
+    /// How often WAL changes are shipped to the replica, in milliseconds.
+    pub replica_sync_interval_ms: u64,
+    /// Days of snapshots (and so of point-in-time restores) kept in the replica.
+    pub replica_retention_days: u32,
+    /// Replication lag (seconds) above which an error is logged and the admins alerted.
+    pub replica_lag_alert_secs: u64,
+    /// Hours between two full snapshots in the replica.
+    pub replica_snapshot_interval_hours: u32,
     /// Comma-separated IPs or CIDR ranges whose `X-Forwarded-For` is believed.
     pub trusted_proxies: String,
     pub log: String,
@@ -93,6 +101,10 @@ impl Default for AppConfig {
             smtp_url_file: None,
             mail_from: "FlightClaim <noreply@localhost>".into(),
             replica_url: None,
+            replica_sync_interval_ms: 1000,
+            replica_retention_days: 30,
+            replica_lag_alert_secs: 60,
+            replica_snapshot_interval_hours: 24,
             trusted_proxies: String::new(),
             log: "info".into(),
             metrics_token: None,

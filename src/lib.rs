@@ -7,6 +7,7 @@ rust_i18n::i18n!("locales", fallback = "en");
 
 pub mod accounts;
 pub mod app;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -8,10 +8,11 @@ use rocket::serde::json::{Json, Value, json};
 use rocket::{State, get};
 
 use super::guards::ClientIp;
+use crate::backup::StatusHandle;
 use crate::config::AppConfig;
 use crate::db::{Db, migrate};
 use crate::mail::Mailer;
-use crate::metrics::{Gauges, Metrics};
+use crate::metrics::{Gauges, Metrics, ReplicationGauges};
 use crate::ratelimit::RateLimits;
 
 /// 200 `ok` while the process serves and the database answers; 503 otherwise.
@@ -26,7 +27,11 @@ pub async fn get_health(db: &State<Db>) -> (Status, &'static str) {
 
 /// Readiness: database, migrations, replication, outbox.
 #[get("/ready")]
-pub async fn get_ready(db: &State<Db>, mailer: &State<Arc<Mailer>>) -> (Status, Json<Value>) {
+pub async fn get_ready(
+    db: &State<Db>,
+    mailer: &State<Arc<Mailer>>,
+    replication: &State<StatusHandle>,
+) -> (Status, Json<Value>) {
     let database_ok = db.ping().await;
     let current = db.read(migrate::user_version).await.unwrap_or(-1);
     let latest = migrate::latest_version();
@@ -49,10 +54,33 @@ pub async fn get_ready(db: &State<Db>, mailer: &State<Arc<Mailer>>) -> (Status, 
             "status": if ready { "ok" } else { "unavailable" },
             "database": if database_ok { "ok" } else { "error" },
             "migrations": { "current": current, "latest": latest, "up_to_date": current == latest },
-            "replication": { "enabled": false },
+            "replication": replication_json(&replication.snapshot()),
             "outbox": outbox,
         })),
     )
+}
+
+/// Replication lag and last success; a lagging replica does not make the app unready (it still
+/// serves correctly), it shows `"ok": false`.
+fn replication_json(s: &crate::backup::ReplicationStatus) -> Value {
+    if !s.enabled {
+        return json!({ "enabled": false });
+    }
+    json!({
+        "enabled": true,
+        "ok": !s.lagging && s.consecutive_failures == 0,
+        "replica": s.replica,
+        "txid": s.txid,
+        "lag_seconds": s.lag_seconds,
+        "last_success": s.last_success_unix
+            .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+            .map(|t| t.to_rfc3339()),
+        "last_error": s.last_error,
+        "consecutive_failures": s.consecutive_failures,
+        "last_snapshot": s.last_snapshot_unix
+            .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+            .map(|t| t.to_rfc3339()),
+    })
 }
 
 /// Access to `/metrics`: a direct loopback client, or the configured bearer token.
@@ -94,6 +122,7 @@ pub async fn get_metrics(
     metrics: &State<Metrics>,
     db: &State<Db>,
     limits: &State<Arc<RateLimits>>,
+    replication: &State<StatusHandle>,
 ) -> (ContentType, String) {
     let pool = db.pool_stats();
     let (db_bytes, wal_bytes) = db.file_sizes();
@@ -109,6 +138,14 @@ pub async fn get_metrics(
         db_bytes,
         wal_bytes,
         outbox: crate::mail::stats(db).await.ok(),
+        replication: Some(replication.snapshot()).filter(|s| s.enabled).map(|s| {
+            ReplicationGauges {
+                lag_seconds: s.lag_seconds,
+                last_success_unix: s.last_success_unix,
+                txid: s.txid,
+                consecutive_failures: s.consecutive_failures,
+            }
+        }),
     };
     (
         ContentType::new("text", "plain").with_params(("version", "0.0.4")),

@@ -1,0 +1,849 @@
+//! Continuous, Litestream-compatible replication of the database (and documents) to a replica.
+//!
+//! Enabled by `replica_url` (`file:///path` or `s3://bucket/prefix`). The replica is what
+//! `litestream restore` (0.5.x) reads: LTX files in levels (see [`layout`] and [`ltx`]); our own
+//! `flightclaim restore` ([`restore`]) reads the same files.
+//!
+//! # Shipping
+//! Every `replica_sync_interval_ms` (1 s) the replicator reads the WAL file after the last
+//! shipped commit frame ([`wal`]), takes the latest version of each page changed by the complete
+//! transactions it finds, and uploads them as one level-0 LTX file whose TXID is the previous
+//! one plus one (`TXIDs` count syncs, not `SQLite` transactions, and are contiguous). If the upload
+//! fails nothing advances: the next attempt (after a backoff of 1 s doubling up to 10 s) reads
+//! from the same place and ships everything accumulated in one file, so an outage ends with one
+//! catch-up upload. At start-up, and whenever the WAL cannot be followed, the whole database is
+//! shipped instead (a level-0 file holding every page, plus a level-9 snapshot at start-up).
+//!
+//! # Why no WAL frame is checkpointed before it is shipped
+//! `SQLite` loses WAL frames only when it *restarts* the WAL (new salts, writing again from the
+//! start), and it restarts only once every frame has been copied into the database file
+//! ("backfilled") by a checkpoint. A checkpoint never copies a frame newer than the snapshot of
+//! an open read transaction (and copies nothing while a reader uses the database file alone).
+//! So the replicator keeps a **read transaction open at all times on a dedicated connection**
+//! whose snapshot is never newer than what has been shipped:
+//!
+//! * it has two such connections and alternates: each sync first opens a read transaction on the
+//!   idle one (snapshot S), then ships the WAL up to its end E ≥ S, and only after a successful
+//!   upload closes the old one. The oldest open snapshot is therefore always ≤ the shipped end,
+//!   with no gap between the two, whatever other processes (`flightclaim create-admin`, the
+//!   `sqlite3` shell) do with their own automatic checkpoints;
+//! * the app's writer runs with `PRAGMA wal_autocheckpoint = 0` when replication is on: the
+//!   replicator owns checkpointing. After each upload it runs a `PASSIVE` checkpoint (bounded by
+//!   its own read transaction, so it only copies shipped frames);
+//! * when the WAL reaches [`CHECKPOINT_FRAMES`] frames it lets the WAL restart: it takes `SQLite`'s
+//!   write lock (`BEGIN IMMEDIATE` on a third connection, so nothing commits), checks that
+//!   everything is shipped, releases its read transaction, runs a `PASSIVE` checkpoint that now
+//!   copies every frame, opens a new read transaction (at the same, fully copied point: it does
+//!   not block the restart) and releases the write lock. The next write of any connection then
+//!   restarts the WAL, and the app's writer (`journal_size_limit`) truncates the file. This is
+//!   the `RESTART`/`TRUNCATE` of Litestream, without the window in which a writer could slip in
+//!   between the last upload and the checkpoint;
+//! * a WAL restart is recognised by new salts in the WAL header. It is followed from the start
+//!   of the new WAL only when the new salt1 is the previous one plus one, which is what one
+//!   restart does (`walRestartHdr`); anything else (two restarts, our process restarted, the WAL
+//!   deleted and created again) ships the whole database.
+//!
+//! # Compaction, snapshots, retention
+//! Level 1 is compacted from level 0 every 30 s, level 2 from 1 every 5 minutes, level 3 from 2
+//! every hour; a level-9 snapshot is written at start-up and every `replica_snapshot_interval_hours`
+//! (built from the replica itself, [`compact::snapshot_from_replica`]); retention
+//! ([`compact::enforce_retention`]) keeps `replica_retention_days` of snapshots.
+//!
+//! # Health
+//! [`StatusHandle`] holds the lag (age of the oldest change not yet shipped), the last success
+//! and the last error, read by `/ready`, `/metrics` and the admin system page. A lag above
+//! `replica_lag_alert_secs` logs an error and calls [`alert_replication_lag`].
+
+pub mod compact;
+pub mod documents;
+pub mod layout;
+pub mod ltx;
+pub mod restore;
+pub mod snapshot;
+pub mod store;
+pub mod wal;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant, SystemTime};
+
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::config::AppConfig;
+use layout::SNAPSHOT_LEVEL;
+use snapshot::Image;
+pub use store::Replica;
+use wal::WalPos;
+
+/// WAL size (frames) at which the replicator lets `SQLite` restart the WAL.
+pub const CHECKPOINT_FRAMES: u64 = 1000;
+/// `journal_size_limit` of the app's writer while replicating: the WAL file is cut back to this
+/// size when it restarts.
+pub const WAL_SIZE_LIMIT: i64 = 4 * 1024 * 1024;
+/// Longest pause between two attempts while the replica is failing.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(10);
+/// File in the data directory locked by the process that ships to the replica.
+pub const LOCK_FILE: &str = "replicator.lock";
+
+/// Replication failures.
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("replica: {0}")]
+    Store(#[from] store::StoreError),
+    #[error("{0}")]
+    Restore(#[from] restore::RestoreError),
+    #[error("ltx: {0}")]
+    Ltx(#[from] ltx::LtxError),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Schedules and limits, from the configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub url: String,
+    pub db_path: PathBuf,
+    pub documents_dir: PathBuf,
+    pub sync_interval: Duration,
+    pub retention: Duration,
+    pub lag_alert: Duration,
+    pub snapshot_interval: Duration,
+    /// Compaction interval of levels 1, 2, 3.
+    pub compaction: [Duration; 3],
+}
+
+impl Settings {
+    /// `None` when replication is off.
+    pub fn from_config(cfg: &AppConfig) -> Option<Settings> {
+        let url = cfg.replica_url.clone()?;
+        Some(Settings {
+            url,
+            db_path: cfg.database_path(),
+            documents_dir: cfg.data_dir.join(documents::DIR),
+            sync_interval: Duration::from_millis(cfg.replica_sync_interval_ms.max(50)),
+            retention: Duration::from_hours(24 * u64::from(cfg.replica_retention_days.max(1))),
+            lag_alert: Duration::from_secs(cfg.replica_lag_alert_secs.max(1)),
+            snapshot_interval: Duration::from_hours(u64::from(
+                cfg.replica_snapshot_interval_hours.max(1),
+            )),
+            compaction: [
+                Duration::from_secs(30),
+                Duration::from_mins(5),
+                Duration::from_hours(1),
+            ],
+        })
+    }
+}
+
+/// What `/ready`, `/metrics` and the admin system page show.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ReplicationStatus {
+    pub enabled: bool,
+    /// Replica URL without query parameters.
+    pub replica: String,
+    /// Last TXID shipped.
+    pub txid: u64,
+    /// Seconds since the oldest change that is not yet in the replica (0 when caught up).
+    pub lag_seconds: f64,
+    /// Unix seconds of the last successful sync.
+    pub last_success_unix: Option<i64>,
+    pub last_error: Option<String>,
+    pub consecutive_failures: u32,
+    pub last_snapshot_unix: Option<i64>,
+    /// Whether the lag exceeds the alert threshold.
+    pub lagging: bool,
+}
+
+#[derive(Debug, Default)]
+struct StatusInner {
+    status: ReplicationStatus,
+    dirty_since: Option<SystemTime>,
+    lag_alert: Duration,
+}
+
+/// Shared, cheap to clone; `Default` is "replication off".
+#[derive(Debug, Clone, Default)]
+pub struct StatusHandle(Arc<RwLock<StatusInner>>);
+
+fn unix_now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+impl StatusHandle {
+    /// The current status, with the lag computed now.
+    pub fn snapshot(&self) -> ReplicationStatus {
+        let inner = self
+            .0
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut s = inner.status.clone();
+        s.lag_seconds = inner
+            .dirty_since
+            .and_then(|t| t.elapsed().ok())
+            .map_or(0.0, |d| d.as_secs_f64());
+        s.lagging = s.enabled && s.lag_seconds > inner.lag_alert.as_secs_f64();
+        s
+    }
+
+    fn update(&self, f: impl FnOnce(&mut StatusInner)) {
+        let mut inner = self
+            .0
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut inner);
+    }
+}
+
+/// Called once when the lag first exceeds the threshold. Hook for the mail branch: email the
+/// admins through the outbox here. For now it only logs.
+pub fn alert_replication_lag(status: &ReplicationStatus) {
+    tracing::error!(
+        lag_seconds = status.lag_seconds,
+        last_error = status.last_error.as_deref().unwrap_or(""),
+        replica = %status.replica,
+        "replication is lagging: recent changes are not in the backup yet"
+    );
+}
+
+/// The replicator's own `SQLite` connections (see the module documentation).
+struct Sqlite {
+    db_path: PathBuf,
+    holds: [Connection; 2],
+    holding: [bool; 2],
+    active: Option<usize>,
+    /// Takes the write lock (`BEGIN IMMEDIATE`) for full images and WAL restarts.
+    ctl: Connection,
+}
+
+/// What one look at the WAL found.
+enum Found {
+    /// Transactions (maybe none) after the position, and the new position.
+    Batch(wal::Batch, WalPos),
+    /// The WAL cannot be followed: ship the whole database.
+    Resync,
+}
+
+fn open_conn(path: &Path) -> rusqlite::Result<Connection> {
+    let c = Connection::open(path)?;
+    c.execute_batch("PRAGMA busy_timeout = 5000;")?;
+    Ok(c)
+}
+
+impl Sqlite {
+    fn open(db_path: &Path) -> rusqlite::Result<Sqlite> {
+        Ok(Sqlite {
+            db_path: db_path.to_path_buf(),
+            holds: [open_conn(db_path)?, open_conn(db_path)?],
+            holding: [false, false],
+            active: None,
+            ctl: open_conn(db_path)?,
+        })
+    }
+
+    fn idle(&self) -> usize {
+        self.active.map_or(0, |a| 1 - a)
+    }
+
+    /// Opens a read transaction on `i` (its snapshot is the latest commit).
+    fn begin_hold(&mut self, i: usize) -> rusqlite::Result<()> {
+        self.end_hold(i);
+        self.holds[i].execute_batch("BEGIN DEFERRED")?;
+        self.holding[i] = true;
+        self.holds[i].query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+            r.get::<_, i64>(0)
+        })?;
+        Ok(())
+    }
+
+    fn end_hold(&mut self, i: usize) {
+        if self.holding[i] {
+            let _ = self.holds[i].execute_batch("ROLLBACK");
+            self.holding[i] = false;
+        }
+    }
+
+    /// `i` becomes the read transaction that protects the WAL; the other one closes.
+    fn promote(&mut self, i: usize) {
+        if let Some(a) = self.active
+            && a != i
+        {
+            self.end_hold(a);
+        }
+        self.active = Some(i);
+    }
+
+    fn wal_path(&self) -> PathBuf {
+        wal::wal_path(&self.db_path)
+    }
+
+    /// Opens a new read transaction on the idle connection, then reads the WAL after `pos`.
+    fn look(&mut self, pos: Option<&WalPos>) -> Result<(Found, usize), BackupError> {
+        let i = self.idle();
+        self.begin_hold(i)?;
+        let found = match wal::read_header(&self.wal_path())? {
+            None => match pos {
+                Some(p) => Found::Batch(wal::Batch::default(), *p),
+                None => Found::Resync,
+            },
+            Some(h) => match pos {
+                Some(p) if p.header == h => {
+                    let (batch, end) = wal::read_after(&self.wal_path(), p)?;
+                    Found::Batch(batch, end)
+                }
+                // A restart sets salt1 to the previous salt1 + 1 (from the shared wal-index);
+                // the checkpoint sequence number is per connection and not usable here.
+                Some(p) if h.salt1 == p.header.salt1.wrapping_add(1) => {
+                    let (batch, end) = wal::read_after(&self.wal_path(), &WalPos::start(h))?;
+                    Found::Batch(batch, end)
+                }
+                _ => Found::Resync,
+            },
+        };
+        Ok((found, i))
+    }
+
+    /// Captures the whole database under the write lock, with a read transaction left open
+    /// on the idle connection at exactly that state.
+    fn capture(&mut self) -> Result<(Image, usize), BackupError> {
+        self.ctl.execute_batch("BEGIN IMMEDIATE")?;
+        let result = (|| {
+            let image = Image::capture(&self.db_path)?;
+            let i = self.idle();
+            self.begin_hold(i)?;
+            Ok::<_, BackupError>((image, i))
+        })();
+        let _ = self.ctl.execute_batch("ROLLBACK");
+        result
+    }
+
+    /// `PRAGMA wal_checkpoint(PASSIVE)`: (log frames, checkpointed frames).
+    fn checkpoint_passive(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
+        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+            Ok((r.get(1)?, r.get(2)?))
+        })
+    }
+
+    /// Lets the WAL restart without losing a frame (see the module documentation). Returns
+    /// whether every frame was copied.
+    fn restart_wal(&mut self, pos: &WalPos) -> Result<bool, BackupError> {
+        self.ctl.execute_batch("BEGIN IMMEDIATE")?;
+        let result = (|| {
+            let h = wal::read_header(&self.wal_path())?;
+            if h != Some(pos.header) {
+                return Ok(false);
+            }
+            let (batch, _) = wal::read_after(&self.wal_path(), pos)?;
+            if batch.transactions > 0 {
+                return Ok(false); // new commits: ship them first
+            }
+            // The write lock's own snapshot (the shipped end) now bounds the checkpoint.
+            if let Some(a) = self.active.take() {
+                self.end_hold(a);
+            }
+            let i = usize::from(self.holding[0]);
+            let mut full = false;
+            for _ in 0..20 {
+                let (log, done) = Self::checkpoint_passive(&self.holds[i])?;
+                if log == done {
+                    full = true;
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            self.begin_hold(i)?;
+            self.active = Some(i);
+            Ok(full)
+        })();
+        let _ = self.ctl.execute_batch("ROLLBACK");
+        if self.active.is_none() {
+            // Never leave the WAL unprotected.
+            let i = self.idle();
+            self.begin_hold(i)?;
+            self.active = Some(i);
+        }
+        result
+    }
+}
+
+/// Tries to lock the data directory's replicator lock file; `None` if another process has it.
+pub fn try_lock(data_dir: &Path) -> std::io::Result<Option<std::fs::File>> {
+    std::fs::create_dir_all(data_dir)?;
+    let f = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(data_dir.join(LOCK_FILE))?;
+    match f.try_lock() {
+        Ok(()) => Ok(Some(f)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
+    }
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Ships the database to the replica; owned by one task.
+pub struct Replicator {
+    settings: Settings,
+    replica: Replica,
+    sqlite: Arc<Mutex<Sqlite>>,
+    status: StatusHandle,
+    /// Last TXID in the replica (`None` until the replica answered once).
+    txid: Option<u64>,
+    /// Where shipping stands in the WAL (`None`: ship the whole database next).
+    pos: Option<WalPos>,
+    /// Whether the next whole-database shipment also writes a level-9 snapshot.
+    snapshot_with_image: bool,
+    last_snapshot: Instant,
+    last_compaction: [Instant; 3],
+    last_maintenance: Instant,
+    alerted: bool,
+    /// The app's database: its writer mutex is held while we take `SQLite`'s write lock, so the
+    /// app's own writes queue behind us instead of starving our `BEGIN IMMEDIATE`.
+    gate: Option<crate::db::Db>,
+    _lock: std::fs::File,
+}
+
+/// Runs `f` while holding the app's writer mutex (when there is an app).
+fn gated<T>(gate: Option<&crate::db::Db>, f: impl FnOnce() -> T) -> T {
+    match gate {
+        Some(db) => {
+            let mut out = None;
+            let mut f = Some(f);
+            let _ = db.with_writer(|_| {
+                out = f.take().map(|f| f());
+                Ok(())
+            });
+            out.unwrap_or_else(|| (f.take().expect("not run"))())
+        }
+        None => f(),
+    }
+}
+
+impl Replicator {
+    /// Opens the replica and the replicator's connections. Fails if another process already
+    /// replicates this data directory.
+    pub fn new(settings: Settings, data_dir: &Path) -> Result<Replicator, BackupError> {
+        let lock = try_lock(data_dir)?.ok_or_else(|| {
+            BackupError::Other(format!(
+                "another flightclaim process is already replicating {} (lock {})",
+                data_dir.display(),
+                LOCK_FILE
+            ))
+        })?;
+        let replica = Replica::open(&settings.url)?;
+        let sqlite = Sqlite::open(&settings.db_path)?;
+        let status = StatusHandle::default();
+        status.update(|s| {
+            s.status.enabled = true;
+            s.status.replica = replica.display().to_string();
+            s.lag_alert = settings.lag_alert;
+            s.dirty_since = Some(SystemTime::now());
+        });
+        let now = Instant::now();
+        Ok(Replicator {
+            settings,
+            replica,
+            sqlite: Arc::new(Mutex::new(sqlite)),
+            status,
+            txid: None,
+            pos: None,
+            snapshot_with_image: true,
+            last_snapshot: now,
+            last_compaction: [now; 3],
+            last_maintenance: now,
+            alerted: false,
+            gate: None,
+            _lock: lock,
+        })
+    }
+
+    /// Takes `SQLite`'s write lock through the app's writer (see [`Replicator`]'s `gate`).
+    #[must_use]
+    pub fn with_writer_gate(mut self, db: crate::db::Db) -> Self {
+        self.gate = Some(db);
+        self
+    }
+
+    pub fn status(&self) -> StatusHandle {
+        self.status.clone()
+    }
+
+    pub fn replica(&self) -> &Replica {
+        &self.replica
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Sqlite) -> Result<T, BackupError> + Send + 'static,
+    ) -> Result<T, BackupError> {
+        let sqlite = self.sqlite.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut s = sqlite
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            f(&mut s)
+        })
+        .await
+        .map_err(|e| BackupError::Other(format!("replicator task: {e}")))?
+    }
+
+    fn release(&self, i: usize) {
+        let mut s = self
+            .sqlite
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if s.active != Some(i) {
+            s.end_hold(i);
+        }
+    }
+
+    fn promote(&self, i: usize) {
+        self.sqlite
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .promote(i);
+    }
+
+    fn mark_dirty(&self) {
+        self.status.update(|s| {
+            s.dirty_since.get_or_insert_with(SystemTime::now);
+        });
+    }
+
+    fn mark_shipped(&self, txid: u64) {
+        self.status.update(|s| {
+            s.dirty_since = None;
+            s.status.txid = txid;
+            s.status.last_success_unix = Some(unix_now());
+            s.status.last_error = None;
+            s.status.consecutive_failures = 0;
+        });
+    }
+
+    /// Ships the whole database as the next TXID (and a level-9 snapshot when due).
+    async fn ship_image(&mut self, txid: u64) -> Result<(), BackupError> {
+        let with_snapshot = self.snapshot_with_image;
+        let gate = self.gate.clone();
+        let (bytes, snap, pos, hold) = self
+            .blocking(move |s| {
+                let (image, hold) = gated(gate.as_ref(), || s.capture())?;
+                let ts = now_ms();
+                let encoded = (|| {
+                    let bytes = image.encode(txid + 1, txid + 1, ts)?;
+                    let snap = if with_snapshot && txid > 0 {
+                        Some(image.encode(1, txid + 1, ts)?)
+                    } else {
+                        None
+                    };
+                    Ok::<_, BackupError>((bytes, snap))
+                })();
+                match encoded {
+                    Ok((bytes, snap)) => Ok((bytes, snap, image.wal_pos, hold)),
+                    Err(e) => {
+                        s.end_hold(hold);
+                        Err(e)
+                    }
+                }
+            })
+            .await?;
+        let upload = async {
+            let header = ltx::decode(&bytes)?.header;
+            self.replica.put_ltx(0, &header, bytes.clone()).await?;
+            // TXID 1 is already a snapshot; copy it to level 9 so litestream finds one there.
+            let snap = if txid == 0 && with_snapshot {
+                Some(bytes)
+            } else {
+                snap
+            };
+            if let Some(snap) = snap {
+                let h = ltx::decode(&snap)?.header;
+                self.replica.put_ltx(SNAPSHOT_LEVEL, &h, snap).await?;
+                self.status
+                    .update(|s| s.status.last_snapshot_unix = Some(unix_now()));
+            }
+            Ok::<_, BackupError>(())
+        };
+        if let Err(e) = upload.await {
+            self.release(hold);
+            return Err(e);
+        }
+        self.promote(hold);
+        self.txid = Some(txid + 1);
+        self.pos = pos;
+        if with_snapshot {
+            self.snapshot_with_image = false;
+            self.last_snapshot = Instant::now();
+        }
+        self.mark_shipped(txid + 1);
+        tracing::info!(txid = txid + 1, replica = %self.replica.display(), "shipped the whole database");
+        Ok(())
+    }
+
+    /// One sync: ship what the WAL holds after the last position.
+    pub async fn sync(&mut self) -> Result<(), BackupError> {
+        let txid = if let Some(t) = self.txid {
+            t
+        } else {
+            let t = self.replica.max_txid().await?;
+            self.txid = Some(t);
+            t
+        };
+        let Some(pos) = self.pos else {
+            self.mark_dirty();
+            return self.ship_image(txid).await;
+        };
+        let (found, hold) = self.blocking(move |s| s.look(Some(&pos))).await?;
+        let (batch, end) = match found {
+            Found::Resync => {
+                self.release(hold);
+                tracing::warn!("the WAL restarted out of sequence; shipping the whole database");
+                self.pos = None;
+                self.mark_dirty();
+                return self.ship_image(txid).await;
+            }
+            Found::Batch(batch, end) => (batch, end),
+        };
+        if batch.transactions == 0 {
+            self.promote(hold);
+            self.pos = Some(end);
+            self.mark_shipped(txid);
+            return Ok(());
+        }
+        self.mark_dirty();
+        let start = if end.header == pos.header {
+            pos.offset
+        } else {
+            wal::WAL_HEADER_SIZE
+        };
+        let mut header = ltx::Header::new(
+            end.header.page_size,
+            batch.commit,
+            txid + 1,
+            txid + 1,
+            now_ms(),
+        );
+        header.wal_offset = i64::try_from(start).unwrap_or(0);
+        header.wal_size = i64::try_from(end.offset - start).unwrap_or(0);
+        header.wal_salt1 = end.header.salt1;
+        header.wal_salt2 = end.header.salt2;
+        let bytes = match ltx::encode(header, batch.pages.iter().map(|(p, d)| (*p, &d[..]))) {
+            Ok(b) => b,
+            Err(e) => {
+                self.release(hold);
+                return Err(e.into());
+            }
+        };
+        if let Err(e) = self.replica.put_ltx(0, &header, bytes).await {
+            self.release(hold);
+            return Err(e.into());
+        }
+        self.promote(hold);
+        self.txid = Some(txid + 1);
+        self.pos = Some(end);
+        self.mark_shipped(txid + 1);
+        tracing::debug!(txid = txid + 1, pages = batch.pages.len(), "shipped");
+        self.checkpoint(end).await
+    }
+
+    /// PASSIVE checkpoint after shipping; lets the WAL restart when it grew large.
+    async fn checkpoint(&mut self, end: WalPos) -> Result<(), BackupError> {
+        let gate = self.gate.clone();
+        let restarted = self
+            .blocking(move |s| {
+                Sqlite::checkpoint_passive(&s.ctl)?;
+                if end.frames() >= CHECKPOINT_FRAMES {
+                    return gated(gate.as_ref(), || s.restart_wal(&end));
+                }
+                Ok(false)
+            })
+            .await?;
+        if restarted {
+            tracing::debug!(
+                frames = end.frames(),
+                "WAL fully checkpointed; the next write restarts it"
+            );
+        }
+        Ok(())
+    }
+
+    /// Compaction, daily snapshot, retention and documents, each when due.
+    async fn maintenance(&mut self) -> Result<(), BackupError> {
+        let now = Instant::now();
+        for (i, interval) in self.settings.compaction.iter().enumerate() {
+            if now.duration_since(self.last_compaction[i]) >= *interval {
+                #[allow(clippy::cast_possible_truncation)]
+                let level = i as u8 + 1;
+                compact::compact(&self.replica, level).await?;
+                self.last_compaction[i] = now;
+            }
+        }
+        if now.duration_since(self.last_snapshot) >= self.settings.snapshot_interval {
+            if let Some(txid) = compact::snapshot_from_replica(&self.replica).await? {
+                tracing::info!(txid, "wrote a snapshot");
+                self.status
+                    .update(|s| s.status.last_snapshot_unix = Some(unix_now()));
+            }
+            self.last_snapshot = now;
+        }
+        if now.duration_since(self.last_maintenance) >= Duration::from_mins(1) {
+            let deleted =
+                compact::enforce_retention(&self.replica, now_ms(), self.settings.retention)
+                    .await?;
+            if deleted > 0 {
+                tracing::info!(deleted, "retention removed old replica files");
+            }
+            documents::sync_dir(&self.replica, &self.settings.documents_dir).await?;
+            // A replica emptied behind our back (a new bucket): start again with the whole DB.
+            let remote = self.replica.max_txid().await?;
+            if self.txid.is_some_and(|t| remote < t) {
+                tracing::warn!(
+                    remote,
+                    "the replica lost files; shipping the whole database again"
+                );
+                self.txid = Some(remote);
+                self.pos = None;
+                self.snapshot_with_image = true;
+            }
+            self.last_maintenance = now;
+        }
+        Ok(())
+    }
+
+    fn record_failure(&mut self, e: &BackupError) -> Duration {
+        let mut failures = 0;
+        self.status.update(|s| {
+            s.status.consecutive_failures += 1;
+            s.status.last_error = Some(e.to_string());
+            failures = s.status.consecutive_failures;
+        });
+        let backoff = Duration::from_secs(1 << failures.min(4).saturating_sub(1)).min(MAX_BACKOFF);
+        tracing::warn!(error = %e, failures, retry_in_secs = backoff.as_secs(), "replication failed");
+        backoff
+    }
+
+    fn check_lag(&mut self) {
+        let s = self.status.snapshot();
+        if s.lagging && !self.alerted {
+            self.alerted = true;
+            alert_replication_lag(&s);
+        } else if !s.lagging && self.alerted && s.lag_seconds == 0.0 {
+            self.alerted = false;
+            tracing::info!("replication caught up");
+        }
+    }
+
+    /// Runs until `shutdown` resolves, then tries one last sync.
+    pub async fn run(mut self, shutdown: impl std::future::Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        let mut next_attempt = Instant::now();
+        loop {
+            if Instant::now() >= next_attempt {
+                let result = match self.sync().await {
+                    Ok(()) => self.maintenance().await,
+                    Err(e) => Err(e),
+                };
+                next_attempt = match result {
+                    Ok(()) => Instant::now() + self.settings.sync_interval,
+                    Err(e) => Instant::now() + self.record_failure(&e),
+                };
+            }
+            self.check_lag();
+            let wait = next_attempt
+                .saturating_duration_since(Instant::now())
+                .min(self.settings.sync_interval);
+            tokio::select! {
+                () = &mut shutdown => break,
+                () = tokio::time::sleep(wait) => {}
+            }
+        }
+        match tokio::time::timeout(Duration::from_secs(5), self.sync()).await {
+            Ok(Ok(())) => tracing::info!(
+                txid = self.txid.unwrap_or(0),
+                "replication stopped after a final sync"
+            ),
+            Ok(Err(e)) => tracing::warn!(error = %e, "final sync failed"),
+            Err(_) => tracing::warn!("final sync timed out"),
+        }
+    }
+}
+
+/// The running replicator task, so that shutdown can wait for its final sync (a task still
+/// running when the runtime stops is cancelled mid-upload).
+#[derive(Clone, Default)]
+pub struct TaskSlot(Arc<Mutex<Option<tokio::task::JoinHandle<()>>>>);
+
+impl TaskSlot {
+    /// Spawns the replicator; it stops when `shutdown` resolves.
+    pub fn spawn(
+        &self,
+        replicator: Replicator,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) {
+        let handle = tokio::spawn(replicator.run(shutdown));
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(handle);
+    }
+
+    /// Waits (at most `timeout`) for the task to finish its final sync.
+    pub async fn finish(&self, timeout: Duration) {
+        let handle = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(h) = handle
+            && tokio::time::timeout(timeout, h).await.is_err()
+        {
+            tracing::warn!("replication did not finish its final sync in time");
+        }
+    }
+}
+
+/// Prepares the app's writer connection for replication: the replicator owns checkpoints.
+pub fn prepare_writer(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(&format!(
+        "PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = {WAL_SIZE_LIMIT};"
+    ))
+}
+
+/// `flightclaim backup`: a level-9 snapshot now. When no other process replicates this data
+/// directory the live database is captured (and shipped as the next TXID as well); when a server
+/// is replicating, the snapshot is built from the replica, which trails the server by at most one
+/// sync interval. Returns the snapshot's TXID.
+pub async fn backup_now(cfg: &AppConfig, url: &str) -> Result<u64, BackupError> {
+    let mut settings = Settings::from_config(cfg).unwrap_or_else(|| {
+        let mut c = cfg.clone();
+        c.replica_url = Some(url.to_string());
+        Settings::from_config(&c).expect("replica url set")
+    });
+    settings.url = url.to_string();
+    match Replicator::new(settings, &cfg.data_dir) {
+        Ok(mut r) => {
+            r.snapshot_with_image = true;
+            let txid = r.replica.max_txid().await?;
+            r.txid = Some(txid);
+            r.ship_image(txid).await?;
+            if txid == 0 {
+                return Ok(1);
+            }
+            Ok(txid + 1)
+        }
+        Err(BackupError::Other(msg)) if msg.contains("already replicating") => {
+            let replica = Replica::open(url)?;
+            compact::snapshot_from_replica(&replica)
+                .await?
+                .ok_or_else(|| BackupError::Other("the replica is empty".into()))
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,310 @@
+//! The replica as an object store: `file:///path` is a [`LocalFileSystem`], `s3://bucket/prefix`
+//! an [`AmazonS3`] configured from the standard `AWS_*` variables (`AWS_ENDPOINT_URL` for
+//! S3-compatible stores). Query parameters `endpoint` and `region` are accepted too, so the very
+//! URL given to `litestream restore` works here.
+//!
+//! Requests time out quickly and retry little: the replicator has its own backoff, and an upload
+//! stuck for minutes inside the client would hide an outage from `/ready`.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use futures::TryStreamExt as _;
+use object_store::aws::AmazonS3Builder;
+use object_store::local::LocalFileSystem;
+use object_store::path::Path as ObjPath;
+use object_store::{
+    Attribute, Attributes, BackoffConfig, ClientOptions, ObjectStore, ObjectStoreExt as _,
+    PutOptions, PutPayload, RetryConfig,
+};
+
+use super::layout::{self, Layout};
+use super::ltx;
+
+/// Replica I/O failures.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("invalid replica URL `{0}`: {1}")]
+    Url(String, String),
+    #[error("object store: {0}")]
+    Store(#[from] object_store::Error),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// One LTX file found in a replica.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileInfo {
+    pub level: u8,
+    pub min: u64,
+    pub max: u64,
+    pub size: u64,
+    /// Modification time in ms (file replicas: the header timestamp; S3: upload time).
+    pub modified_ms: i64,
+}
+
+/// An opened replica.
+#[derive(Clone)]
+pub struct Replica {
+    store: Arc<dyn ObjectStore>,
+    layout: Layout,
+    /// Key prefix inside the bucket (S3) or empty (file: the store is rooted at the path).
+    prefix: String,
+    /// Root directory of a file replica (to set modification times).
+    root: Option<std::path::PathBuf>,
+    display: String,
+}
+
+impl std::fmt::Debug for Replica {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.display)
+    }
+}
+
+fn query_param<'a>(query: &'a str, name: &str) -> Option<&'a str> {
+    query
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+impl Replica {
+    /// Opens the replica named by `url` (creating a file replica's root directory).
+    pub fn open(url: &str) -> Result<Replica, StoreError> {
+        let bad = |why: &str| StoreError::Url(url.to_string(), why.to_string());
+        let (base, query) = url.split_once('?').unwrap_or((url, ""));
+        if let Some(path) = base.strip_prefix("file://") {
+            if !path.starts_with('/') {
+                return Err(bad(
+                    "a file replica needs an absolute path: file:///var/backups/flightclaim",
+                ));
+            }
+            std::fs::create_dir_all(path)?;
+            let fs = LocalFileSystem::new_with_prefix(path)?;
+            return Ok(Replica {
+                store: Arc::new(fs),
+                layout: Layout::File,
+                prefix: String::new(),
+                root: Some(path.into()),
+                display: base.to_string(),
+            });
+        }
+        let rest = base
+            .strip_prefix("s3://")
+            .ok_or_else(|| bad("only file:// and s3:// replicas are supported"))?;
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        if bucket.is_empty() {
+            return Err(bad("missing bucket name: s3://bucket/prefix"));
+        }
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        let region = query_param(query, "region")
+            .map(str::to_string)
+            .or_else(|| env("AWS_REGION"))
+            .or_else(|| env("AWS_DEFAULT_REGION"))
+            .unwrap_or_else(|| "us-east-1".into());
+        let mut builder = AmazonS3Builder::from_env()
+            .with_bucket_name(bucket)
+            .with_region(region)
+            .with_retry(RetryConfig {
+                backoff: BackoffConfig {
+                    init_backoff: Duration::from_millis(100),
+                    max_backoff: Duration::from_secs(1),
+                    base: 2.0,
+                },
+                max_retries: 2,
+                retry_timeout: Duration::from_secs(5),
+            })
+            .with_client_options(
+                ClientOptions::new()
+                    .with_timeout(Duration::from_secs(20))
+                    .with_connect_timeout(Duration::from_secs(3)),
+            );
+        let endpoint = query_param(query, "endpoint")
+            .map(str::to_string)
+            .or_else(|| env("AWS_ENDPOINT_URL_S3"))
+            .or_else(|| env("AWS_ENDPOINT_URL"))
+            .or_else(|| env("AWS_ENDPOINT"));
+        if let Some(endpoint) = endpoint {
+            // S3-compatible stores (MinIO, Garage, moto) want path-style requests.
+            builder = builder
+                .with_allow_http(endpoint.starts_with("http://"))
+                .with_virtual_hosted_style_request(false)
+                .with_endpoint(endpoint);
+        }
+        let store = builder.build()?;
+        Ok(Replica {
+            store: Arc::new(store),
+            layout: Layout::S3,
+            prefix: prefix.trim_matches('/').to_string(),
+            root: None,
+            display: base.to_string(),
+        })
+    }
+
+    /// The URL without query parameters (safe to log).
+    pub fn display(&self) -> &str {
+        &self.display
+    }
+
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    fn key(&self, rel: &str) -> ObjPath {
+        if self.prefix.is_empty() {
+            ObjPath::from(rel)
+        } else {
+            ObjPath::from(format!("{}/{rel}", self.prefix))
+        }
+    }
+
+    fn ltx_key(&self, level: u8, min: u64, max: u64) -> ObjPath {
+        self.key(&self.layout.ltx_key(level, min, max))
+    }
+
+    /// Every LTX file of one level, ordered by `(min, max)`.
+    pub async fn list_level(&self, level: u8) -> Result<Vec<FileInfo>, StoreError> {
+        let dir = self.key(&self.layout.level_dir(level));
+        let listing = match self.store.list_with_delimiter(Some(&dir)).await {
+            Ok(l) => l,
+            Err(object_store::Error::NotFound { .. }) => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
+        let mut files: Vec<FileInfo> = listing
+            .objects
+            .iter()
+            .filter_map(|o| {
+                let (min, max) = layout::parse_file_name(o.location.filename()?)?;
+                Some(FileInfo {
+                    level,
+                    min,
+                    max,
+                    size: o.size,
+                    modified_ms: o.last_modified.timestamp_millis(),
+                })
+            })
+            .collect();
+        files.sort_by_key(|f| (f.min, f.max));
+        Ok(files)
+    }
+
+    /// Highest TXID anywhere in the replica (0 when empty).
+    pub async fn max_txid(&self) -> Result<u64, StoreError> {
+        let mut max = 0;
+        for level in (0..=layout::SNAPSHOT_LEVEL).rev() {
+            if let Some(f) = self.list_level(level).await?.last() {
+                max = max.max(f.max);
+            }
+        }
+        Ok(max)
+    }
+
+    /// Uploads one LTX file. File replicas get the header timestamp as modification time and
+    /// S3 objects the `litestream-timestamp` metadata, both read by point-in-time restores.
+    pub async fn put_ltx(
+        &self,
+        level: u8,
+        header: &ltx::Header,
+        bytes: Vec<u8>,
+    ) -> Result<(), StoreError> {
+        let key = self.ltx_key(level, header.min_txid, header.max_txid);
+        let ts = chrono::DateTime::from_timestamp_millis(header.timestamp_ms).unwrap_or_default();
+        match self.layout {
+            Layout::S3 => {
+                let mut attributes = Attributes::new();
+                attributes.insert(
+                    Attribute::Metadata("litestream-timestamp".into()),
+                    ts.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+                        .into(),
+                );
+                let opts = PutOptions {
+                    attributes,
+                    ..PutOptions::default()
+                };
+                self.store
+                    .put_opts(&key, PutPayload::from(bytes), opts)
+                    .await?;
+            }
+            Layout::File => {
+                self.store.put(&key, PutPayload::from(bytes)).await?;
+                if let Some(root) = &self.root {
+                    let path = root.join(key.as_ref());
+                    let when = SystemTime::UNIX_EPOCH
+                        + Duration::from_millis(u64::try_from(header.timestamp_ms).unwrap_or(0));
+                    tokio::task::spawn_blocking(move || {
+                        std::fs::File::options()
+                            .write(true)
+                            .open(&path)
+                            .and_then(|f| f.set_modified(when))
+                    })
+                    .await
+                    .map_err(std::io::Error::other)??;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Downloads one LTX file.
+    pub async fn get_ltx(&self, f: &FileInfo) -> Result<Vec<u8>, StoreError> {
+        let key = self.ltx_key(f.level, f.min, f.max);
+        Ok(self.store.get(&key).await?.bytes().await?.to_vec())
+    }
+
+    /// Reads just the header of one LTX file.
+    pub async fn get_ltx_header(&self, f: &FileInfo) -> Result<Vec<u8>, StoreError> {
+        let key = self.ltx_key(f.level, f.min, f.max);
+        let n = (ltx::HEADER_SIZE as u64).min(f.size);
+        Ok(self.store.get_range(&key, 0..n).await?.to_vec())
+    }
+
+    pub async fn delete_ltx(&self, f: &FileInfo) -> Result<(), StoreError> {
+        let key = self.ltx_key(f.level, f.min, f.max);
+        match self.store.delete(&key).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Stores raw bytes under a key below the root (documents).
+    pub async fn put_raw(&self, rel: &str, bytes: Vec<u8>) -> Result<(), StoreError> {
+        self.store
+            .put(&self.key(rel), PutPayload::from(bytes))
+            .await?;
+        Ok(())
+    }
+
+    pub async fn get_raw(&self, rel: &str) -> Result<Vec<u8>, StoreError> {
+        Ok(self
+            .store
+            .get(&self.key(rel))
+            .await?
+            .bytes()
+            .await?
+            .to_vec())
+    }
+
+    /// Whether a key exists below the root.
+    pub async fn exists(&self, rel: &str) -> Result<bool, StoreError> {
+        match self.store.head(&self.key(rel)).await {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// File names (last path segment) of every object under a directory below the root.
+    pub async fn list_names(&self, rel_dir: &str) -> Result<Vec<String>, StoreError> {
+        let dir = self.key(rel_dir);
+        let objects: Vec<_> = match self.store.list(Some(&dir)).try_collect().await {
+            Ok(o) => o,
+            Err(object_store::Error::NotFound { .. }) => Vec::new(),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(objects
+            .iter()
+            .filter_map(|o| o.location.filename().map(str::to_string))
+            .collect())
+    }
+}
