@@ -204,6 +204,7 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
     let figment = rocket_figment(&cfg, &key);
     let hsts = cfg.is_https();
     let mailer = std::sync::Arc::new(crate::mail::Mailer::from_config(&cfg)?);
+    let replicator = replicator.map(|r| r.with_lag_alerts(mailer.clone()));
     let background_mailer = mailer.clone();
 
     let replication_task = crate::backup::TaskSlot::default();

@@ -65,6 +65,9 @@ pub struct AppConfig {
     pub replica_lag_alert_secs: u64,
     /// Hours between two full snapshots in the replica.
     pub replica_snapshot_interval_hours: u32,
+    /// Seconds between two compactions of level 0 into level 1 (levels 2 and 3 follow at 10×
+    /// and 120× that, at least every 5 minutes and every hour).
+    pub replica_compaction_secs: u64,
     /// Comma-separated IPs or CIDR ranges whose `X-Forwarded-For` is believed.
     pub trusted_proxies: String,
     pub log: String,
@@ -105,6 +108,7 @@ impl Default for AppConfig {
             replica_retention_days: 30,
             replica_lag_alert_secs: 60,
             replica_snapshot_interval_hours: 24,
+            replica_compaction_secs: 30,
             trusted_proxies: String::new(),
             log: "info".into(),
             metrics_token: None,

@@ -131,11 +131,14 @@ impl Settings {
             snapshot_interval: Duration::from_hours(u64::from(
                 cfg.replica_snapshot_interval_hours.max(1),
             )),
-            compaction: [
-                Duration::from_secs(30),
-                Duration::from_mins(5),
-                Duration::from_hours(1),
-            ],
+            compaction: {
+                let l1 = Duration::from_secs(cfg.replica_compaction_secs.max(1));
+                [
+                    l1,
+                    (l1 * 10).max(Duration::from_mins(5)),
+                    (l1 * 120).max(Duration::from_hours(1)),
+                ]
+            },
         })
     }
 }
@@ -199,8 +202,44 @@ impl StatusHandle {
     }
 }
 
-/// Called once when the lag first exceeds the threshold. Hook for the mail branch: email the
-/// admins through the outbox here. For now it only logs.
+/// Enqueues an "backup is failing" email to every enabled admin, each in their language.
+async fn email_admins_about_lag(
+    db: crate::db::Db,
+    mailer: std::sync::Arc<crate::mail::Mailer>,
+    status: ReplicationStatus,
+) {
+    use crate::mail::messages::AdminBackupFailed;
+    let message = AdminBackupFailed {
+        error: status
+            .last_error
+            .clone()
+            .unwrap_or_else(|| format!("replication lag {:.0} s", status.lag_seconds)),
+        destination: status.replica.clone(),
+        last_success_at: status
+            .last_success_unix
+            .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+            .map(|t| t.to_rfc3339()),
+    };
+    let result = db
+        .write(move |tx| {
+            for admin in crate::db::users::list_admins(tx)? {
+                let locale = crate::i18n::Locale::from_tag(&admin.locale).unwrap_or_default();
+                let to = crate::mail::Recipient::new(admin.email, admin.name, locale);
+                let mail = mailer
+                    .compose(&to, &message)
+                    .map_err(|e| crate::db::DbError::Mail(e.to_string()))?;
+                crate::mail::enqueue(tx, &mail)?;
+            }
+            Ok(())
+        })
+        .await;
+    if let Err(e) = result {
+        tracing::error!(error = %e, "could not email the admins about the replication lag");
+    }
+}
+
+/// Called once when the lag first exceeds the threshold: logs, and (when the app runs) the
+/// replicator also emails the admins.
 pub fn alert_replication_lag(status: &ReplicationStatus) {
     tracing::error!(
         lag_seconds = status.lag_seconds,
@@ -408,6 +447,8 @@ pub struct Replicator {
     /// The app's database: its writer mutex is held while we take `SQLite`'s write lock, so the
     /// app's own writes queue behind us instead of starving our `BEGIN IMMEDIATE`.
     gate: Option<crate::db::Db>,
+    /// Where a lag alert goes: the admins, through the outbox.
+    alerts: Option<std::sync::Arc<crate::mail::Mailer>>,
     _lock: std::fs::File,
 }
 
@@ -461,6 +502,7 @@ impl Replicator {
             last_maintenance: now,
             alerted: false,
             gate: None,
+            alerts: None,
             _lock: lock,
         })
     }
@@ -469,6 +511,13 @@ impl Replicator {
     #[must_use]
     pub fn with_writer_gate(mut self, db: crate::db::Db) -> Self {
         self.gate = Some(db);
+        self
+    }
+
+    /// Emails the admins (through the outbox) when the lag passes the threshold.
+    #[must_use]
+    pub fn with_lag_alerts(mut self, mailer: std::sync::Arc<crate::mail::Mailer>) -> Self {
+        self.alerts = Some(mailer);
         self
     }
 
@@ -734,6 +783,9 @@ impl Replicator {
         if s.lagging && !self.alerted {
             self.alerted = true;
             alert_replication_lag(&s);
+            if let (Some(db), Some(mailer)) = (self.gate.clone(), self.alerts.clone()) {
+                tokio::spawn(email_admins_about_lag(db, mailer, s));
+            }
         } else if !s.lagging && self.alerted && s.lag_seconds == 0.0 {
             self.alerted = false;
             tracing::info!("replication caught up");

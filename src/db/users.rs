@@ -226,6 +226,26 @@ pub fn delete(tx: &Transaction<'_>, id: i64) -> Result<(), DbError> {
     Ok(())
 }
 
+/// Enabled admins, who receive operational alerts.
+pub fn list_admins(conn: &rusqlite::Connection) -> Result<Vec<Account>, DbError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, email, name, role, locale, email_verified_at IS NOT NULL, created_at FROM users
+         WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Account {
+            id: r.get(0)?,
+            email: r.get(1)?,
+            name: r.get(2)?,
+            role: r.get(3)?,
+            locale: r.get(4)?,
+            verified: r.get(5)?,
+            created_at: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::auth::AdminSession;
 use crate::accounts::email;
+use crate::backup::StatusHandle;
 use crate::config::AppConfig;
 use crate::db::{Db, audit, migrate};
 use crate::i18n::{self, Locale};
@@ -87,8 +88,9 @@ pub async fn get_admin_system(
     cfg: &State<AppConfig>,
     metrics: &State<Metrics>,
     mailer: &State<Arc<Mailer>>,
+    replication: &State<StatusHandle>,
 ) -> Result<Page, AppError> {
-    system_page(&admin, db, cfg, metrics, mailer, None).await
+    system_page(&admin, db, cfg, metrics, mailer, replication, None).await
 }
 
 /// The result of "send a test email", shown on the page.
@@ -104,6 +106,7 @@ async fn system_page(
     cfg: &AppConfig,
     metrics: &Metrics,
     mailer: &Mailer,
+    replication: &StatusHandle,
     test: Option<TestResult>,
 ) -> Result<Page, AppError> {
     let outbox_stats = db
@@ -129,7 +132,8 @@ async fn system_page(
         .with("system", &info)
         .with("outbox", &outbox_stats)
         .with("smtp", &mailer.smtp_server().unwrap_or(""))
-        .with("test", &test))
+        .with("test", &test)
+        .with("replication", &replication.snapshot()))
 }
 
 #[derive(Debug, FromForm)]
@@ -149,6 +153,7 @@ pub async fn post_admin_test_email(
     cfg: &State<AppConfig>,
     metrics: &State<Metrics>,
     mailer: &State<Arc<Mailer>>,
+    replication: &State<StatusHandle>,
 ) -> Result<Page, AppError> {
     let result = match email::normalize(&form.0.to) {
         None => TestResult {
@@ -185,5 +190,5 @@ pub async fn post_admin_test_email(
         )
     })
     .await?;
-    system_page(&admin, db, cfg, metrics, mailer, Some(result)).await
+    system_page(&admin, db, cfg, metrics, mailer, replication, Some(result)).await
 }
