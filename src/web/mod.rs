@@ -3,6 +3,7 @@
 pub mod airports;
 pub mod api_error;
 pub mod assets;
+pub mod eligibility_api;
 pub mod errors;
 pub mod guards;
 pub mod ops;
@@ -21,6 +22,8 @@ pub fn routes() -> Vec<Route> {
         pages::get_terms,
         airports::get_airport_search_json,
         airports::get_airport_json,
+        eligibility_api::post_eligibility_json,
+        eligibility_api::options_eligibility,
         assets::get_asset,
         assets::get_favicon,
         ops::get_health,
