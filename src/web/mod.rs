@@ -3,6 +3,7 @@
 pub mod airports;
 pub mod api_error;
 pub mod assets;
+pub mod check;
 pub mod eligibility_api;
 pub mod errors;
 pub mod guards;
@@ -24,6 +25,9 @@ pub fn routes() -> Vec<Route> {
         airports::get_airport_json,
         eligibility_api::post_eligibility_json,
         eligibility_api::options_eligibility,
+        check::get_check,
+        check::post_check,
+        check::get_check_result,
         assets::get_asset,
         assets::get_favicon,
         ops::get_health,
