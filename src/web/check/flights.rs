@@ -352,6 +352,9 @@ pub fn check_flights(
         }
         _ => Booking::Single,
     };
+    if form.legs.len() > 1 {
+        errors.name_flights(lang);
+    }
     if legs.len() == form.legs.len() && errors.is_empty() {
         out.legs = legs;
     }

@@ -76,11 +76,13 @@ pub fn val(v: &Option<String>) -> &str {
     v.as_deref().map_or("", str::trim)
 }
 
-/// One message next to a field, and in the error summary linking to `#id`.
+/// One message next to a field, and in the error summary linking to `#id` (there it may
+/// say which flight it is about).
 #[derive(Debug, Clone, Serialize)]
 pub struct FieldError {
     pub id: String,
     pub message: String,
+    pub summary: String,
 }
 
 /// The errors of one page, in page order.
@@ -91,10 +93,30 @@ impl Errors {
     pub fn add(&mut self, id: impl Into<String>, message: impl Into<String>) {
         let id = id.into();
         if self.get(&id).is_none() {
+            let message = message.into();
             self.0.push(FieldError {
                 id,
-                message: message.into(),
+                summary: message.clone(),
+                message,
             });
+        }
+    }
+
+    /// With connections, the summary names the flight of each `leg{i}-…` field.
+    pub fn name_flights(&mut self, lang: &str) {
+        for e in &mut self.0 {
+            let leg =
+                e.id.strip_prefix("leg")
+                    .and_then(|rest| rest.split('-').next())
+                    .and_then(|i| i.parse::<usize>().ok());
+            if let Some(i) = leg {
+                let n = (i + 1).to_string();
+                e.summary = crate::i18n::translate(
+                    lang,
+                    "check.error.leg_prefix",
+                    &[("n", &n), ("message", &e.message)],
+                );
+            }
         }
     }
 
