@@ -1,5 +1,6 @@
 //! Command-line interface: `serve` (default), `migrate`, `create-admin`, `check-config`,
-//! `healthcheck`, `backup`, `restore`. Exit codes: 0 success, 1 failure, 2 bad input or configuration.
+//! `healthcheck`, `eligibility`, `send-test-email`, `backup`, `restore`. Exit codes: 0 success, 1
+//! failure, 2 bad input or configuration.
 
 use std::io::{BufRead as _, IsTerminal as _, Read as _, Write as _};
 use std::net::{IpAddr, SocketAddr, TcpStream};
@@ -74,6 +75,16 @@ pub enum Command {
         #[arg(short = 'o', long = "output", value_name = "PATH")]
         output: PathBuf,
     },
+    /// Evaluate eligibility requests (docs/eligibility-api.md): one JSON request or an array,
+    /// from FILE or standard input (`-`); prints one JSON response per line.
+    Eligibility {
+        /// The request file; `-` or nothing reads standard input.
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+        /// Language of the explanations and error messages.
+        #[arg(long, default_value = "fr", value_parser = ["fr", "en"])]
+        lang: String,
+    },
 }
 
 /// Entry point of the binary.
@@ -106,6 +117,7 @@ pub fn main() -> ExitCode {
             timestamp,
             output,
         } => restore(&cfg, replica, timestamp.as_deref(), &output),
+        Command::Eligibility { file, lang } => eligibility(file.as_deref(), &lang),
     }
 }
 
@@ -384,4 +396,76 @@ fn restore(
         }
         Err(e) => fail(format!("restore failed: {e}"), 1),
     }
+}
+
+/// `flightclaim eligibility [FILE|-]`: all or nothing. When every request is understood, each
+/// response is printed on its own line (exit 0); otherwise nothing goes to stdout and every
+/// refused request is reported on stderr with its index and JSON path (exit 2), so that the
+/// output lines always match the input requests one to one.
+fn eligibility(file: Option<&std::path::Path>, lang: &str) -> ExitCode {
+    use crate::domain::eligibility::{self, RequestError};
+    let mut input = Vec::new();
+    let read = match file {
+        None => std::io::stdin().read_to_end(&mut input),
+        Some(p) if p.as_os_str() == "-" => std::io::stdin().read_to_end(&mut input),
+        Some(p) => std::fs::File::open(p).and_then(|mut f| f.read_to_end(&mut input)),
+    };
+    if let Err(e) = read {
+        let name = file.map_or_else(|| "-".into(), |p| p.display().to_string());
+        return fail(format!("cannot read {name}: {e}"), 2);
+    }
+    let show = |prefix: &str, e: &RequestError| {
+        let at = if e.field.is_empty() {
+            String::new()
+        } else {
+            format!(" at {}", e.field)
+        };
+        eprintln!("flightclaim: {prefix}{}{at}: {}", e.code, e.message(lang));
+    };
+    // An array is split here; each element goes through the same strict parser as the API.
+    let (documents, is_array): (Vec<Vec<u8>>, bool) =
+        match serde_json::from_slice::<serde_json::Value>(&input) {
+            Ok(serde_json::Value::Array(items)) => (
+                items
+                    .iter()
+                    .map(|v| serde_json::to_vec(v).unwrap_or_default())
+                    .collect(),
+                true,
+            ),
+            Ok(_) => (vec![input], false),
+            Err(e) => {
+                show("", &RequestError::invalid_json(e.to_string()));
+                return ExitCode::from(2);
+            }
+        };
+    let today = crate::web::eligibility_api::today();
+    let data = crate::refdata::RefData::embedded();
+    let mut lines = Vec::with_capacity(documents.len());
+    let mut refused = 0usize;
+    for (i, doc) in documents.iter().enumerate() {
+        let result = eligibility::parse_request(doc)
+            .and_then(|req| eligibility::evaluate(&req, data, lang, today));
+        match result {
+            Ok(resp) => lines.push(serde_json::to_string(&resp).unwrap_or_default()),
+            Err(e) => {
+                refused += 1;
+                let prefix = if is_array {
+                    format!("request {i}: ")
+                } else {
+                    String::new()
+                };
+                show(&prefix, &e);
+            }
+        }
+    }
+    if refused > 0 {
+        return ExitCode::from(2);
+    }
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        if writeln!(out, "{line}").is_err() {
+            return ExitCode::from(1);
+        }
+    }
+    ExitCode::SUCCESS
 }

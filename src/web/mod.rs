@@ -5,6 +5,8 @@ pub mod admin;
 pub mod airports;
 pub mod api_error;
 pub mod assets;
+pub mod check;
+pub mod eligibility_api;
 pub mod error;
 pub mod errors;
 pub mod flash;
@@ -29,6 +31,11 @@ pub fn routes() -> Vec<Route> {
         pages::get_terms,
         airports::get_airport_search_json,
         airports::get_airport_json,
+        eligibility_api::post_eligibility_json,
+        eligibility_api::options_eligibility,
+        check::get_check,
+        check::post_check,
+        check::get_check_result,
         assets::get_asset,
         assets::get_favicon,
         ops::get_health,
