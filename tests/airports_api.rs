@@ -35,8 +35,16 @@ async fn search_finds_airports_by_code_city_and_typo() {
     // London: the big airports before the small fields, whatever language the city is typed in.
     for q in ["london", "Londres"] {
         let (_, body) = json(&client, &format!("/api/v1/airports/search?q={q}&limit=3")).await;
-        let top: Vec<&str> = body.as_array().unwrap().iter().filter_map(|a| a["iata"].as_str()).collect();
-        assert!(top[..2].contains(&"LHR") && top[..2].contains(&"LGW"), "{q}: {top:?}");
+        let top: Vec<&str> = body
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|a| a["iata"].as_str())
+            .collect();
+        assert!(
+            top[..2].contains(&"LHR") && top[..2].contains(&"LGW"),
+            "{q}: {top:?}"
+        );
     }
     let (_, body) = json(&client, "/api/v1/airports/search?q=paris+orly&limit=3").await;
     assert_eq!(body[0]["iata"], "ORY");
