@@ -13,6 +13,7 @@ use rocket::{Build, Rocket};
 use crate::config::{AppConfig, Secret, decode_secret_key};
 use crate::db::migrate::{self, SchemaState};
 use crate::db::{Db, DbError};
+use crate::flights::FlightStatusService;
 use crate::metrics::Metrics;
 use crate::ratelimit::{Quota, RateClass, RateLimits};
 use crate::refdata::RefData;
@@ -179,6 +180,7 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
     }
     let limits = RateLimits::new(quotas);
     let trusted = TrustedProxies(cfg.trusted_proxy_nets()?);
+    let flight_status = FlightStatusService::from_config(&cfg)?;
     let figment = rocket_figment(&cfg, &key);
     let hsts = cfg.is_https();
 
@@ -193,6 +195,7 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
         .manage(trusted)
         .manage(Metrics::default())
         .manage(airport_index())
+        .manage(flight_status)
         .attach(RequestTracker)
         .attach(SecurityHeaders { hsts })
         .attach(AdHoc::on_liftoff("background jobs", move |rocket| {

@@ -4,6 +4,7 @@ pub mod airports;
 pub mod api_error;
 pub mod assets;
 pub mod errors;
+pub mod flights;
 pub mod guards;
 pub mod ops;
 pub mod pages;
@@ -21,6 +22,8 @@ pub fn routes() -> Vec<Route> {
         pages::get_terms,
         airports::get_airport_search_json,
         airports::get_airport_json,
+        flights::get_flight_status_json,
+        flights::get_flight_number_json,
         assets::get_asset,
         assets::get_favicon,
         ops::get_health,
