@@ -13,6 +13,7 @@ use rocket::{Build, Rocket};
 use crate::config::{AppConfig, Secret, decode_secret_key};
 use crate::db::migrate::{self, SchemaState};
 use crate::db::{Db, DbError};
+use crate::flights::FlightStatusService;
 use crate::metrics::Metrics;
 use crate::ratelimit::{Quota, RateClass, RateLimits};
 use crate::refdata::RefData;
@@ -201,6 +202,7 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
         .map_err(|e| crate::config::ConfigError(format!("rate_limit_account: {e}")))?;
     let limits = RateLimits::with_account_quota(quotas, account_quota);
     let trusted = TrustedProxies(cfg.trusted_proxy_nets()?);
+    let flight_status = FlightStatusService::from_config(&cfg)?;
     let figment = rocket_figment(&cfg, &key);
     let hsts = cfg.is_https();
     let mailer = std::sync::Arc::new(crate::mail::Mailer::from_config(&cfg)?);
@@ -222,6 +224,7 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
         .manage(airport_index())
         .manage(mailer)
         .manage(replication_status)
+        .manage(flight_status)
         .attach(RequestTracker)
         .attach(SecurityHeaders { hsts })
         .attach(AdHoc::on_liftoff("background jobs", move |rocket| {

@@ -89,6 +89,14 @@ pub struct AppConfig {
     pub log_to_file: bool,
     /// First retry delay of a temporarily failed mail, in seconds; doubles up to 120× this.
     pub mail_retry_base_secs: u32,
+    /// Flight-status provider used to pre-fill times (`aerodatabox`); unset: passengers type them.
+    pub flight_status_provider: Option<String>,
+    pub flight_status_api_key: Option<Secret>,
+    pub flight_status_api_key_file: Option<PathBuf>,
+    /// Provider endpoint; unset: the provider's public one (tests point it at a local fake).
+    pub flight_status_base_url: Option<String>,
+    /// How long one provider request may take before the passenger types the times instead.
+    pub flight_status_timeout_ms: u64,
 }
 
 impl Default for AppConfig {
@@ -123,6 +131,11 @@ impl Default for AppConfig {
             shutdown_grace_secs: 10,
             log_to_file: true,
             mail_retry_base_secs: 30,
+            flight_status_provider: None,
+            flight_status_api_key: None,
+            flight_status_api_key_file: None,
+            flight_status_base_url: None,
+            flight_status_timeout_ms: 3000,
         }
     }
 }
@@ -178,6 +191,11 @@ impl AppConfig {
                 "metrics_token",
                 &self.metrics_token_file,
                 &mut self.metrics_token,
+            ),
+            (
+                "flight_status_api_key",
+                &self.flight_status_api_key_file,
+                &mut self.flight_status_api_key,
             ),
         ] {
             if let Some(path) = file {
@@ -259,6 +277,7 @@ impl AppConfig {
                 "leave it unset (30) unless a test needs short retries",
             ));
         }
+        self.validate_flight_status()?;
         for class in RateClass::ALL {
             let key = class.config_key();
             Quota::parse(self.rate_limit(class)).map_err(|problem| {
@@ -283,6 +302,55 @@ impl AppConfig {
                 "use a level such as info, debug or warn",
             )
         })?;
+        Ok(())
+    }
+
+    fn validate_flight_status(&self) -> Result<(), ConfigError> {
+        let has_key = self
+            .flight_status_api_key
+            .as_ref()
+            .is_some_and(|k| !k.is_empty());
+        match self.flight_status_provider.as_deref() {
+            None | Some("") if has_key => {
+                return Err(key_error(
+                    "flight_status_provider",
+                    "an API key is set but no provider",
+                    "set it to aerodatabox, or remove flight_status_api_key",
+                ));
+            }
+            None | Some("") => {}
+            Some(crate::flights::AERODATABOX) if has_key => {}
+            Some(crate::flights::AERODATABOX) => {
+                return Err(key_error(
+                    "flight_status_api_key",
+                    "the flight-status provider needs an API key",
+                    "set FLIGHTCLAIM_FLIGHT_STATUS_API_KEY (or _FILE), or unset flight_status_provider to let passengers type times themselves",
+                ));
+            }
+            Some(other) => {
+                return Err(key_error(
+                    "flight_status_provider",
+                    &format!("unknown provider `{other}`"),
+                    "use aerodatabox (the only provider implemented), or leave it unset",
+                ));
+            }
+        }
+        if let Some(url) = &self.flight_status_base_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(key_error(
+                "flight_status_base_url",
+                &format!("`{url}` is not an http(s) URL"),
+                "leave it unset for the provider's public endpoint, e.g. https://aerodatabox.p.rapidapi.com",
+            ));
+        }
+        if !(100..=60_000).contains(&self.flight_status_timeout_ms) {
+            return Err(key_error(
+                "flight_status_timeout_ms",
+                "must be between 100 and 60000 milliseconds",
+                "keep the default 3000: passengers wait for it",
+            ));
+        }
         Ok(())
     }
 
@@ -329,7 +397,12 @@ impl AppConfig {
     pub fn redacted(&self) -> String {
         let mut value = serde_json::to_value(self).unwrap_or_default();
         if let Some(map) = value.as_object_mut() {
-            for key in ["secret_key", "smtp_url", "metrics_token"] {
+            for key in [
+                "secret_key",
+                "smtp_url",
+                "metrics_token",
+                "flight_status_api_key",
+            ] {
                 if map.get(key).is_some_and(|v| !v.is_null()) {
                     map.insert(key.into(), serde_json::Value::String("***".into()));
                 }
@@ -449,5 +522,54 @@ mod tests {
         std::fs::write(&f, "s3cret\n").unwrap();
         let cfg = with(&[("metrics_token_file", &format!("\"{}\"", f.display()))]).unwrap();
         assert_eq!(cfg.metrics_token.unwrap().expose(), "s3cret");
+    }
+
+    #[test]
+    fn flight_status_keys_are_checked_and_redacted() {
+        assert!(with(&[]).unwrap().flight_status_provider.is_none());
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("key");
+        std::fs::write(&f, "adb-key\n").unwrap();
+        let cfg = with(&[
+            ("flight_status_provider", "\"aerodatabox\""),
+            (
+                "flight_status_api_key_file",
+                &format!("\"{}\"", f.display()),
+            ),
+        ])
+        .unwrap();
+        assert_eq!(
+            cfg.flight_status_api_key.as_ref().unwrap().expose(),
+            "adb-key"
+        );
+        assert!(!cfg.redacted().contains("adb-key"));
+        for (pairs, var) in [
+            (
+                vec![("flight_status_provider", "\"aerodatabox\"")],
+                "FLIGHTCLAIM_FLIGHT_STATUS_API_KEY",
+            ),
+            (
+                vec![("flight_status_api_key", "\"k\"")],
+                "FLIGHTCLAIM_FLIGHT_STATUS_PROVIDER",
+            ),
+            (
+                vec![
+                    ("flight_status_provider", "\"flightaware\""),
+                    ("flight_status_api_key", "\"k\""),
+                ],
+                "FLIGHTCLAIM_FLIGHT_STATUS_PROVIDER",
+            ),
+            (
+                vec![("flight_status_base_url", "\"ftp://x\"")],
+                "FLIGHTCLAIM_FLIGHT_STATUS_BASE_URL",
+            ),
+            (
+                vec![("flight_status_timeout_ms", "0")],
+                "FLIGHTCLAIM_FLIGHT_STATUS_TIMEOUT_MS",
+            ),
+        ] {
+            let err = with(&pairs).unwrap_err().0;
+            assert!(err.contains(var), "{pairs:?}: {err}");
+        }
     }
 }

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod flights;
 pub mod i18n;
 pub mod jobs;
 pub mod logging;

@@ -10,6 +10,7 @@ pub mod eligibility_api;
 pub mod error;
 pub mod errors;
 pub mod flash;
+pub mod flights;
 pub mod forms;
 pub mod guards;
 pub mod ops;
@@ -36,6 +37,8 @@ pub fn routes() -> Vec<Route> {
         check::get_check,
         check::post_check,
         check::get_check_result,
+        flights::get_flight_status_json,
+        flights::get_flight_number_json,
         assets::get_asset,
         assets::get_favicon,
         ops::get_health,
