@@ -11,11 +11,13 @@ use tracing_subscriber::util::SubscriberInitExt as _;
 
 /// Installs the global subscriber. Keep the returned guard alive until exit so file logs flush.
 pub fn init(filter: &str, log_dir: Option<&Path>) -> Option<WorkerGuard> {
-    // Rocket logs its start-up banner through `log`; keep only its warnings unless asked.
+    // Rocket logs through `log` (banner, and unmatched requests with their query strings, which
+    // may hold personal data): our own access log covers requests, so Rocket stays quiet unless
+    // the filter names it.
     let directives = if filter.contains("rocket") {
         filter.to_string()
     } else {
-        format!("{filter},rocket=warn,_=warn")
+        format!("{filter},rocket=off,_=off")
     };
     let filter = EnvFilter::try_new(directives).unwrap_or_else(|_| EnvFilter::new("info"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());

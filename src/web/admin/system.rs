@@ -22,12 +22,12 @@ use crate::web::render::Page;
 struct SystemInfo {
     version: &'static str,
     uptime: String,
-    db_bytes: u64,
-    wal_bytes: u64,
+    db_size: String,
+    wal_size: String,
     schema_version: i64,
     schema_latest: i64,
     data_dir: String,
-    disk_free_bytes: Option<u64>,
+    disk_free: Option<String>,
     config: String,
     recent_errors: Vec<String>,
 }
@@ -40,6 +40,24 @@ fn human_duration(secs: u64) -> String {
         format!("{h} h {m} min")
     } else {
         format!("{m} min {} s", secs % 60)
+    }
+}
+
+/// `1.4 MB`, `52 GB`: sizes an operator reads at a glance (decimal units, like `df -H`).
+fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
+    let mut value = bytes;
+    let mut unit = 0;
+    let mut tenths = 0;
+    while value >= 1000 && unit < UNITS.len() - 1 {
+        tenths = (value % 1000) / 100;
+        value /= 1000;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{value} B")
+    } else {
+        format!("{value}.{tenths} {}", UNITS[unit])
     }
 }
 
@@ -117,12 +135,12 @@ async fn system_page(
     let info = SystemInfo {
         version: env!("CARGO_PKG_VERSION"),
         uptime: human_duration(metrics.uptime().as_secs()),
-        db_bytes,
-        wal_bytes,
+        db_size: human_bytes(db_bytes),
+        wal_size: human_bytes(wal_bytes),
         schema_version,
         schema_latest: migrate::latest_version(),
         data_dir: cfg.data_dir.display().to_string(),
-        disk_free_bytes: disk_free(&cfg.data_dir),
+        disk_free: disk_free(&cfg.data_dir).map(human_bytes),
         config: cfg.redacted(),
         recent_errors: recent_errors(&cfg.data_dir, 20),
     };
