@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::fmt::Write as _;
-
 use rocket::http::{ContentType, Status};
 use rocket::local::asynchronous::{Client, LocalResponse};
 
@@ -27,17 +25,7 @@ async fn post<'c>(
     action: &str,
     fields: &[(&str, &str)],
 ) -> LocalResponse<'c> {
-    let token = csrf(client, page).await;
-    let mut body = format!("csrf_token={}", common::enc(&token));
-    for (k, v) in fields {
-        let _ = write!(body, "&{k}={}", common::enc(v));
-    }
-    client
-        .post(action.to_string())
-        .header(ContentType::Form)
-        .body(body)
-        .dispatch()
-        .await
+    common::submit(client, page, action, fields).await
 }
 
 async fn register<'c>(

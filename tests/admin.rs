@@ -2,8 +2,6 @@
 
 mod common;
 
-use std::fmt::Write as _;
-
 use rocket::http::{ContentType, Status};
 use rocket::local::asynchronous::Client;
 
@@ -32,23 +30,7 @@ async fn form(
     action: &str,
     fields: &[(&str, &str)],
 ) -> (Status, Option<String>, String) {
-    let html = client
-        .get(page.to_string())
-        .dispatch()
-        .await
-        .into_string()
-        .await
-        .unwrap();
-    let mut body = format!("csrf_token={}", common::enc(&common::csrf_from(&html)));
-    for (k, v) in fields {
-        let _ = write!(body, "&{k}={}", common::enc(v));
-    }
-    let res = client
-        .post(action.to_string())
-        .header(ContentType::Form)
-        .body(body)
-        .dispatch()
-        .await;
+    let res = common::submit(client, page, action, fields).await;
     let location = res.headers().get_one("Location").map(str::to_string);
     (
         res.status(),

@@ -153,21 +153,24 @@ pub fn find_id_by_email(conn: &rusqlite::Connection, email: &str) -> Result<Opti
         .optional()?)
 }
 
+/// Maps `id, email, name, role, locale, verified, created_at`, in that order.
+fn account_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
+    Ok(Account {
+        id: r.get(0)?,
+        email: r.get(1)?,
+        name: r.get(2)?,
+        role: r.get(3)?,
+        locale: r.get(4)?,
+        verified: r.get(5)?,
+        created_at: r.get(6)?,
+    })
+}
+
 pub fn find_account(conn: &rusqlite::Connection, id: i64) -> Result<Account, DbError> {
     Ok(conn.query_row(
         "SELECT id, email, name, role, locale, email_verified_at IS NOT NULL, created_at FROM users WHERE id = ?1",
         params![id],
-        |r| {
-            Ok(Account {
-                id: r.get(0)?,
-                email: r.get(1)?,
-                name: r.get(2)?,
-                role: r.get(3)?,
-                locale: r.get(4)?,
-                verified: r.get(5)?,
-                created_at: r.get(6)?,
-            })
-        },
+        account_from_row,
     )?)
 }
 
@@ -232,17 +235,7 @@ pub fn list_admins(conn: &rusqlite::Connection) -> Result<Vec<Account>, DbError>
         "SELECT id, email, name, role, locale, email_verified_at IS NOT NULL, created_at FROM users
          WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id",
     )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(Account {
-            id: r.get(0)?,
-            email: r.get(1)?,
-            name: r.get(2)?,
-            role: r.get(3)?,
-            locale: r.get(4)?,
-            verified: r.get(5)?,
-            created_at: r.get(6)?,
-        })
-    })?;
+    let rows = stmt.query_map([], account_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

@@ -54,3 +54,31 @@ pub fn enc(value: &str) -> String {
         })
         .collect()
 }
+
+/// Submits a form the way a browser does: loads `page` to get the CSRF token, then posts the
+/// fields (percent-encoded) to `action`.
+pub async fn submit<'c>(
+    client: &'c rocket::local::asynchronous::Client,
+    page: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> rocket::local::asynchronous::LocalResponse<'c> {
+    use std::fmt::Write as _;
+    let html = client
+        .get(page.to_string())
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap_or_default();
+    let mut body = format!("csrf_token={}", enc(&csrf_from(&html)));
+    for (k, v) in fields {
+        let _ = write!(body, "&{k}={}", enc(v));
+    }
+    client
+        .post(action.to_string())
+        .header(rocket::http::ContentType::Form)
+        .body(body)
+        .dispatch()
+        .await
+}
