@@ -18,6 +18,7 @@ use crate::metrics::Metrics;
 use crate::ratelimit::{Quota, RateClass, RateLimits};
 use crate::refdata::RefData;
 use crate::search::airports::AirportIndex;
+use crate::web::airports::SearchCache;
 use crate::web::assets::AssetStore;
 use crate::web::guards::TrustedProxies;
 use crate::web::render::Templates;
@@ -222,6 +223,7 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
         .manage(trusted)
         .manage(Metrics::default())
         .manage(airport_index())
+        .manage(SearchCache::new())
         .manage(mailer)
         .manage(replication_status)
         .manage(flight_status)

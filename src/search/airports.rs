@@ -346,6 +346,12 @@ impl AirportIndex {
             .collect()
     }
 
+    /// The form of `q` that [`suggest`](Self::suggest) actually searches: folded words joined
+    /// by one space. Two queries with the same key get the same answer (callers cache on it).
+    pub fn query_key(q: &str) -> String {
+        names::fold(truncate(q, MAX_QUERY_CHARS)).join(" ")
+    }
+
     /// The airport with this IATA or ICAO code (case-insensitive), for `/api/v1/airports/<IATA>`.
     pub fn get(&self, code: &str, lang: &str) -> Option<Suggestion> {
         let code = code.trim();

@@ -3,19 +3,73 @@
 
 use rust_i18n::t;
 
+use super::bands::Band;
 use super::decide::{Decision, unit_licence};
+use super::extraordinary::Reason;
+use super::humanize::{date, km, money};
 use super::request::{Booking, DisruptionType, EligibilityRequest};
 use super::response::ReasonCode;
 use super::ruleset::Regime;
 use super::scope::{Basis, Licence};
-use crate::refdata::RefData;
+use crate::refdata::{Airport, RefData};
 
-fn money(amount: f64, currency: &str) -> String {
-    if amount.fract() == 0.0 {
-        format!("{amount:.0} {currency}")
-    } else {
-        format!("{amount:.2} {currency}")
+/// The compensation band in words, with its paragraph (Art 7(1) or, for a downgrade, 10(2)).
+fn band_words(band: Band, downgrade: bool, lang: &str) -> String {
+    let key = match (downgrade, band) {
+        (false, Band::A) => "eligibility.band.a",
+        (false, Band::B) => "eligibility.band.b",
+        (false, Band::C) => "eligibility.band.c",
+        (true, Band::A) => "eligibility.band.downgrade_a",
+        (true, Band::B) => "eligibility.band.downgrade_b",
+        (true, Band::C) => "eligibility.band.downgrade_c",
+    };
+    t!(key, locale = lang).into_owned()
+}
+
+/// An airline as "Air France (AF)" when we know its name, else its code.
+fn carrier_words(d: &Decision<'_>) -> String {
+    match d.legs[d.unit.0] {
+        Some(l) => match l.airline {
+            Some(a) if !a.name.is_empty() => format!("{} ({})", a.name, l.carrier),
+            _ => l.carrier.to_owned(),
+        },
+        None => String::new(),
     }
+}
+
+/// An airport as "Amsterdam Airport Schiphol (AMS)".
+fn airport_words(a: &Airport) -> String {
+    if a.name.is_empty() {
+        a.iata.clone()
+    } else {
+        format!("{} ({})", a.name, a.iata)
+    }
+}
+
+/// Translation key of the airline's stated reason in plain words.
+pub fn reason_label_key(reason: Reason) -> String {
+    format!("eligibility.reason_label.{}", reason.as_str())
+}
+
+/// The court whose limitation rule applies: a country name, or England and Wales / Scotland.
+fn forum_words(forum: &str, data: &RefData, lang: &str) -> String {
+    if forum.eq_ignore_ascii_case("GB-EAW") {
+        t!("eligibility.forum.gb_eaw", locale = lang).into_owned()
+    } else if forum.eq_ignore_ascii_case("GB-SCT") {
+        t!("eligibility.forum.gb_sct", locale = lang).into_owned()
+    } else {
+        data.country_name(forum, lang)
+    }
+}
+
+/// How sure our limitation data is, in words (`high`, `medium`, `contested`).
+fn confidence_words(confidence: &str, lang: &str) -> String {
+    let key = match confidence {
+        "high" => "eligibility.confidence.high",
+        "medium" => "eligibility.confidence.medium",
+        _ => "eligibility.confidence.contested",
+    };
+    t!(key, locale = lang).into_owned()
 }
 
 /// Renders the explanation of a decision in `lang` (`fr` or `en`).
@@ -43,14 +97,13 @@ pub fn explain(d: &Decision<'_>, req: &EligibilityRequest, data: &RefData, lang:
     scope_sentences(&mut parts, d, data, lang);
 
     if let Some(band) = d.band {
-        let km = format!("{:.1}", d.unit_distance_km);
         match d.downgrade_leg_km {
             Some(leg_km) => parts.push(
                 t!(
                     "eligibility.explain.downgrade_distance",
                     locale = lang,
-                    km = format!("{leg_km:.1}"),
-                    band = band.as_str()
+                    km = km(leg_km, lang),
+                    band = band_words(band, true, lang)
                 )
                 .into_owned(),
             ),
@@ -58,8 +111,8 @@ pub fn explain(d: &Decision<'_>, req: &EligibilityRequest, data: &RefData, lang:
                 t!(
                     "eligibility.explain.distance",
                     locale = lang,
-                    km = km,
-                    band = band.as_str()
+                    km = km(d.unit_distance_km, lang),
+                    band = band_words(band, false, lang)
                 )
                 .into_owned(),
             ),
@@ -75,7 +128,7 @@ pub fn explain(d: &Decision<'_>, req: &EligibilityRequest, data: &RefData, lang:
                 "eligibility.explain.alternative",
                 locale = lang,
                 regime = regime.as_str(),
-                amount = money(amount, currency)
+                amount = money(amount, currency, lang)
             )
             .into_owned(),
         );
@@ -90,10 +143,10 @@ pub fn explain(d: &Decision<'_>, req: &EligibilityRequest, data: &RefData, lang:
             t!(
                 key,
                 locale = lang,
-                forum = dl.forum,
+                forum = forum_words(dl.forum, data, lang),
                 years = dl.years,
-                date = dl.last_day.to_string(),
-                confidence = dl.confidence
+                date = date(dl.last_day, lang),
+                confidence = confidence_words(dl.confidence, lang)
             )
             .into_owned(),
         );
@@ -104,7 +157,7 @@ pub fn explain(d: &Decision<'_>, req: &EligibilityRequest, data: &RefData, lang:
             t!(
                 "eligibility.explain.deadline_unknown",
                 locale = lang,
-                forum = forum
+                forum = forum_words(forum, data, lang)
             )
             .into_owned(),
         );
@@ -116,7 +169,7 @@ pub fn explain(d: &Decision<'_>, req: &EligibilityRequest, data: &RefData, lang:
 fn scope_sentences(parts: &mut Vec<String>, d: &Decision<'_>, data: &RefData, lang: &str) {
     let first = d.legs[d.unit.0];
     let last = d.legs[d.unit.1];
-    let carrier = first.map_or("", |l| l.carrier);
+    let carrier = carrier_words(d);
     if let (Some(sc), Some(f), Some(l)) = (d.scope, first, last) {
         let origin = data.country_name(&f.from.country, lang);
         let destination = data.country_name(&l.to.country, lang);
@@ -125,7 +178,7 @@ fn scope_sentences(parts: &mut Vec<String>, d: &Decision<'_>, data: &RefData, la
                 t!(
                     "eligibility.explain.scope.eu_departure",
                     locale = lang,
-                    airport = f.from.iata,
+                    airport = airport_words(f.from),
                     country = origin
                 )
                 .into_owned(),
@@ -143,7 +196,7 @@ fn scope_sentences(parts: &mut Vec<String>, d: &Decision<'_>, data: &RefData, la
                 t!(
                     "eligibility.explain.scope.uk_departure",
                     locale = lang,
-                    airport = f.from.iata
+                    airport = airport_words(f.from)
                 )
                 .into_owned(),
             ),
@@ -206,7 +259,7 @@ fn cause_sentence(parts: &mut Vec<String>, d: &Decision<'_>, req: &EligibilityRe
             t!(
                 key,
                 locale = lang,
-                cause = reason.as_str(),
+                cause = t!(reason_label_key(reason), locale = lang),
                 authority = authority
             )
             .into_owned(),
@@ -223,9 +276,9 @@ fn cause_sentence(parts: &mut Vec<String>, d: &Decision<'_>, req: &EligibilityRe
 }
 
 fn outcome_sentence(d: &Decision<'_>, req: &EligibilityRequest, lang: &str) -> String {
-    let amount = money(d.amount, d.currency.unwrap_or(""));
+    let amount = money(d.amount, d.currency.unwrap_or(""), lang);
     let full = d.full_amount.map_or(String::new(), |f| {
-        money(f64::from(f), d.currency.unwrap_or(""))
+        money(f64::from(f), d.currency.unwrap_or(""), lang)
     });
     let delay = req.disruption.arrival_delay_minutes.unwrap_or(0);
     let notice = req.disruption.notice_days.unwrap_or(0);

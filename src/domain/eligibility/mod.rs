@@ -7,7 +7,8 @@
 //! Files: `request` (types, validation), `parse` (JSON paths in errors), `time` (local →
 //! UTC), `scope` (Art 3), `bands` (Art 7(1), 7(4), 10(2)), `ruleset` (versioned rule sets),
 //! `disruption` (delay, cancellation, denied boarding, downgrade), `extraordinary`
-//! (Art 5(3)), `limitation`, `decide` (orchestration), `explanation`, `response`.
+//! (Art 5(3)), `limitation`, `decide` (orchestration), `explanation` (+ `humanize`: numbers, amounts,
+//! dates per language), `response`.
 
 pub mod bands;
 pub mod decide;
@@ -15,6 +16,7 @@ pub mod disruption;
 pub mod error;
 pub mod explanation;
 pub mod extraordinary;
+pub mod humanize;
 pub mod limitation;
 pub mod parse;
 pub mod request;
@@ -28,6 +30,8 @@ pub mod time;
 mod tests;
 #[cfg(test)]
 mod tests_errors;
+#[cfg(test)]
+mod tests_explanation;
 #[cfg(test)]
 #[allow(clippy::float_cmp)]
 mod tests_prop;
