@@ -11,6 +11,7 @@ pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod documents;
 pub mod domain;
 pub mod flights;
 pub mod i18n;
