@@ -18,6 +18,7 @@ pub mod i18n;
 pub mod jobs;
 pub mod logging;
 pub mod mail;
+pub mod mandate;
 pub mod metrics;
 pub mod ratelimit;
 pub mod refdata;
