@@ -363,6 +363,23 @@ mod tests {
         assert!(pdf.ends_with(b"%%EOF") || pdf.ends_with(b"%%EOF\n"));
     }
 
+    #[test]
+    fn long_text_flows_onto_more_pages() {
+        let (text, sig, _) = signed("en");
+        let long = std::iter::repeat_n(text.as_str(), 4)
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let pdf = mandate_pdf(&long, &sig, "en");
+        let raw = String::from_utf8_lossy(&pdf);
+        let count: u32 = raw
+            .split("/Count ")
+            .nth(1)
+            .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|n| n.parse().ok())
+            .expect("page tree /Count");
+        assert!(count >= 3, "{count} pages for four copies of the mandate");
+    }
+
     /// Extracts the text with poppler's `pdftotext` (Debian `poppler-utils`, installed by
     /// `scripts/test`); skipped with a note when it is not installed.
     #[test]
