@@ -239,6 +239,23 @@ async fn others_get_404_and_cannot_withdraw() {
     assert_eq!(status, Status::NotFound);
     let res = post(&other, &format!("{loc}/withdraw"), &[]).await;
     assert_eq!(res.status(), Status::NotFound);
+    // Another passenger, signed in.
+    let res = post(
+        &other,
+        "/register",
+        &[
+            ("name", "Eve"),
+            ("email", "eve@example.com"),
+            ("password", "violet tandem orbit 93 caramel"),
+            ("password_confirm", "violet tandem orbit 93 caramel"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), Status::SeeOther);
+    let (status, _, _) = get(&other, &loc).await;
+    assert_eq!(status, Status::NotFound);
+    let res = post(&other, &format!("{loc}/withdraw"), &[]).await;
+    assert_eq!(res.status(), Status::NotFound);
     let (status, _, _) = get(&other, "/claims/FC-22222").await;
     assert_eq!(status, Status::NotFound, "malformed ref");
     let conn = db(dir.path());
