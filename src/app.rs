@@ -264,6 +264,7 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
         }))
         .mount("/", web::routes())
         .mount("/", web::account::routes())
+        .mount("/", web::claims::routes())
         .mount("/", web::admin::routes())
         .register("/", web::errors::catchers());
     Ok(rocket)

@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0003_accounts",
         include_str!("migrations/0003_accounts.sql"),
     ),
+    ("0004_claims", include_str!("migrations/0004_claims.sql")),
 ];
 
 /// The schema version this binary expects.

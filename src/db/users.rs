@@ -239,6 +239,23 @@ pub fn list_admins(conn: &rusqlite::Connection) -> Result<Vec<Account>, DbError>
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Creates a passenger account without a password (a claim submitted while signed out); the
+/// verification link lets its owner set one. `Conflict` when the email is taken.
+pub fn insert_passenger_without_password(
+    tx: &Transaction<'_>,
+    email: &str,
+    name: &str,
+    locale: &str,
+) -> Result<i64, DbError> {
+    let now = now_text();
+    tx.execute(
+        "INSERT INTO users (email, name, password_hash, role, locale, created_at, updated_at)
+         VALUES (?1, ?2, NULL, 'passenger', ?3, ?4, ?4)",
+        params![email, name, locale, now],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,3 +3,4 @@
 pub mod claim;
 pub mod eligibility;
 pub mod flight;
+pub mod iban;

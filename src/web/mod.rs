@@ -6,6 +6,7 @@ pub mod airports;
 pub mod api_error;
 pub mod assets;
 pub mod check;
+pub mod claims;
 pub mod eligibility_api;
 pub mod error;
 pub mod errors;

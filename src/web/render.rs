@@ -189,6 +189,13 @@ impl Page {
         self
     }
 
+    /// The same page drawn with another template (the claim wizard reuses /check's steps).
+    #[must_use]
+    pub fn into_template(mut self, template: &'static str) -> Page {
+        self.template = template;
+        self
+    }
+
     #[must_use]
     pub fn status(mut self, status: Status) -> Page {
         self.status = status;

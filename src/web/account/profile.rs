@@ -26,7 +26,8 @@ fn account_page(
 ) -> Page {
     let mut page = Page::new("pages/account/account.html")
         .with("account", account)
-        .with("sessions_open", &sessions_open);
+        .with("sessions_open", &sessions_open)
+        .with("claims", &Vec::<()>::new());
     let empty = FormState::default();
     for section in ["profile", "password", "email", "delete"] {
         let state = match failed {
@@ -60,7 +61,11 @@ async fn load(db: &Db, user_id: i64) -> Result<(users::Account, i64), AppError> 
 #[get("/account")]
 pub async fn get_account(me: UserSession, db: &State<Db>) -> Result<Page, AppError> {
     let (account, open) = load(db, me.user.user_id).await?;
-    Ok(account_page(&account, open, None))
+    let uid = me.user.user_id;
+    let claims = db
+        .read(move |c| crate::db::claims::list_for_user(c, uid))
+        .await?;
+    Ok(account_page(&account, open, None).with("claims", &claims))
 }
 
 #[derive(Debug, FromForm)]

@@ -79,7 +79,8 @@ fn warnings(codes: &[String], lang: &str) -> Vec<String> {
         .collect()
 }
 
-fn flights_page(
+/// Also drawn by the claim wizard (`web::claims::wizard`) in its own template.
+pub fn flights_page(
     form: &CheckForm,
     errors: &Errors,
     choices: &[(
@@ -105,7 +106,8 @@ fn flights_page(
         .with("can_add", &(form.legs.len() < MAX_UI_LEGS))
 }
 
-fn what_page(
+/// Also drawn by the claim wizard (`web::claims::wizard`) in its own template.
+pub fn what_page(
     form: &CheckForm,
     errors: &Errors,
     ok: &flights::Flights,
@@ -127,7 +129,8 @@ fn what_page(
         .with("kinds", &details::KINDS)
 }
 
-fn details_page(
+/// Also drawn by the claim wizard (`web::claims::wizard`) in its own template.
+pub fn details_page(
     form: &CheckForm,
     errors: &Errors,
     ok: &flights::Flights,
@@ -209,7 +212,7 @@ pub fn build_request(
 }
 
 /// Maps an engine error back to the form: leg fields to step 1, the rest to step 3.
-fn engine_error_field(e: &RequestError) -> (bool, String) {
+pub fn engine_error_field(e: &RequestError) -> (bool, String) {
     let field = e.field.as_str();
     if let Some(rest) = field.strip_prefix("legs[") {
         let (i, tail) = rest.split_once(']').unwrap_or(("0", ""));
