@@ -112,7 +112,7 @@ impl Default for AppConfig {
             smtp_url_file: None,
             mail_from: "FlightClaim <noreply@localhost>".into(),
             replica_url: None,
-            replica_sync_interval_ms: 1000,
+            replica_sync_interval_ms: 500,
             replica_retention_days: 30,
             replica_lag_alert_secs: 60,
             replica_snapshot_interval_hours: 24,
