@@ -234,6 +234,11 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
                 let shutdown = rocket.shutdown();
                 tokio::spawn(jobs::sweep_rate_limits(background_limits, shutdown.clone()));
                 background_mailer.spawn_worker(background_db.clone(), shutdown.clone());
+                tokio::spawn(crate::mail::watchdog::run(
+                    background_db.clone(),
+                    background_mailer.clone(),
+                    shutdown.clone(),
+                ));
                 if let Some(replicator) = replicator {
                     replication_task.spawn(replicator, shutdown.clone());
                 }

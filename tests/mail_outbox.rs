@@ -13,6 +13,7 @@ use flightclaim::app::{self, ServeOptions};
 use flightclaim::config::AppConfig;
 use flightclaim::db::outbox::{self, Status};
 use flightclaim::db::{Db, DbError};
+use flightclaim::mail::messages::Email as _;
 use flightclaim::mail::{self, Mailer, messages};
 use mail_smtp::{BASE_URL, HOSTILE, every_kind, expected, links, recipient};
 use rocket::http::Status as HttpStatus;
@@ -474,5 +475,136 @@ async fn ready_and_metrics_show_the_backlog() {
     assert!(
         text.contains("flightclaim_outbox_oldest_pending_seconds "),
         "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admins_hear_once_a_day_when_mail_is_stuck() {
+    // SMTP configured but nothing listens: nothing leaves (the worker is not even started).
+    let (_cfg, db, mailer, _dir) = setup("smtp_url = \"smtp://127.0.0.1:9\"\n");
+    let mailer = Arc::new(mailer);
+    db.write(|tx| {
+        flightclaim::db::users::upsert_admin(tx, "boss@example.test", "hash")?;
+        Ok(())
+    })
+    .await
+    .unwrap();
+    let stuck_kind = messages::AdminOutboxStuck::KIND;
+    let alerts = |db: &Db| {
+        let db = db.clone();
+        async move {
+            db.read(move |c| {
+                Ok(c.query_row(
+                    "SELECT count(*) FROM outbox WHERE kind = ?1 AND to_addr = 'boss@example.test'",
+                    [stuck_kind],
+                    |r| r.get::<_, i64>(0),
+                )?)
+            })
+            .await
+            .unwrap()
+        }
+    };
+    let now = Utc::now();
+
+    // An empty outbox is not stuck.
+    assert_eq!(
+        mail::watchdog::check_once(&db, mailer.clone(), now)
+            .await
+            .unwrap(),
+        0
+    );
+
+    let m = mailer
+        .compose(
+            &recipient("alice@example.test", "fr"),
+            &messages::PasswordReset {
+                token: "t".into(),
+                valid_minutes: 30,
+            },
+        )
+        .unwrap();
+    db.write(move |tx| mail::enqueue(tx, &m).map(|_| ()))
+        .await
+        .unwrap();
+
+    // Ten minutes later: still normal.
+    let soon = now + chrono::Duration::minutes(10);
+    assert_eq!(
+        mail::watchdog::check_once(&db, mailer.clone(), soon)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(alerts(&db).await, 0);
+
+    // Two hours later: the admin is told, once.
+    let later = now + chrono::Duration::hours(2);
+    assert_eq!(
+        mail::watchdog::check_once(&db, mailer.clone(), later)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        mail::watchdog::check_once(&db, mailer.clone(), later + chrono::Duration::hours(1))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(alerts(&db).await, 1);
+    let subject: String = db
+        .read(move |c| {
+            Ok(c.query_row(
+                "SELECT body_text FROM outbox WHERE kind = ?1",
+                [stuck_kind],
+                |r| r.get(0),
+            )?)
+        })
+        .await
+        .unwrap();
+    assert!(
+        subject.contains("/admin/emails"),
+        "the alert links to the outbox page: {subject}"
+    );
+
+    // A day after the alert, still stuck: told again.
+    let next_day = now + chrono::Duration::hours(27);
+    assert_eq!(
+        mail::watchdog::check_once(&db, mailer.clone(), next_day)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(alerts(&db).await, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_smtp_a_waiting_outbox_is_not_an_alert() {
+    let (_cfg, db, mailer, _dir) = setup("");
+    let mailer = Arc::new(mailer);
+    db.write(|tx| {
+        flightclaim::db::users::upsert_admin(tx, "boss@example.test", "hash")?;
+        Ok(())
+    })
+    .await
+    .unwrap();
+    let m = mailer
+        .compose(
+            &recipient("alice@example.test", "fr"),
+            &messages::PasswordReset {
+                token: "t".into(),
+                valid_minutes: 30,
+            },
+        )
+        .unwrap();
+    db.write(move |tx| mail::enqueue(tx, &m).map(|_| ()))
+        .await
+        .unwrap();
+    let much_later = Utc::now() + chrono::Duration::days(3);
+    assert_eq!(
+        mail::watchdog::check_once(&db, mailer, much_later)
+            .await
+            .unwrap(),
+        0
     );
 }

@@ -34,6 +34,7 @@
 pub mod messages;
 pub mod render;
 pub mod smtp;
+pub mod watchdog;
 pub mod worker;
 
 use std::path::PathBuf;
