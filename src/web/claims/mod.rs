@@ -2,6 +2,7 @@
 //! claim's page with its timeline and the Withdraw button ([`view`]).
 
 pub mod draft;
+pub mod prefill;
 pub mod submit;
 pub mod view;
 pub mod wizard;
