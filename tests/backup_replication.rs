@@ -12,8 +12,8 @@
 //! replicator (its automatic checkpoints are not ours). `flightclaim create-admin` adds writes
 //! through the real binary as well.
 //!
-//! `FLIGHTCLAIM_TEST_OUTAGE_SECS` sets how long the S3 endpoint is down (default 15; the issue
-//! asks for a minute, which works the same but makes the suite slow).
+//! `FLIGHTCLAIM_TEST_OUTAGE_SECS` sets how long the S3 endpoint is down (default 60: the minute
+//! an operator's object store might really be gone; lower it for quick local runs).
 
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
@@ -593,7 +593,7 @@ fn s3_replica_survives_an_outage_and_litestream_restores_it() {
         std::env::var("FLIGHTCLAIM_TEST_OUTAGE_SECS")
             .ok()
             .and_then(|v| v.parse().ok())
-            .unwrap_or(15),
+            .unwrap_or(60),
     );
     let dir = tempfile::tempdir().unwrap();
     let moto_port = free_port();
