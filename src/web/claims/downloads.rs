@@ -18,6 +18,11 @@ use crate::web::AppError;
 use crate::web::admin::auth::StaffSession;
 use crate::web::session::UserSession;
 
+/// A numeric path segment; anything else is 404 like an unknown id (not Rocket's 422).
+pub fn id_param(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>().map_err(|_| AppError::NotFound)
+}
+
 async fn document(
     db: &Db,
     cfg: &AppConfig,
@@ -75,37 +80,38 @@ async fn audit_download(
 #[get("/claims/<claim_ref>/documents/<doc_id>", rank = 2)]
 pub async fn get_claim_document(
     claim_ref: &str,
-    doc_id: i64,
+    doc_id: &str,
     me: Option<UserSession>,
     db: &State<Db>,
     cfg: &State<AppConfig>,
 ) -> Result<Download, AppError> {
     let row = owned(db, me.as_ref(), claim_ref).await?;
-    document(db, cfg, row.id, doc_id).await
+    document(db, cfg, row.id, id_param(doc_id)?).await
 }
 
 /// The signed mandate of passenger `position` (0 = lead) of the signed-in passenger's claim.
 #[get("/claims/<claim_ref>/mandates/<position>", rank = 2)]
 pub async fn get_claim_mandate_pdf(
     claim_ref: &str,
-    position: i64,
+    position: &str,
     me: Option<UserSession>,
     db: &State<Db>,
 ) -> Result<Download, AppError> {
     let row = owned(db, me.as_ref(), claim_ref).await?;
-    mandate(db, &row, position).await
+    mandate(db, &row, id_param(position)?).await
 }
 
 /// One document of any claim, for staff.
 #[get("/admin/claims/<claim_ref>/documents/<doc_id>")]
 pub async fn get_admin_claim_document(
     claim_ref: &str,
-    doc_id: i64,
+    doc_id: &str,
     staff: Option<StaffSession>,
     db: &State<Db>,
     cfg: &State<AppConfig>,
 ) -> Result<Download, AppError> {
     let (row, actor) = staff_claim(db, staff.as_ref(), claim_ref).await?;
+    let doc_id = id_param(doc_id)?;
     let download = document(db, cfg, row.id, doc_id).await?;
     audit_download(
         db,
@@ -121,11 +127,12 @@ pub async fn get_admin_claim_document(
 #[get("/admin/claims/<claim_ref>/mandates/<position>")]
 pub async fn get_admin_claim_mandate_pdf(
     claim_ref: &str,
-    position: i64,
+    position: &str,
     staff: Option<StaffSession>,
     db: &State<Db>,
 ) -> Result<Download, AppError> {
     let (row, actor) = staff_claim(db, staff.as_ref(), claim_ref).await?;
+    let position = id_param(position)?;
     let download = mandate(db, &row, position).await?;
     audit_download(
         db,

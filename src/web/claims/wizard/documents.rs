@@ -15,6 +15,7 @@ use crate::i18n::Locale;
 use crate::ratelimit::{RateLimit, Upload};
 use crate::web::AppError;
 use crate::web::check::form::Errors;
+use crate::web::claims::downloads::id_param;
 use crate::web::claims::draft::{self, DraftData, Loaded};
 pub use crate::web::claims::uploads::UploadValues;
 use crate::web::claims::uploads::{self, Download, UploadForm, UploadView};
@@ -127,7 +128,7 @@ pub async fn post_claim_documents(
 /// Removes a document from the draft (before submission only).
 #[post("/claims/new/documents/<doc_id>/remove", data = "<_form>")]
 pub async fn post_claim_document_remove(
-    doc_id: i64,
+    doc_id: &str,
     _form: CsrfForm<CsrfOnly>,
     me: Option<UserSession>,
     db: &State<Db>,
@@ -135,6 +136,7 @@ pub async fn post_claim_document_remove(
     cookies: &CookieJar<'_>,
 ) -> Result<Redirect, AppError> {
     let d = draft_at_documents(db, cookies, me.as_ref(), cfg).await?;
+    let doc_id = id_param(doc_id)?;
     let id = d.id;
     let removed = db
         .write(move |tx| documents::delete(tx, Owner::Draft(id), doc_id))
@@ -154,13 +156,14 @@ pub async fn post_claim_document_remove(
 /// Downloads a document of the draft (to check what was sent).
 #[get("/claims/new/documents/<doc_id>")]
 pub async fn get_claim_draft_document(
-    doc_id: i64,
+    doc_id: &str,
     me: Option<UserSession>,
     db: &State<Db>,
     cfg: &State<AppConfig>,
     cookies: &CookieJar<'_>,
 ) -> Result<Download, AppError> {
     let d = draft_at_documents(db, cookies, me.as_ref(), cfg).await?;
+    let doc_id = id_param(doc_id)?;
     let id = d.id;
     let doc = db
         .read(move |c| documents::find(c, Owner::Draft(id), doc_id))
