@@ -13,6 +13,9 @@ use rocket::local::asynchronous::Client;
 
 const DOCS: &str = "/claims/new/documents";
 
+/// An upload that must be refused: kind, passenger, file, expected message.
+type Case<'a> = (&'a str, &'a str, Option<(&'a str, &'a [u8])>, &'a str);
+
 async fn body(res: rocket::local::asynchronous::LocalResponse<'_>) -> String {
     res.into_string().await.unwrap_or_default()
 }
@@ -133,7 +136,7 @@ async fn bad_uploads_are_refused_with_a_message_next_to_the_field() {
     let mut too_big = flow::pdf();
     too_big.resize(10 * 1024 * 1024 + 1, b' ');
     let elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\x3e\0\x01\0\0\0".to_vec();
-    let cases: [(&str, &str, Option<(&str, &[u8])>, &str); 7] = [
+    let cases: [Case<'_>; 7] = [
         (
             "boarding_pass",
             "0",
@@ -176,9 +179,7 @@ async fn bad_uploads_are_refused_with_a_message_next_to_the_field() {
         assert!(page.contains("error-summary"));
     }
     assert_eq!(count(dir.path(), "SELECT count(*) FROM documents"), 0);
-    let leftovers = std::fs::read_dir(dir.path().join("documents"))
-        .map(|d| d.count())
-        .unwrap_or(0);
+    let leftovers = std::fs::read_dir(dir.path().join("documents")).map_or(0, Iterator::count);
     assert_eq!(leftovers, 0, "no temporary or refused file left");
 
     // Past the request limit (12 MiB): the 413 page, translated.

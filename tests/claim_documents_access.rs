@@ -243,7 +243,7 @@ async fn everyone_else_gets_404_on_every_route_and_staff_can_download() {
         format!("/claims/{claim_ref}/mandates/1"),
         format!("/claims/{claim_ref}/mandates/x"),
         format!("/claims/{claim_ref}/documents/..%2F..%2Fsecret.key"),
-        format!("/claims/new/documents/abc"),
+        "/claims/new/documents/abc".to_string(),
         format!("/claims/{bob_ref}/documents/{bob_doc}"),
         format!("/claims/{bob_ref}/mandates/0"),
         "/claims/FC-ZZZZZZ/documents/1".to_string(),
@@ -263,8 +263,12 @@ async fn everyone_else_gets_404_on_every_route_and_staff_can_download() {
         1
     );
 
-    // Staff download any claim's files through /admin, and it is audited.
-    let db_handle = flightclaim::db::Db::open(&dir.path().join("flightclaim.sqlite3")).unwrap();
+    staff_downloads(dir.path(), &claim_ref, id, bob_doc).await;
+}
+
+/// Staff download any claim's files through /admin, and it is audited.
+async fn staff_downloads(dir: &std::path::Path, claim_ref: &str, id: i64, bob_doc: i64) {
+    let db_handle = flightclaim::db::Db::open(&dir.join("flightclaim.sqlite3")).unwrap();
     let hash = flightclaim::accounts::password::hash(STAFF_PASSWORD).unwrap();
     db_handle
         .write_blocking(move |tx| {
@@ -276,7 +280,7 @@ async fn everyone_else_gets_404_on_every_route_and_staff_can_download() {
             Ok(())
         })
         .unwrap();
-    let staff = other_client(dir.path()).await;
+    let staff = other_client(dir).await;
     let res = common::submit(
         &staff,
         "/admin/login",
@@ -314,7 +318,7 @@ async fn everyone_else_gets_404_on_every_route_and_staff_can_download() {
     assert_eq!(status, Status::NotFound, "document of another claim");
     assert_eq!(
         count(
-            dir.path(),
+            dir,
             "SELECT count(*) FROM audit_log WHERE action LIKE '%.download'"
         ),
         2

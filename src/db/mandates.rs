@@ -41,8 +41,7 @@ impl Mandate {
             signer_name: self.signer_name.clone(),
             consent: self.consent,
             signed_at: DateTime::parse_from_rfc3339(&self.signed_at)
-                .map(|d| d.to_utc())
-                .unwrap_or_else(|_| Utc::now()),
+                .map_or_else(|_| Utc::now(), |d| d.to_utc()),
             ip: self.ip.parse().unwrap_or(IpAddr::from([0, 0, 0, 0])),
             user_agent: self.user_agent.clone(),
             text_sha256: self.text_sha256.clone(),

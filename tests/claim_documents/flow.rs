@@ -184,8 +184,8 @@ pub async fn to_documents(client: &Client, email: &str, passengers: &[(&str, &st
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let res = post(client, "/claims/new/passengers", &refs).await;
-    assert_eq!(location(&res), "/claims/new/documents");
+    let answer = post(client, "/claims/new/passengers", &refs).await;
+    assert_eq!(location(&answer), "/claims/new/documents");
 }
 
 /// Signs every adult's mandate (step 6) with their names.

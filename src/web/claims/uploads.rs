@@ -231,11 +231,14 @@ fn extension_of(content_type: &str) -> &'static str {
 /// type added when the name says otherwise (`x.exe` holding a PDF downloads as `x.exe.pdf`).
 pub fn download_name(doc: &Document) -> String {
     let ext = extension_of(&doc.content_type);
-    let lower = doc.original_name.to_lowercase();
+    let given = std::path::Path::new(&doc.original_name)
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
     let matches = match ext {
-        "jpg" => lower.ends_with(".jpg") || lower.ends_with(".jpeg"),
-        "heic" => lower.ends_with(".heic") || lower.ends_with(".heif"),
-        other => lower.ends_with(&format!(".{other}")),
+        "jpg" => given == "jpg" || given == "jpeg",
+        "heic" => given == "heic" || given == "heif",
+        other => given == other,
     };
     if matches {
         doc.original_name.clone()

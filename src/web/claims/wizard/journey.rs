@@ -21,7 +21,7 @@ use crate::web::guards::{CsrfForm, CsrfOnly};
 use crate::web::render::Page;
 use crate::web::session::UserSession;
 
-use super::*;
+use super::{StepResponse, base, evaluated, go, page, require, user_id};
 
 pub(crate) fn flights_view(
     form: &mut CheckForm,

@@ -16,7 +16,7 @@ use crate::web::guards::CsrfForm;
 use crate::web::render::Page;
 use crate::web::session::UserSession;
 
-use super::*;
+use super::{MAX_PASSENGERS, StepResponse, TEMPLATE, base, go, page, require, user_id};
 
 #[derive(serde::Serialize)]
 struct PassengerView {

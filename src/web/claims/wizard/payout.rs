@@ -18,7 +18,9 @@ use crate::web::guards::CsrfForm;
 use crate::web::render::Page;
 use crate::web::session::UserSession;
 
-use super::*;
+use super::{
+    StepResponse, TEMPLATE, base, evaluated, fee_view, go, page, require, user_id, valid_name,
+};
 
 pub(crate) fn payout_view(
     data: &DraftData,
