@@ -191,3 +191,75 @@ pub fn attach_draft_to_claim(
         params![draft_id, claim_id],
     )?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{Db, drafts, migrate};
+
+    fn doc(sha: &str, name: &str) -> NewDocument {
+        NewDocument {
+            kind: "other".into(),
+            passenger_position: None,
+            sha256: sha.into(),
+            size_bytes: 10,
+            content_type: "application/pdf".into(),
+            original_name: name.into(),
+            uploaded_by: None,
+        }
+    }
+
+    #[test]
+    fn owners_are_kept_apart_and_drafts_move_to_claims() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("t.sqlite3")).unwrap();
+        migrate::run(&db).unwrap();
+        let (a, b) = db
+            .write_blocking(|tx| {
+                Ok((
+                    drafts::insert(tx, "ta", None, "{}", "documents")?,
+                    drafts::insert(tx, "tb", None, "{}", "documents")?,
+                ))
+            })
+            .unwrap();
+        let evil = "x'); DROP TABLE documents; --.pdf";
+        let (id, added) = db
+            .write_blocking(move |tx| insert(tx, Owner::Draft(a), &doc(&"a".repeat(64), evil)))
+            .unwrap();
+        assert!(added);
+        let (again, added) = db
+            .write_blocking(move |tx| insert(tx, Owner::Draft(a), &doc(&"a".repeat(64), "x")))
+            .unwrap();
+        assert_eq!((again, added), (id, false), "same file, same row");
+        // The same file for another draft is that draft's own row.
+        db.write_blocking(move |tx| insert(tx, Owner::Draft(b), &doc(&"a".repeat(64), "y")))
+            .unwrap();
+        assert!(
+            db.read_blocking(move |c| find(c, Owner::Draft(b), id))
+                .unwrap()
+                .is_none()
+        );
+        let found = db
+            .read_blocking(move |c| find(c, Owner::Draft(a), id))
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.original_name, evil);
+        // Removing A's row: B still uses the file.
+        let (_, shared) = db
+            .write_blocking(move |tx| delete(tx, Owner::Draft(a), id))
+            .unwrap()
+            .unwrap();
+        assert!(shared);
+        assert!(
+            db.write_blocking(move |tx| delete(tx, Owner::Draft(a), id))
+                .unwrap()
+                .is_none()
+        );
+        // A draft deleted without submission takes its rows with it.
+        db.write_blocking(move |tx| drafts::delete(tx, b)).unwrap();
+        let left: i64 = db
+            .read_blocking(|c| Ok(c.query_row("SELECT count(*) FROM documents", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(left, 0);
+    }
+}
