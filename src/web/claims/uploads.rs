@@ -102,7 +102,7 @@ pub struct DocumentItem {
 }
 
 /// The list rows of `docs`, with the passenger named for identity documents.
-pub fn items(docs: &[Document], passenger_names: &[String]) -> Vec<DocumentItem> {
+pub fn items(docs: &[Document], passenger_names: &[String], lang: &str) -> Vec<DocumentItem> {
     docs.iter()
         .map(|d| DocumentItem {
             id: d.id,
@@ -112,7 +112,7 @@ pub fn items(docs: &[Document], passenger_names: &[String]) -> Vec<DocumentItem>
                 .passenger_position
                 .and_then(|p| usize::try_from(p).ok())
                 .and_then(|p| passenger_names.get(p).cloned()),
-            size: human_size(d.size_bytes),
+            size: human_size(d.size_bytes, lang),
             uploaded_at: d
                 .uploaded_at
                 .get(..10)
@@ -122,13 +122,19 @@ pub fn items(docs: &[Document], passenger_names: &[String]) -> Vec<DocumentItem>
         .collect()
 }
 
-fn human_size(bytes: i64) -> String {
-    #[allow(clippy::cast_precision_loss)]
-    let b = bytes as f64;
-    if b >= 1024.0 * 1024.0 {
-        format!("{:.1} MB", b / (1024.0 * 1024.0))
+fn human_size(bytes: i64, lang: &str) -> String {
+    if bytes >= 1024 * 1024 {
+        #[allow(clippy::cast_precision_loss)]
+        let mb = format!("{:.1}", bytes as f64 / (1024.0 * 1024.0));
+        let mb = if lang == "fr" {
+            mb.replace('.', ",")
+        } else {
+            mb
+        };
+        translate(lang, "documents.size.mb", &[("n", &mb)])
     } else {
-        format!("{} kB", (bytes + 1023) / 1024)
+        let kb = ((bytes + 1023) / 1024).to_string();
+        translate(lang, "documents.size.kb", &[("n", &kb)])
     }
 }
 

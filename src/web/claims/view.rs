@@ -120,7 +120,7 @@ async fn claim_page(
         .with("can_withdraw", &can_withdraw)
         .with("can_upload", &can_upload)
         .with("errors", &errors.0)
-        .with("documents", &uploads::items(&docs, &names))
+        .with("documents", &uploads::items(&docs, &names, lang))
         .with("doc_base", &format!("/claims/{}/documents", row.claim_ref))
         .with("mandates", &mandate_items)
         .with("upload", &UploadView::new(values, errors, &names, lang)))

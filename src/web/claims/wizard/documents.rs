@@ -51,7 +51,7 @@ pub async fn documents_view(
     let names = passenger_names(&d.data);
     Ok(base(Page::new(TEMPLATE), "documents", &d.data)
         .with("errors", &errors.0)
-        .with("documents", &uploads::items(&docs, &names))
+        .with("documents", &uploads::items(&docs, &names, lang))
         .with("doc_base", "/claims/new/documents")
         .with("can_remove", &true)
         .with("upload", &UploadView::new(values, errors, &names, lang)))
