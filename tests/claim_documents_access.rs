@@ -252,6 +252,7 @@ async fn everyone_else_gets_404_on_every_route_and_staff_can_download() {
         let (status, _, _) = get(&owner, &uri).await;
         assert_eq!(status, Status::NotFound, "{uri}");
     }
+    another_draft_cannot_reach(dir.path(), draft_doc).await;
     // The owner's passenger session does not open the staff URLs.
     let (status, _, _) = get(&owner, &format!("/admin/claims/{claim_ref}/documents/{id}")).await;
     assert_eq!(status, Status::NotFound);
@@ -323,4 +324,19 @@ async fn staff_downloads(dir: &std::path::Path, claim_ref: &str, id: i64, bob_do
         ),
         2
     );
+}
+
+/// A visitor with a draft of their own cannot reach another draft's document either.
+async fn another_draft_cannot_reach(dir: &std::path::Path, draft_doc: i64) {
+    let carol = other_client(dir).await;
+    to_documents(&carol, "carol@example.com", &[("Carol", "Third", false)]).await;
+    let (status, _, _) = get(&carol, &format!("/claims/new/documents/{draft_doc}")).await;
+    assert_eq!(status, Status::NotFound);
+    let res = post(
+        &carol,
+        &format!("/claims/new/documents/{draft_doc}/remove"),
+        &[],
+    )
+    .await;
+    assert_eq!(res.status(), Status::NotFound);
 }
