@@ -130,7 +130,17 @@ async fn through_review(client: &Client, email: &str, last_name: &str) {
     assert_eq!(location(&res), "/claims/new/documents");
     let res = post(client, "/claims/new/documents/seen", &[]).await;
     assert_eq!(location(&res), "/claims/new/mandate");
-    let res = post(client, "/claims/new/mandate/seen", &[]).await;
+    let full_name = format!("Marie {last_name}");
+    let res = post(
+        client,
+        "/claims/new/mandate",
+        &[
+            ("signers[0].position", "0"),
+            ("signers[0].name", &full_name),
+            ("signers[0].consent", "true"),
+        ],
+    )
+    .await;
     assert_eq!(location(&res), "/claims/new/payout");
     let (_, page, _) = get(client, "/claims/new/payout?lang=en").await;
     assert!(page.contains("You receive €450 of €600"), "{page}");

@@ -10,7 +10,9 @@
 
 pub mod audit;
 pub mod claims;
+pub mod documents;
 pub mod drafts;
+pub mod mandates;
 pub mod migrate;
 pub mod outbox;
 pub mod sessions;

@@ -162,6 +162,14 @@ impl<'r, T: FromForm<'r> + 'r> FromData<'r> for CsrfForm<T> {
     }
 }
 
+/// Whether `submitted` is the visitor's CSRF token: for the multipart forms (uploads) that
+/// [`CsrfForm`] does not parse.
+pub fn csrf_matches(cookies: &rocket::http::CookieJar<'_>, submitted: &str) -> bool {
+    cookies
+        .get_private(CSRF_COOKIE)
+        .is_some_and(|c| constant_time_eq(c.value(), submitted))
+}
+
 /// The percent-decoded `(name, value)` pairs of a url-encoded body, cached for the request's
 /// lifetime so that form values may borrow from it.
 struct DecodedForm(Vec<(String, String)>);

@@ -252,6 +252,26 @@ pub async fn post_account_sessions(
     Ok(Redirect::to("/login"))
 }
 
+/// Each claim of the passenger with its passengers, document metadata (not the files, which
+/// download from the claim's page) and signed mandates (text and signature record).
+fn export_claims(
+    conn: &rusqlite::Connection,
+    user_id: i64,
+) -> Result<Vec<serde_json::Value>, crate::db::DbError> {
+    use crate::db::{claims, documents, mandates};
+    claims::list_for_user(conn, user_id)?
+        .into_iter()
+        .map(|claim| {
+            Ok(serde_json::json!({
+                "passengers": claims::passengers(conn, claim.id)?,
+                "documents": documents::list_for_claim(conn, claim.id)?,
+                "mandates": mandates::list_for_claim(conn, claim.id)?,
+                "claim": claim,
+            }))
+        })
+        .collect()
+}
+
 /// The passenger's data as a JSON download (GDPR Art. 15 and 20).
 #[derive(Responder)]
 #[response(content_type = "json")]
@@ -264,11 +284,13 @@ pub struct Export {
 #[get("/account/export")]
 pub async fn get_account_export(me: UserSession, db: &State<Db>) -> Result<Export, AppError> {
     let id = me.user.user_id;
-    let account = db.read(move |c| users::find_account(c, id)).await?;
+    let (account, claims) = db
+        .read(move |c| Ok((users::find_account(c, id)?, export_claims(c, id)?)))
+        .await?;
     let body = serde_json::to_string_pretty(&serde_json::json!({
         "exported_at": crate::db::now_text(),
         "account": account,
-        "claims": [],
+        "claims": claims,
     }))
     .map_err(|e| AppError::Internal(e.to_string()))?;
     let _ = ContentType::JSON;

@@ -1,9 +1,12 @@
 //! Claims, passenger side: the wizard at `/claims/new/…` ([`wizard`], [`submit`]) and one
-//! claim's page with its timeline and the Withdraw button ([`view`]).
+//! claim's page with its timeline, documents and the Withdraw button ([`view`]), document and
+//! signed-mandate downloads for the owner and staff ([`downloads`]).
 
+pub mod downloads;
 pub mod draft;
 pub mod prefill;
 pub mod submit;
+pub mod uploads;
 pub mod view;
 pub mod wizard;
 
@@ -17,10 +20,19 @@ pub fn routes() -> Vec<Route> {
         wizard::post_claim_disruption,
         wizard::post_claim_result,
         wizard::post_claim_passengers,
-        wizard::post_claim_seen,
+        wizard::post_claim_documents,
+        wizard::post_claim_document_remove,
+        wizard::get_claim_draft_document,
+        wizard::post_claim_documents_seen,
+        wizard::post_claim_mandate,
         wizard::post_claim_payout,
         submit::post_claim_review,
         view::get_claim,
         view::post_claim_withdraw,
+        view::post_claim_document,
+        downloads::get_claim_document,
+        downloads::get_claim_mandate_pdf,
+        downloads::get_admin_claim_document,
+        downloads::get_admin_claim_mandate_pdf,
     ]
 }

@@ -1,5 +1,7 @@
-//! Step 8: review and submit. One transaction creates the claim, its passengers, the first
-//! timeline event and the `ClaimSubmitted` email (outbox), deletes the draft and — for a
+//! Step 8: review and submit. A draft without a valid signed mandate for every passenger is
+//! refused. One transaction creates the claim, its passengers, the first timeline event and
+//! the `ClaimSubmitted` email (outbox), moves the draft's documents and mandates to the claim,
+//! deletes the draft and — for a
 //! visitor who is not signed in — creates a passenger account without password plus its
 //! verification email (the link lets them set a password later).
 
@@ -14,8 +16,9 @@ use super::wizard::{self, StepResponse, amount_cents, evaluated, user_id};
 use crate::accounts::{email, token};
 use crate::config::AppConfig;
 use crate::db::claims::{self, ClaimPassenger, InsertError, NewClaim};
+use crate::db::documents::Owner;
 use crate::db::tokens::{self, Purpose};
-use crate::db::{Db, DbError, drafts, users};
+use crate::db::{Db, DbError, documents, drafts, mandates, users};
 use crate::i18n::{Locale, translate};
 use crate::mail::messages::{ClaimSubmitted, Money};
 use crate::mail::{self, Mailer, Recipient};
@@ -90,6 +93,16 @@ pub async fn post_claim_review(
             "/claims/new/passengers",
         ))));
     };
+    let draft_id = d.id;
+    let signed = db
+        .read(move |c| mandates::list(c, Owner::Draft(draft_id)))
+        .await?;
+    if !wizard::mandates_complete(&signed, &data, cfg.fee_percent) {
+        errors.add(
+            "review",
+            translate(lang, "claims.review.error.mandate", &[]),
+        );
+    }
     if !errors.is_empty() {
         return Ok(StepResponse::Page(wizard::review_view(
             &data, &errors, cfg, locale, index,
@@ -137,7 +150,7 @@ pub async fn post_claim_review(
     let mailer = Arc::clone(mailer);
     let locale_code = lang.to_string();
     let full_name = format!("{} {}", lead.first_name, lead.last_name);
-    let draft_id = d.id;
+    let passenger_count = passengers.len();
     let total = amount_cents(&resp) * i64::try_from(passengers.len()).unwrap_or(1);
     let outcome = db
         .write(move |tx| {
@@ -165,7 +178,7 @@ pub async fn post_claim_review(
                 user_id: user,
                 ..new
             };
-            let (_, claim_ref) = match claims::insert(tx, &claim, &passengers) {
+            let (claim_id, claim_ref) = match claims::insert(tx, &claim, &passengers) {
                 Ok(ok) => ok,
                 Err(InsertError::Duplicate) => return Ok(Outcome::Duplicate),
                 Err(InsertError::Db(e)) => return Err(e),
@@ -190,6 +203,8 @@ pub async fn post_claim_review(
                 .compose(&to, &email)
                 .map_err(|e| DbError::Mail(e.to_string()))?;
             mail::enqueue(tx, &composed)?;
+            documents::attach_draft_to_claim(tx, draft_id, claim_id)?;
+            mandates::attach_draft_to_claim(tx, draft_id, claim_id, passenger_count)?;
             drafts::delete(tx, draft_id)?;
             Ok(Outcome::Created(user, claim_ref.to_string()))
         })

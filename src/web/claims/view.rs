@@ -1,15 +1,22 @@
-//! `/claims/<ref>`: one claim for its owner — the status timeline, messages from the team and
-//! the Withdraw button. Anyone else (another passenger, a visitor) gets 404, never 403, so
+//! `/claims/<ref>`: one claim for its owner — the status timeline, messages from the team, the
+//! documents (list, download, upload more), the signed mandates and the Withdraw button. Anyone else (another passenger, a visitor) gets 404, never 403, so
 //! references cannot be probed.
 
-use rocket::http::CookieJar;
+use rocket::form::Form;
+use rocket::http::{CookieJar, Status};
 use rocket::response::Redirect;
 use rocket::{State, get, post};
 use serde::Serialize;
 
-use crate::db::{Db, claims};
+use super::uploads::{self, UploadForm, UploadValues, UploadView};
+use crate::config::AppConfig;
+use crate::db::documents::{self, Owner};
+use crate::db::{Db, claims, mandates};
 use crate::domain::claim::{self, ClaimRef, ClaimStatus, Transition};
+use crate::i18n::Locale;
+use crate::ratelimit::{RateLimit, Upload};
 use crate::web::AppError;
+use crate::web::check::form::Errors;
 use crate::web::flash;
 use crate::web::guards::{CsrfForm, CsrfOnly};
 use crate::web::render::Page;
@@ -32,7 +39,13 @@ struct Stage {
     current: bool,
 }
 
-async fn owned(db: &Db, me: Option<&UserSession>, raw: &str) -> Result<claims::ClaimRow, AppError> {
+/// The claim `raw` if it belongs to the signed-in passenger; 404 for anyone else, for a
+/// malformed reference and for an unknown one alike.
+pub async fn owned(
+    db: &Db,
+    me: Option<&UserSession>,
+    raw: &str,
+) -> Result<claims::ClaimRow, AppError> {
     let me = me.ok_or(AppError::NotFound)?;
     let claim_ref = ClaimRef::parse(raw).ok_or(AppError::NotFound)?;
     let key = claim_ref.to_string();
@@ -46,19 +59,30 @@ async fn owned(db: &Db, me: Option<&UserSession>, raw: &str) -> Result<claims::C
     Ok(row)
 }
 
-#[get("/claims/<claim_ref>", rank = 2)]
-pub async fn get_claim(
-    claim_ref: &str,
-    me: Option<UserSession>,
-    db: &State<Db>,
+#[derive(Serialize)]
+struct MandateItem {
+    position: i64,
+    passenger_name: String,
+    signer_name: String,
+    signed_at: String,
+}
+
+/// The claim page, with the upload form's errors and typed values when there are some.
+async fn claim_page(
+    db: &Db,
+    row: &claims::ClaimRow,
+    errors: &Errors,
+    values: &UploadValues,
+    lang: &str,
 ) -> Result<Page, AppError> {
-    let row = owned(db, me.as_ref(), claim_ref).await?;
     let id = row.id;
-    let (events, passengers) = db
+    let (events, passengers, docs, signed) = db
         .read(move |c| {
             Ok((
                 claims::events_for_passenger(c, id)?,
                 claims::passengers(c, id)?,
+                documents::list(c, Owner::Claim(id))?,
+                mandates::list_for_claim(c, id)?,
             ))
         })
         .await?;
@@ -72,13 +96,112 @@ pub async fn get_claim(
             current: pos == Some(i),
         })
         .collect();
-    let can_withdraw = ClaimStatus::parse(&row.status).is_some_and(ClaimStatus::can_withdraw);
+    let status = ClaimStatus::parse(&row.status);
+    let can_withdraw = status.is_some_and(ClaimStatus::can_withdraw);
+    let can_upload = status.is_some_and(|s| !s.is_final());
+    let names: Vec<String> = passengers
+        .iter()
+        .map(|p| format!("{} {}", p.first_name, p.last_name))
+        .collect();
+    let mandate_items: Vec<MandateItem> = signed
+        .iter()
+        .map(|m| MandateItem {
+            position: m.passenger_position,
+            passenger_name: m.passenger_name.clone(),
+            signer_name: m.signer_name.clone(),
+            signed_at: m.signed_at.replace('T', " ").replace('Z', " UTC"),
+        })
+        .collect();
     Ok(Page::new("pages/claims/claim.html")
-        .with("claim", &row)
+        .with("claim", row)
         .with("stages", &stages)
         .with("events", &events)
         .with("passengers", &passengers)
-        .with("can_withdraw", &can_withdraw))
+        .with("can_withdraw", &can_withdraw)
+        .with("can_upload", &can_upload)
+        .with("errors", &errors.0)
+        .with("documents", &uploads::items(&docs, &names, lang))
+        .with("doc_base", &format!("/claims/{}/documents", row.claim_ref))
+        .with("mandates", &mandate_items)
+        .with("upload", &UploadView::new(values, errors, &names, lang)))
+}
+
+#[get("/claims/<claim_ref>", rank = 2)]
+pub async fn get_claim(
+    claim_ref: &str,
+    me: Option<UserSession>,
+    locale: Locale,
+    db: &State<Db>,
+) -> Result<Page, AppError> {
+    let row = owned(db, me.as_ref(), claim_ref).await?;
+    claim_page(
+        db,
+        &row,
+        &Errors::default(),
+        &UploadValues::default(),
+        locale.as_str(),
+    )
+    .await
+}
+
+/// Adds a document after submission (same checks as the wizard's step 5).
+#[post("/claims/<claim_ref>/documents", data = "<form>", rank = 2)]
+#[allow(clippy::too_many_arguments)]
+pub async fn post_claim_document(
+    claim_ref: &str,
+    form: Form<UploadForm<'_>>,
+    _quota: RateLimit<Upload>,
+    me: Option<UserSession>,
+    locale: Locale,
+    db: &State<Db>,
+    cfg: &State<AppConfig>,
+    cookies: &CookieJar<'_>,
+) -> Result<Result<Redirect, Page>, AppError> {
+    let row = owned(db, me.as_ref(), claim_ref).await?;
+    if ClaimStatus::parse(&row.status).is_none_or(ClaimStatus::is_final) {
+        return Err(AppError::NotFound);
+    }
+    let id = row.id;
+    let count = db.read(move |c| claims::passengers(c, id)).await?.len();
+    let values = UploadValues {
+        kind: form.kind.clone(),
+        passenger: form.passenger.clone(),
+    };
+    let uploader = me.as_ref().map(|m| m.user.user_id);
+    let new = match uploads::accept(&form, cookies, cfg, count, uploader, locale.as_str()).await {
+        Ok(new) => new,
+        Err(None) => return Err(AppError::Forbidden),
+        Err(Some(errors)) => {
+            let page = claim_page(db, &row, &errors, &values, locale.as_str()).await?;
+            return Ok(Err(page.status(Status::UnprocessableEntity)));
+        }
+    };
+    let (_, added) = db
+        .write(move |tx| {
+            let (doc_id, added) = documents::insert(tx, Owner::Claim(id), &new)?;
+            if added {
+                crate::db::audit::record(
+                    tx,
+                    new.uploaded_by,
+                    "passenger",
+                    "document.upload",
+                    &format!("claim:{id}/document:{doc_id}"),
+                    None,
+                    Some(&new.kind),
+                )?;
+            }
+            Ok((doc_id, added))
+        })
+        .await?;
+    flash::set(
+        cookies,
+        if added {
+            "documents.flash.added"
+        } else {
+            "documents.flash.duplicate"
+        },
+    );
+    Ok(Ok(Redirect::to(format!("/claims/{}", row.claim_ref))))
 }
 
 #[post("/claims/<claim_ref>/withdraw", data = "<_form>")]

@@ -1,8 +1,24 @@
 // @ts-check
-// The claim wizard (/claims/new) as a passenger uses it, in French: from /check's answer to the
-// claim page, axe-core on every step; and step 1 without JavaScript (airports resolved by the
-// server). Each test uses its own email so that reruns do not collide with earlier accounts.
+// The claim wizard (/claims/new) as a passenger uses it: in French with two passengers, a
+// boarding pass and both mandates signed, axe-core on every step; in English on desktop with a
+// photo and the signed mandate downloaded; a draft resumed in a new browser; another passenger's
+// claim URL (404); and step 1 without JavaScript (airports resolved by the server). Each test
+// uses its own email so that reruns do not collide with earlier accounts.
 const { test, expect } = require('./fixtures');
+
+const EN = {
+  flight: 'Flight number',
+  date: 'Scheduled departure date',
+  dep: 'Scheduled departure time',
+  arr: 'Scheduled arrival time',
+  next: 'Continue',
+  delay: 'My flight arrived late',
+  hours: 'Hours',
+  minutes: 'Minutes',
+  reason: 'What reason did the airline give?',
+  submit: 'See the result',
+  claim: 'Start my claim',
+};
 
 const T = {
   flight: 'Numéro de vol',
@@ -21,22 +37,49 @@ const T = {
   problem: 'Il y a un problème',
 };
 
-/** /check in French up to its answer (no-JS friendly: airport codes typed). */
-async function checkToAnswer(page) {
-  await page.goto('/check?lang=fr');
-  await page.getByLabel(T.flight).fill('AF 006');
-  await page.getByLabel(T.date).fill('2025-05-14');
+/** A one-page PDF, as a passenger's boarding pass would be. */
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n' +
+    '2 0 obj <</Type/Pages/Kids[3 0 R]/Count 1>> endobj\n' +
+    '3 0 obj <</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>> endobj\n' +
+    'trailer <</Root 1 0 R>>\n%%EOF\n',
+);
+/** A 1×1 PNG, as a phone screenshot would be. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+/** /check up to its answer (no-JS friendly: airport codes typed); French unless `lang` says. */
+async function checkToAnswer(page, lang = 'fr') {
+  const L = lang === 'fr' ? T : EN;
+  await page.goto(`/check?lang=${lang}`);
+  await page.getByLabel(L.flight).fill('AF 006');
+  await page.getByLabel(L.date).fill('2025-05-14');
   await page.locator('#leg0-from').fill('CDG');
   await page.locator('#leg0-to').fill('JFK');
-  await page.getByLabel(T.dep).fill('10:30');
-  await page.getByLabel(T.arr).fill('12:55');
-  await page.getByRole('button', { name: T.next }).click();
-  await page.getByLabel(T.delay).check();
-  await page.getByRole('button', { name: T.next }).click();
-  await page.getByLabel(T.hours).fill('4');
-  await page.getByLabel(T.minutes).fill('0');
-  await page.getByLabel(T.reason).selectOption('technical');
-  await page.getByRole('button', { name: T.submit }).click();
+  await page.getByLabel(L.dep).fill('10:30');
+  await page.getByLabel(L.arr).fill('12:55');
+  await page.getByRole('button', { name: L.next }).click();
+  await page.getByLabel(L.delay).check();
+  await page.getByRole('button', { name: L.next }).click();
+  await page.getByLabel(L.hours).fill('4');
+  await page.getByLabel(L.minutes).fill('0');
+  await page.getByLabel(L.reason).selectOption('technical');
+  await page.getByRole('button', { name: L.submit }).click();
+}
+
+/** The answer of /check, then steps 1–3 of the wizard, without checks (covered above). */
+async function wizardToPassengers(page, lang) {
+  const L = lang === 'fr' ? T : EN;
+  await checkToAnswer(page, lang);
+  await page.getByRole('link', { name: L.claim }).click();
+  await expect(page).toHaveURL(/\/claims\/new\/flights$/);
+  await page.getByRole('button', { name: L.next }).click();
+  await expect(page).toHaveURL(/\/claims\/new\/disruption$/);
+  await page.getByRole('button', { name: L.submit }).click();
+  await page.getByRole('button', { name: L.next }).click();
+  await expect(page).toHaveURL(/\/claims\/new\/passengers$/);
 }
 
 test('a full claim in French, from the answer to the claim page', async ({ page, checkA11y }, testInfo) => {
@@ -73,19 +116,45 @@ test('a full claim in French, from the answer to the claim page', async ({ page,
   await page.getByLabel('Nom', { exact: true }).first().fill(lastName);
   await page.getByLabel('Adresse e-mail').fill(email);
   await page.getByRole('button', { name: 'Ajouter un passager' }).click();
-  await expect(page.getByRole('group', { name: 'Passager 2' })).toBeVisible();
-  await page.getByRole('button', { name: 'Retirer le passager 2' }).click();
+  const second = page.getByRole('group', { name: 'Passager 2' });
+  await expect(second).toBeVisible();
+  await second.getByLabel('Prénom').fill('Pierre');
+  await second.getByLabel('Nom', { exact: true }).fill(lastName);
   await page.getByRole('button', { name: T.next }).click();
 
-  // 5–6. Documents and mandate: later.
+  // 5. Documents: the boarding pass, then on.
+  await expect(page).toHaveURL(/\/claims\/new\/documents$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Vos justificatifs');
   await checkA11y(page);
-  await page.getByRole('button', { name: 'Ajouter les documents plus tard' }).click();
+  await page.getByLabel("De quel document s'agit-il ?").selectOption('boarding_pass');
+  await page.getByLabel('Fichier').setInputFiles({ name: "carte d'embarquement.pdf", mimeType: 'application/pdf', buffer: PDF });
+  await page.getByRole('button', { name: 'Envoyer ce document' }).click();
+  await expect(page.getByText('Votre document a bien été reçu.')).toBeVisible();
+  await expect(page.getByRole('link', { name: "Télécharger carte d'embarquement.pdf" })).toBeVisible();
   await checkA11y(page);
-  await page.getByRole('button', { name: 'Signer plus tard' }).click();
+  await page.getByRole('button', { name: T.next, exact: true }).click();
 
-  // 7. Payout, with the fee as a number.
-  await expect(page.getByTestId('fee')).toContainText('450');
-  await expect(page.getByTestId('fee')).toContainText('600');
+  // 6. Mandate: the full text for each passenger; a missing consent is shown next to the box.
+  await expect(page).toHaveURL(/\/claims\/new\/mandate$/);
+  await expect(page.getByRole('heading', { name: `Mandat de Marie ${lastName}` })).toBeVisible();
+  await expect(page.getByRole('heading', { name: `Mandat de Pierre ${lastName}` })).toBeVisible();
+  await expect(page.getByText('Mandat de réclamation').first()).toBeVisible();
+  await checkA11y(page);
+  await page.locator('#sign0-name').fill(`Marie ${lastName}`);
+  await page.locator('#sign0-consent').check();
+  await page.locator('#sign1-name').fill(`Pierre ${lastName}`);
+  await page.getByRole('button', { name: 'Signer et continuer' }).click();
+  await expect(page.getByText(T.problem)).toBeVisible();
+  await expect(page.getByText('Cochez la case pour accepter le mandat.').last()).toBeVisible();
+  await expect(page.locator('#sign1-name')).toHaveValue(`Pierre ${lastName}`);
+  await checkA11y(page);
+  await page.locator('#sign1-consent').check();
+  await page.getByRole('button', { name: 'Signer et continuer' }).click();
+
+  // 7. Payout, with the fee as a number (two passengers: 2 × 600 €).
+  await expect(page).toHaveURL(/\/claims\/new\/payout$/);
+  await expect(page.getByTestId('fee')).toContainText('900');
+  await expect(page.getByTestId('fee')).toContainText(/1\s?200/);
   await checkA11y(page);
   await page.getByLabel('IBAN').fill('FR76 3000 6000 0112 3456 7890 189');
   await page.getByLabel('Titulaire du compte').fill(`Marie ${lastName}`);
@@ -98,7 +167,126 @@ test('a full claim in French, from the answer to the claim page', async ({ page,
 
   await expect(page).toHaveURL(/\/claims\/FC-[2-9A-Z]{6}$/);
   await expect(page.getByTestId('status')).toHaveText('Envoyée');
+  await expect(page.getByRole('link', { name: "Télécharger carte d'embarquement.pdf" })).toBeVisible();
+  await expect(page.getByRole('link', { name: `Télécharger le mandat signé de Pierre ${lastName} (PDF)` })).toBeVisible();
   await checkA11y(page);
+});
+
+test('a full claim in English on desktop, with a photo and the signed mandate', async ({ page, browser, checkA11y }, testInfo) => {
+  test.skip(testInfo.project.name !== 'desktop', 'the English journey is the desktop one');
+  const email = `jane.${Date.now()}@example.com`;
+  await wizardToPassengers(page, 'en');
+  await page.getByLabel('Booking reference').fill('Q2W3E4');
+  await page.getByLabel('First name').first().fill('Jane');
+  await page.getByLabel('Last name', { exact: true }).first().fill('Austen');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  await expect(page).toHaveURL(/\/claims\/new\/documents$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your documents');
+  // A renamed executable is refused with a message next to the field.
+  await page.getByLabel('What is this document?').selectOption('id');
+  await page.getByLabel('File').setInputFiles({ name: 'passport.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ\x90\x00 not a pdf') });
+  await page.getByRole('button', { name: 'Upload this document' }).click();
+  await expect(page.getByText('This type of file is not accepted.').last()).toBeVisible();
+  await expect(page.getByLabel('What is this document?')).toHaveValue('id');
+  await checkA11y(page);
+  await page.getByLabel('File').setInputFiles({ name: 'passport.png', mimeType: 'image/png', buffer: PNG });
+  await page.getByRole('button', { name: 'Upload this document' }).click();
+  await expect(page.getByRole('link', { name: 'Download passport.png' })).toBeVisible();
+  await checkA11y(page);
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+
+  await expect(page).toHaveURL(/\/claims\/new\/mandate$/);
+  await expect(page.getByText('Claim mandate').first()).toBeVisible();
+  await page.getByLabel('Type your full name to sign').fill('Jane Smith');
+  await page.getByLabel('I accept this mandate').check();
+  await page.getByRole('button', { name: 'Sign and continue' }).click();
+  await expect(page.getByText('as it appears on the claim (Jane Austen)').last()).toBeVisible();
+  await checkA11y(page);
+  await page.getByLabel('Type your full name to sign').fill('jane austen');
+  await page.getByRole('button', { name: 'Sign and continue' }).click();
+
+  await expect(page).toHaveURL(/\/claims\/new\/payout$/);
+  await expect(page.getByTestId('fee')).toContainText('You receive €450 of €600');
+  await page.getByLabel('IBAN').fill('FR76 3000 6000 0112 3456 7890 189');
+  await page.getByLabel('Account holder').fill('Jane Austen');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByText('Q2W3E4')).toBeVisible();
+  await page.getByRole('button', { name: 'Send my claim' }).click();
+
+  await expect(page).toHaveURL(/\/claims\/FC-[2-9A-Z]{6}$/);
+  await expect(page.getByTestId('status')).toHaveText('Submitted');
+  await checkA11y(page);
+  const claimUrl = page.url();
+  // The signed mandate downloads as a PDF attachment.
+  const pdfLink = page.getByRole('link', { name: 'Download the signed mandate of Jane Austen (PDF)' });
+  const [download] = await Promise.all([page.waitForEvent('download'), pdfLink.click()]);
+  expect(download.suggestedFilename()).toMatch(/^mandate-FC-[2-9A-Z]{6}-1\.pdf$/);
+  // The photo too, with its own name.
+  const [photo] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download passport.png' }).click(),
+  ]);
+  expect(photo.suggestedFilename()).toBe('passport.png');
+
+  // Another passenger, signed in, opening this claim's URL gets the 404 page.
+  const other = await browser.newContext({ baseURL: testInfo.project.use.baseURL, locale: 'en-GB' });
+  try {
+    const eve = await other.newPage();
+    await eve.goto('/register?lang=en');
+    await eve.getByLabel('Full name').fill('Eve Other');
+    await eve.getByLabel('Email address').fill(`eve.${Date.now()}@example.com`);
+    await eve.getByLabel('New password').fill('violet tandem orbit 93 caramel');
+    await eve.getByLabel('Confirm the password').fill('violet tandem orbit 93 caramel');
+    await eve.getByRole('button', { name: 'Create my account' }).click();
+    await expect(eve).toHaveURL(/\/account$/);
+    const res = await eve.goto(claimUrl);
+    expect(res?.status()).toBe(404);
+    await expect(eve.getByRole('heading', { level: 1 })).toHaveText('Page not found');
+    const doc = await eve.request.get(`${claimUrl}/mandates/0`);
+    expect(doc.status()).toBe(404);
+    await checkA11y(eve);
+  } finally {
+    await other.close();
+  }
+});
+
+test('a draft resumes in a new browser session, uploads included', async ({ page, browser, checkA11y }, testInfo) => {
+  test.skip(testInfo.project.name !== 'phone', 'one resumed draft is enough');
+  await wizardToPassengers(page, 'fr');
+  await page.getByLabel('Référence de réservation').fill('R3S7M2');
+  await page.getByLabel('Prénom').first().fill('Rosa');
+  await page.getByLabel('Nom', { exact: true }).first().fill('Bonheur');
+  await page.getByLabel('Adresse e-mail').fill(`rosa.${Date.now()}@example.com`);
+  await page.getByRole('button', { name: T.next }).click();
+  await expect(page).toHaveURL(/\/claims\/new\/documents$/);
+  await page.getByLabel('Fichier').setInputFiles({ name: 'reservation.pdf', mimeType: 'application/pdf', buffer: PDF });
+  await page.getByLabel("De quel document s'agit-il ?").selectOption('booking');
+  await page.getByRole('button', { name: 'Envoyer ce document' }).click();
+  await expect(page.getByText('Votre document a bien été reçu.')).toBeVisible();
+
+  // A new browser session with the same cookies (the draft cookie lives 60 days).
+  const state = await page.context().storageState();
+  const context = await browser.newContext({
+    baseURL: testInfo.project.use.baseURL,
+    viewport: page.viewportSize(),
+    locale: 'fr-FR',
+    storageState: state,
+  });
+  try {
+    const again = await context.newPage();
+    await again.goto('/claims/new');
+    await expect(again).toHaveURL(/\/claims\/new\/documents$/);
+    await expect(again.getByRole('link', { name: 'Télécharger reservation.pdf' })).toBeVisible();
+    await checkA11y(again);
+    // Removed before submission.
+    await again.getByRole('button', { name: 'Retirer reservation.pdf' }).click();
+    await expect(again.getByText('Le document a été retiré.')).toBeVisible();
+    await expect(again.getByText("Aucun document pour l'instant.")).toBeVisible();
+  } finally {
+    await context.close();
+  }
 });
 
 test.describe('without JavaScript', () => {
