@@ -427,3 +427,115 @@ async fn flight_numbers_are_normalised_and_named() {
         );
     }
 }
+
+/// Posts the wizard's step 1 with the CSRF token of the page.
+async fn post_flights(
+    client: &Client,
+    fields: &[(&str, String)],
+) -> (Status, Option<String>, String) {
+    let html = client
+        .get("/claims/new/flights")
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap_or_default();
+    let mut body = format!("csrf_token={}", common::enc(&common::csrf_from(&html)));
+    for (k, v) in fields {
+        body.push_str(&format!("&{k}={}", common::enc(v)));
+    }
+    let res = client
+        .post("/claims/new/flights")
+        .header(ContentType::Form)
+        .body(body)
+        .dispatch()
+        .await;
+    let location = res.headers().get_one("Location").map(str::to_string);
+    (
+        res.status(),
+        location,
+        res.into_string().await.unwrap_or_default(),
+    )
+}
+
+fn leg(flight: &str, date: NaiveDate) -> Vec<(&'static str, String)> {
+    vec![
+        ("action", "next".into()),
+        ("legs[0].flight", flight.into()),
+        ("legs[0].date", date.to_string()),
+        ("legs[0].from", "CDG".into()),
+        ("legs[0].to", "LIS".into()),
+        ("legs[0].dep_time", String::new()),
+        ("legs[0].arr_time", String::new()),
+    ]
+}
+
+#[rocket::async_test]
+async fn the_wizard_prefills_times_and_the_delay_from_flight_data() {
+    let fake = Fake::start();
+    let (client, _dir) = common::client_with(&fake.toml()).await;
+    let date = past_date();
+    let res = client.get("/claims/new?lang=en").dispatch().await;
+    assert!(matches!(res.status().code, 200 | 303), "{}", res.status());
+
+    // Times left empty: the provider's scheduled times fill them and the step passes.
+    let (status, location, html) = post_flights(&client, &leg("AF1234", date)).await;
+    assert_eq!(status, Status::SeeOther, "{html}");
+    assert_eq!(location.as_deref(), Some("/claims/new/disruption"));
+    let flights = client
+        .get("/claims/new/flights")
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(
+        flights.contains("value=\"07:55\"") && flights.contains("value=\"09:35\""),
+        "{flights}"
+    );
+
+    // Step 2 is pre-answered: a delay of 3 h 15 min, said in a sentence the passenger can correct.
+    let step2 = client
+        .get("/claims/new/disruption")
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(step2.contains("arrived 3 h 15 min late"), "{step2}");
+    assert!(
+        step2.contains("value=\"3\"") && step2.contains("value=\"15\""),
+        "{step2}"
+    );
+}
+
+#[rocket::async_test]
+async fn without_flight_data_the_passenger_types_the_times() {
+    let fake = Fake::start();
+    let (client, _dir) = common::client_with(&fake.toml()).await;
+    let date = past_date();
+    client.get("/claims/new?lang=en").dispatch().await;
+    // Unknown (204), rate-limited and broken answers: the form asks for the times, no 500.
+    for flight in ["AF404", "AF429", "AF777", "AF500"] {
+        let (status, _, html) = post_flights(&client, &leg(flight, date)).await;
+        assert_eq!(status, Status::Ok, "{flight}");
+        assert!(html.contains("leg0-dep-time-error"), "{flight}: {html}");
+    }
+    // Typed times win over the provider's.
+    let mut typed = leg("AF1234", date);
+    typed[5].1 = "08:05".into();
+    typed[6].1 = "09:45".into();
+    let (status, _, _) = post_flights(&client, &typed).await;
+    assert_eq!(status, Status::SeeOther);
+    let flights = client
+        .get("/claims/new/flights")
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(
+        flights.contains("value=\"08:05\"") && !flights.contains("value=\"07:55\""),
+        "{flights}"
+    );
+}

@@ -56,6 +56,8 @@ pub struct DraftData {
     pub mandate_seen: bool,
     pub iban: String,
     pub holder: String,
+    /// What the flight-status provider said when step 1 was saved (shown on step 2).
+    pub flight_facts: Option<crate::web::claims::prefill::FlightFacts>,
 }
 
 impl DraftData {

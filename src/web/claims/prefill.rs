@@ -54,6 +54,25 @@ pub async fn lookup_legs(
     found
 }
 
+/// The sentence step 2 shows above the questions.
+pub fn sentence(facts: &FlightFacts, lang: &str) -> String {
+    let minutes = facts.arrival_delay_minutes;
+    let (hours, mins) = ((minutes / 60).to_string(), (minutes % 60).to_string());
+    let args = [
+        ("flight", facts.flight.as_str()),
+        ("date", facts.date.as_str()),
+        ("source", facts.source.as_str()),
+        ("hours", hours.as_str()),
+        ("minutes", mins.as_str()),
+    ];
+    let key = match facts.finding.as_str() {
+        "cancelled" => "claims.prefill.cancelled",
+        "delayed" => "claims.prefill.delayed",
+        _ => "claims.prefill.on_time",
+    };
+    crate::i18n::translate(lang, key, &args)
+}
+
 fn hh_mm(t: Option<chrono::DateTime<chrono::FixedOffset>>) -> Option<String> {
     t.map(|t| t.format("%H:%M").to_string())
 }

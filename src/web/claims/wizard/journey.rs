@@ -10,12 +10,14 @@ use super::draft::{self, DraftData};
 use crate::config::AppConfig;
 use crate::db::Db;
 use crate::domain::eligibility::{self};
+use crate::flights::FlightStatusService;
 use crate::i18n::Locale;
 use crate::refdata::RefData;
 use crate::search::airports::AirportIndex;
 use crate::web::AppError;
 use crate::web::check::form::{CheckForm, Errors, LegForm, val};
 use crate::web::check::{self, details, flights, token};
+use crate::web::claims::prefill;
 use crate::web::eligibility_api::today;
 use crate::web::guards::{CsrfForm, CsrfOnly};
 use crate::web::render::Page;
@@ -56,7 +58,11 @@ pub(crate) fn disruption_view(
         }
         _ => check::what_page(form, errors, &ok, (index, lang)),
     };
-    base(p, "disruption", data)
+    let facts = data
+        .flight_facts
+        .as_ref()
+        .map(|f| super::super::prefill::sentence(f, lang));
+    base(p, "disruption", data).with("flight_facts", &facts)
 }
 
 /// Step 1: the flights (/check's form and checks).
@@ -68,6 +74,7 @@ pub async fn post_claim_flights(
     db: &State<Db>,
     cfg: &State<AppConfig>,
     index: &State<Arc<AirportIndex>>,
+    flight_status: &State<FlightStatusService>,
     cookies: &CookieJar<'_>,
 ) -> Result<StepResponse, AppError> {
     let lang = locale.as_str();
@@ -96,6 +103,8 @@ pub async fn post_claim_flights(
         }
         _ => {}
     }
+    let statuses = prefill::lookup_legs(flight_status, &form).await;
+    prefill::fill_times(&mut form, &statuses);
     let ok = flights::check_flights(&mut form, index, lang, today(), &mut errors);
     if !errors.is_empty() {
         errors.name_flights(lang);
@@ -105,6 +114,7 @@ pub async fn post_claim_flights(
     let mut stored = d.data.check_form();
     stored.legs = form.legs;
     stored.booking = form.booking;
+    d.data.flight_facts = prefill::fill_disruption(&mut stored, &statuses);
     d.data.set_check_form(&stored);
     d.data.request_token = None;
     draft::save(db, &d, user_id(me.as_ref()), "disruption").await?;
