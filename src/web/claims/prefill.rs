@@ -143,6 +143,7 @@ pub fn fill_disruption(
 }
 
 #[cfg(test)]
+#[allow(clippy::unnecessary_wraps, clippy::type_complexity)]
 mod tests {
     use super::*;
     use crate::flights::Movement;
