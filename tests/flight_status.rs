@@ -442,7 +442,10 @@ async fn post_flights(
         .unwrap_or_default();
     let mut body = format!("csrf_token={}", common::enc(&common::csrf_from(&html)));
     for (k, v) in fields {
-        body.push_str(&format!("&{k}={}", common::enc(v)));
+        body.push('&');
+        body.push_str(k);
+        body.push('=');
+        body.push_str(&common::enc(v));
     }
     let res = client
         .post("/claims/new/flights")
