@@ -17,6 +17,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0003_accounts.sql"),
     ),
     ("0004_claims", include_str!("migrations/0004_claims.sql")),
+    (
+        "0006_admin_claims",
+        include_str!("migrations/0006_admin_claims.sql"),
+    ),
 ];
 
 /// The schema version this binary expects.

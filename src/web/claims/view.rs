@@ -7,8 +7,9 @@ use rocket::response::Redirect;
 use rocket::{State, get, post};
 use serde::Serialize;
 
-use crate::db::{Db, claims};
+use crate::db::{Db, claim_admin, claims};
 use crate::domain::claim::{self, ClaimRef, ClaimStatus, Transition};
+use crate::i18n::Locale;
 use crate::web::AppError;
 use crate::web::flash;
 use crate::web::guards::{CsrfForm, CsrfOnly};
@@ -50,18 +51,23 @@ async fn owned(db: &Db, me: Option<&UserSession>, raw: &str) -> Result<claims::C
 pub async fn get_claim(
     claim_ref: &str,
     me: Option<UserSession>,
+    locale: Locale,
     db: &State<Db>,
 ) -> Result<Page, AppError> {
     let row = owned(db, me.as_ref(), claim_ref).await?;
     let id = row.id;
-    let (events, passengers) = db
+    let (events, passengers, requests) = db
         .read(move |c| {
             Ok((
                 claims::events_for_passenger(c, id)?,
                 claims::passengers(c, id)?,
+                claim_admin::open_document_requests(c, id)?,
             ))
         })
         .await?;
+    // "What we need from you": the team's open document requests.
+    let needed =
+        crate::web::admin::claims::detail::document_requests_view(&requests, locale.as_str());
     let pos = PATH.iter().position(|s| *s == row.status);
     let stages: Vec<Stage> = PATH
         .iter()
@@ -78,6 +84,7 @@ pub async fn get_claim(
         .with("stages", &stages)
         .with("events", &events)
         .with("passengers", &passengers)
+        .with("needed", &needed)
         .with("can_withdraw", &can_withdraw))
 }
 
