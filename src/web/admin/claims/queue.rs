@@ -160,6 +160,8 @@ struct RowView<'a> {
     #[serde(flatten)]
     row: &'a QueueRow,
     amount_text: String,
+    /// `YYYY-MM-DD` of `created_at`.
+    created_day: &'a str,
 }
 
 #[get("/admin/claims?<query..>")]
@@ -188,6 +190,7 @@ pub async fn get_admin_claims(
         .map(|row| RowView {
             row,
             amount_text: money_text(row.amount_cents, &row.currency, locale),
+            created_day: row.created_at.get(..10).unwrap_or(&row.created_at),
         })
         .collect();
     let link = query.link();
