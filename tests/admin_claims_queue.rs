@@ -138,6 +138,17 @@ async fn filters_search_and_hostile_values() {
             assert!(!html.contains(r.as_str()), "{query} leaves out {r}");
         }
     }
+    // The search index follows a changed account email and a corrected passenger name.
+    db(w.dir.path())
+        .write_blocking(|tx| {
+            tx.execute("UPDATE users SET email = 'renamed@example.org' WHERE email = 'pax@example.com'", [])?;
+            Ok(tx.execute("UPDATE claim_passengers SET last_name = 'Obrien-Smythe' WHERE last_name = 'O''Brien'", [])?)
+        })
+        .unwrap();
+    let (_, html) = page(&w.agent, "/admin/claims?q=renamed%40example").await;
+    assert!(html.contains(&a) && html.contains(&b), "new email found");
+    let (_, html) = page(&w.agent, "/admin/claims?q=smythe").await;
+    assert!(html.contains(&b) && !html.contains(&a), "new name found");
     let (_, html) = page(&w.agent, &format!("/admin/claims?q={}", a.to_lowercase())).await;
     assert!(html.contains(&a) && !html.contains(&b), "by reference");
     for hostile in [

@@ -176,19 +176,6 @@ impl QueueRow {
     }
 }
 
-/// `%text%` for LIKE with `\` escaping the wildcards.
-fn like(text: &str) -> String {
-    let mut out = String::from("%");
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}
-
 fn where_clause(filter: &QueueFilter, cursor: Option<&Cursor>) -> (String, Vec<Value>) {
     let mut sql = Vec::new();
     let mut args: Vec<Value> = Vec::new();
@@ -243,24 +230,15 @@ fn where_clause(filter: &QueueFilter, cursor: Option<&Cursor>) -> (String, Vec<V
     if let Some(r) = ClaimRef::parse(q) {
         push("c.ref = ?", vec![r.to_string().into()], &mut sql);
     } else if !q.is_empty() {
-        let pattern = like(q);
-        let flight = parse_flight_number(q).map_or_else(
-            |_| like(&q.replace(' ', "").to_uppercase()),
-            |f| f.to_string(),
-        );
+        // `%` is dropped rather than escaped: the trigram index is not used with `ESCAPE`, and a
+        // literal percent sign is nothing anyone searches a claim by (`_` stays a wildcard).
+        let text: String = q.chars().filter(|c| *c != '%').collect();
+        let flight = parse_flight_number(q)
+            .map(|f| f.to_string())
+            .unwrap_or_default();
         push(
-            "(c.flight_number LIKE ? ESCAPE '\\' OR c.ref LIKE ? ESCAPE '\\'
-              OR u.email LIKE ? ESCAPE '\\'
-              OR EXISTS (SELECT 1 FROM claim_passengers p WHERE p.claim_id = c.id
-                 AND (p.first_name || ' ' || p.last_name LIKE ? ESCAPE '\\'
-                      OR p.email LIKE ? ESCAPE '\\')))",
-            vec![
-                flight.into(),
-                like(&q.to_uppercase()).into(),
-                pattern.clone().into(),
-                pattern.clone().into(),
-                pattern.into(),
-            ],
+            "(c.flight_number = ? OR c.id IN (SELECT rowid FROM claim_search WHERE body LIKE ?))",
+            vec![flight.into(), format!("%{text}%").into()],
             &mut sql,
         );
     }
@@ -391,10 +369,5 @@ mod tests {
             assert!(Cursor::decode(junk, Sort::Newest).is_none(), "{junk}");
             assert!(Cursor::decode(junk, Sort::Amount).is_none(), "{junk}");
         }
-    }
-
-    #[test]
-    fn like_escapes_wildcards() {
-        assert_eq!(like("50%_a\\"), "%50\\%\\_a\\\\%");
     }
 }
