@@ -225,6 +225,8 @@ pub async fn post_admin_claim_status(
     let (actor, actor_id) = (staff.user.email.clone(), staff.user.user_id);
     let key = d.claim_ref.clone();
     let t = transition.clone();
+    // The team's note of the airline's answer is written in the language of whoever records it.
+    let answer_label = translate(locale.as_str(), "claims.status.airline_answered", &[]);
     let outcome = db
         .write(move |tx| {
             // Checked again under the write lock: another agent may have moved it meanwhile.
@@ -249,7 +251,7 @@ pub async fn post_admin_claim_status(
             match &t {
                 Transition::RecordAirlineAnswer { summary } => {
                     // The airline's words are for the team; the passenger gets the stage email.
-                    let text = format!("{}: {summary}", to.as_str());
+                    let text = format!("{answer_label}: {summary}");
                     claim_admin::add_text_event(tx, current.id, actor_id, &text, false)?;
                 }
                 Transition::Approve { amount_cents } => {
