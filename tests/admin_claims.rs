@@ -429,6 +429,35 @@ async fn documents_messages_and_notes() {
         actions,
         ["claim.documents_requested", "claim.message", "claim.note"]
     );
+    // An upload of only one of the two kinds does not fulfil the request; both do.
+    let claim_id = count(w.dir.path(), "SELECT id FROM claims");
+    let closed = db(w.dir.path())
+        .write_blocking(move |tx| {
+            let partial =
+                flightclaim::db::claim_admin::fulfil_requests(tx, claim_id, &["boarding_pass"])?;
+            assert_eq!(partial, 0);
+            let other = flightclaim::db::claim_admin::insert_document_request(
+                tx,
+                claim_id,
+                1,
+                &["bank_details"],
+                "",
+            )?;
+            let all =
+                flightclaim::db::claim_admin::fulfil_requests(tx, claim_id, &["bank_details"])?;
+            assert_eq!(all, 1);
+            Ok(other)
+        })
+        .unwrap();
+    assert_eq!(
+        count(
+            w.dir.path(),
+            &format!(
+                "SELECT count(*) FROM document_requests WHERE id = {closed} AND closed_how = 'fulfilled'"
+            )
+        ),
+        1
+    );
     // Clearing the request removes it from the passenger's page.
     let id = count(w.dir.path(), "SELECT id FROM document_requests");
     let (s, _, _) = post(

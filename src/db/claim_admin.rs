@@ -274,3 +274,21 @@ pub fn close_document_request(
     }
     Ok(())
 }
+
+/// Closes as `fulfilled` every open request of the claim whose kinds are all in `present`
+/// (the `DocumentKind` names the claim now has documents for); returns how many closed. The
+/// documents area calls this after an upload, in the upload's transaction.
+pub fn fulfil_requests(
+    tx: &Transaction<'_>,
+    claim_id: i64,
+    present: &[&str],
+) -> Result<usize, DbError> {
+    let mut closed = 0;
+    for request in open_document_requests(tx, claim_id)? {
+        if request.kinds.iter().all(|k| present.contains(&k.as_str())) {
+            close_document_request(tx, claim_id, request.id, true)?;
+            closed += 1;
+        }
+    }
+    Ok(closed)
+}
