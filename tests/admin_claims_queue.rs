@@ -163,6 +163,8 @@ async fn filters_search_and_hostile_values() {
         "disruption=meteor",
         "date_field=%00",
         "q=%25%25%25_",
+        "status=%FF&q=%C3%28&airline=%00",
+        "q=&q=twice&sort=amount&sort=newest",
     ] {
         let (s, html) = page(&w.agent, &format!("/admin/claims?{hostile}")).await;
         assert_eq!(s, Status::Ok, "{hostile}");
