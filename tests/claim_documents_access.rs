@@ -267,8 +267,8 @@ async fn everyone_else_gets_404_on_every_route_and_staff_can_download() {
     staff_downloads(dir.path(), &claim_ref, id, bob_doc).await;
 }
 
-/// Staff download any claim's files through /admin, and it is audited.
-async fn staff_downloads(dir: &std::path::Path, claim_ref: &str, id: i64, bob_doc: i64) {
+/// An agent, signed in on the staff pages.
+async fn staff_client(dir: &std::path::Path) -> Client {
     let db_handle = flightclaim::db::Db::open(&dir.join("flightclaim.sqlite3")).unwrap();
     let hash = flightclaim::accounts::password::hash(STAFF_PASSWORD).unwrap();
     db_handle
@@ -290,6 +290,13 @@ async fn staff_downloads(dir: &std::path::Path, claim_ref: &str, id: i64, bob_do
     )
     .await;
     assert_eq!(res.status(), Status::SeeOther);
+    drop(res);
+    staff
+}
+
+/// Staff download any claim's files through /admin, and it is audited.
+async fn staff_downloads(dir: &std::path::Path, claim_ref: &str, id: i64, bob_doc: i64) {
+    let staff = staff_client(dir).await;
     let res = staff
         .get(format!("/admin/claims/{claim_ref}/documents/{id}"))
         .dispatch()
@@ -304,6 +311,42 @@ async fn staff_downloads(dir: &std::path::Path, claim_ref: &str, id: i64, bob_do
             .get_one("Content-Disposition")
             .unwrap()
             .starts_with("attachment;")
+    );
+    // The staff claim page lists the document with a new-tab view for the PDF, and the
+    // signed mandate; `?view=inline` shows the PDF in the browser (still nosniff, still staff).
+    let (status, html, _) = get(&staff, &format!("/admin/claims/{claim_ref}")).await;
+    assert_eq!(status, Status::Ok);
+    assert!(
+        html.contains(&format!(
+            "/admin/claims/{claim_ref}/documents/{id}?view=inline"
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("/admin/claims/{claim_ref}/mandates/0")),
+        "{html}"
+    );
+    assert!(
+        html.contains("carte é&lt;b&gt;.pdf"),
+        "the original name, escaped: {html}"
+    );
+    let res = staff
+        .get(format!(
+            "/admin/claims/{claim_ref}/documents/{id}?view=inline"
+        ))
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::Ok);
+    assert_eq!(res.content_type(), Some(ContentType::PDF));
+    assert!(
+        res.headers()
+            .get_one("Content-Disposition")
+            .unwrap()
+            .starts_with("inline;")
+    );
+    assert_eq!(
+        res.headers().get_one("X-Content-Type-Options"),
+        Some("nosniff")
     );
     let res = staff
         .get(format!("/admin/claims/{claim_ref}/mandates/0"))
@@ -322,7 +365,7 @@ async fn staff_downloads(dir: &std::path::Path, claim_ref: &str, id: i64, bob_do
             dir,
             "SELECT count(*) FROM audit_log WHERE action LIKE '%.download'"
         ),
-        2
+        3
     );
 }
 
@@ -339,4 +382,54 @@ async fn another_draft_cannot_reach(dir: &std::path::Path, draft_doc: i64) {
     )
     .await;
     assert_eq!(res.status(), Status::NotFound);
+}
+
+#[rocket::async_test]
+async fn an_upload_answers_the_teams_document_request() {
+    let (owner, dir) = common::client().await;
+    let (claim_ref, _) = submitted(&owner, "carol@example.com", "Carol", "Petit").await;
+    let staff = staff_client(dir.path()).await;
+    let page = format!("/admin/claims/{claim_ref}");
+    let res = common::submit(
+        &staff,
+        &page,
+        &format!("/admin/claims/{claim_ref}/documents"),
+        &[("kinds", "identity_document"), ("note", "Recto et verso")],
+    )
+    .await;
+    assert_eq!(res.status(), Status::SeeOther);
+    let needed = |html: &str| html.contains("data-testid=\"needed\"");
+    let (_, html, _) = get(&owner, &format!("/claims/{claim_ref}")).await;
+    assert!(needed(&html), "the passenger sees what we need: {html}");
+    assert!(html.contains("Recto et verso"));
+
+    // Another kind of document does not answer it; an identity document does.
+    let uri = format!("/claims/{claim_ref}/documents");
+    let res = upload(
+        &owner,
+        &uri,
+        "boarding_pass",
+        "0",
+        Some(("bp.png", &flow::png())),
+    )
+    .await;
+    assert_eq!(res.status(), Status::SeeOther);
+    let (_, html, _) = get(&owner, &format!("/claims/{claim_ref}")).await;
+    assert!(needed(&html), "still needed after a boarding pass");
+    let res = upload(
+        &owner,
+        &uri,
+        "id",
+        "0",
+        Some(("passport.jpg", &flow::jpeg())),
+    )
+    .await;
+    assert_eq!(res.status(), Status::SeeOther);
+    let (_, html, _) = get(&owner, &format!("/claims/{claim_ref}")).await;
+    assert!(!needed(&html), "the request is answered: {html}");
+    let (_, staff_html, _) = get(&staff, &page).await;
+    assert!(
+        staff_html.contains("passport.jpg"),
+        "staff see the new document"
+    );
 }

@@ -21,6 +21,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0005_documents_mandates",
         include_str!("migrations/0005_documents_mandates.sql"),
     ),
+    (
+        "0006_admin_claims",
+        include_str!("migrations/0006_admin_claims.sql"),
+    ),
 ];
 
 /// The schema version this binary expects.

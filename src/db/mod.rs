@@ -9,6 +9,8 @@
 //! `docs/ARCHITECTURE.md` explains why FULL rather than NORMAL.
 
 pub mod audit;
+pub mod claim_admin;
+pub mod claim_queue;
 pub mod claims;
 pub mod documents;
 pub mod drafts;

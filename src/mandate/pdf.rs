@@ -47,7 +47,7 @@ impl Font {
 
 /// Helvetica widths for printable ASCII (Helvetica.afm); other characters are measured by their
 /// unaccented form (`é` as `e`), or as a digit.
-fn helvetica_width(c: char) -> f32 {
+pub(crate) fn helvetica_width(c: char) -> f32 {
     const ASCII: [u16; 95] = [
         278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278,
         278, // ' '..'/'
@@ -75,7 +75,7 @@ fn helvetica_width(c: char) -> f32 {
 }
 
 /// Windows-1252 bytes of `s`, the encoding the standard fonts use with `WinAnsiEncoding`.
-fn win_ansi(s: &str) -> Vec<u8> {
+pub(crate) fn win_ansi(s: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(s.len());
     for c in s.chars() {
         let byte = match c {

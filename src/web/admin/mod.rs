@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod claims;
 pub mod emails;
 pub mod overview;
 pub mod system;
@@ -26,5 +27,17 @@ pub fn routes() -> Vec<Route> {
         users::post_admin_user_role,
         users::post_admin_user_disabled,
         audit::get_admin_audit,
+        claims::queue::get_admin_claims,
+        claims::queue::get_admin_claims_csv,
+        claims::queue::post_admin_claims_assign,
+        claims::detail::get_admin_claim,
+        claims::detail::post_admin_claim_rerun,
+        claims::status::post_admin_claim_status,
+        claims::actions::post_admin_claim_assign,
+        claims::actions::post_admin_claim_documents,
+        claims::actions::post_admin_claim_documents_clear,
+        claims::actions::post_admin_claim_message,
+        claims::actions::post_admin_claim_note,
+        claims::letter::get_admin_claim_letter,
     ]
 }

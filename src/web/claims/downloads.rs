@@ -102,17 +102,22 @@ pub async fn get_claim_mandate_pdf(
 }
 
 /// One document of any claim, for staff.
-#[get("/admin/claims/<claim_ref>/documents/<doc_id>")]
+/// `?view=inline` shows images and PDFs in the browser (the claim page's previews).
+#[get("/admin/claims/<claim_ref>/documents/<doc_id>?<view>")]
 pub async fn get_admin_claim_document(
     claim_ref: &str,
     doc_id: &str,
+    view: Option<&str>,
     staff: Option<StaffSession>,
     db: &State<Db>,
     cfg: &State<AppConfig>,
 ) -> Result<Download, AppError> {
     let (row, actor) = staff_claim(db, staff.as_ref(), claim_ref).await?;
     let doc_id = id_param(doc_id)?;
-    let download = document(db, cfg, row.id, doc_id).await?;
+    let mut download = document(db, cfg, row.id, doc_id).await?;
+    if view == Some("inline") {
+        download = download.inline();
+    }
     audit_download(
         db,
         actor,

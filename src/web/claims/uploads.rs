@@ -99,6 +99,8 @@ pub struct DocumentItem {
     pub passenger: Option<String>,
     pub size: String,
     pub uploaded_at: String,
+    /// `image` or `pdf` when a browser shows the file itself (staff previews), else "".
+    pub preview: &'static str,
 }
 
 /// The list rows of `docs`, with the passenger named for identity documents.
@@ -113,6 +115,11 @@ pub fn items(docs: &[Document], passenger_names: &[String], lang: &str) -> Vec<D
                 .and_then(|p| usize::try_from(p).ok())
                 .and_then(|p| passenger_names.get(p).cloned()),
             size: human_size(d.size_bytes, lang),
+            preview: match d.content_type.as_str() {
+                "image/png" | "image/jpeg" => "image",
+                "application/pdf" => "pdf",
+                _ => "",
+            },
             uploaded_at: d
                 .uploaded_at
                 .get(..10)
@@ -289,6 +296,8 @@ pub struct Download {
     body: Body,
     content_type: ContentType,
     filename: String,
+    /// Shown in the browser (staff previews) rather than saved.
+    inline: bool,
 }
 
 impl Download {
@@ -304,7 +313,19 @@ impl Download {
             content_type: ContentType::parse_flexible(&doc.content_type)
                 .unwrap_or(ContentType::Binary),
             filename: download_name(doc),
+            inline: false,
         })
+    }
+
+    /// Shown by the browser instead of saved: only for the types browsers display themselves
+    /// (sniffed at upload, so the stored type is what the bytes are).
+    #[must_use]
+    pub fn inline(mut self) -> Download {
+        let ct = self.content_type.to_string();
+        self.inline = ["image/png", "image/jpeg", "application/pdf"]
+            .iter()
+            .any(|t| ct.starts_with(t));
+        self
     }
 
     /// A generated PDF.
@@ -313,6 +334,7 @@ impl Download {
             body: Body::Bytes(bytes),
             content_type: ContentType::PDF,
             filename,
+            inline: false,
         }
     }
 }
@@ -320,8 +342,12 @@ impl Download {
 impl<'r> Responder<'r, 'static> for Download {
     fn respond_to(self, _req: &'r Request<'_>) -> response::Result<'static> {
         let mut res = Response::build();
+        let mut disposition = content_disposition(&self.filename);
+        if self.inline {
+            disposition = disposition.replacen("attachment", "inline", 1);
+        }
         res.header(self.content_type)
-            .raw_header("Content-Disposition", content_disposition(&self.filename))
+            .raw_header("Content-Disposition", disposition)
             .raw_header("X-Content-Type-Options", "nosniff")
             .raw_header("Cache-Control", "private, no-store");
         match self.body {

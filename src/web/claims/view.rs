@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::uploads::{self, UploadForm, UploadValues, UploadView};
 use crate::config::AppConfig;
 use crate::db::documents::{self, Owner};
-use crate::db::{Db, claims, mandates};
+use crate::db::{Db, claim_admin, claims, mandates};
 use crate::domain::claim::{self, ClaimRef, ClaimStatus, Transition};
 use crate::i18n::Locale;
 use crate::ratelimit::{RateLimit, Upload};
@@ -59,12 +59,25 @@ pub async fn owned(
     Ok(row)
 }
 
+/// One signed mandate in a list (passenger and staff claim pages).
 #[derive(Serialize)]
-struct MandateItem {
+pub struct MandateItem {
     position: i64,
     passenger_name: String,
     signer_name: String,
     signed_at: String,
+}
+
+pub fn mandate_items(signed: &[mandates::Mandate]) -> Vec<MandateItem> {
+    signed
+        .iter()
+        .map(|m| MandateItem {
+            position: m.passenger_position,
+            passenger_name: m.passenger_name.clone(),
+            signer_name: m.signer_name.clone(),
+            signed_at: m.signed_at.replace('T', " ").replace('Z', " UTC"),
+        })
+        .collect()
 }
 
 /// The claim page, with the upload form's errors and typed values when there are some.
@@ -76,16 +89,19 @@ async fn claim_page(
     lang: &str,
 ) -> Result<Page, AppError> {
     let id = row.id;
-    let (events, passengers, docs, signed) = db
+    let (events, passengers, docs, signed, requests) = db
         .read(move |c| {
             Ok((
                 claims::events_for_passenger(c, id)?,
                 claims::passengers(c, id)?,
                 documents::list(c, Owner::Claim(id))?,
                 mandates::list_for_claim(c, id)?,
+                claim_admin::open_document_requests(c, id)?,
             ))
         })
         .await?;
+    // "What we need from you": the team's open document requests.
+    let needed = crate::web::admin::claims::detail::document_requests_view(&requests, lang);
     let pos = PATH.iter().position(|s| *s == row.status);
     let stages: Vec<Stage> = PATH
         .iter()
@@ -103,21 +119,14 @@ async fn claim_page(
         .iter()
         .map(|p| format!("{} {}", p.first_name, p.last_name))
         .collect();
-    let mandate_items: Vec<MandateItem> = signed
-        .iter()
-        .map(|m| MandateItem {
-            position: m.passenger_position,
-            passenger_name: m.passenger_name.clone(),
-            signer_name: m.signer_name.clone(),
-            signed_at: m.signed_at.replace('T', " ").replace('Z', " UTC"),
-        })
-        .collect();
+    let mandate_items = mandate_items(&signed);
     Ok(Page::new("pages/claims/claim.html")
         .with("claim", row)
         .with("stages", &stages)
         .with("events", &events)
         .with("passengers", &passengers)
         .with("can_withdraw", &can_withdraw)
+        .with("needed", &needed)
         .with("can_upload", &can_upload)
         .with("errors", &errors.0)
         .with("documents", &uploads::items(&docs, &names, lang))
@@ -179,6 +188,8 @@ pub async fn post_claim_document(
     let (_, added) = db
         .write(move |tx| {
             let (doc_id, added) = documents::insert(tx, Owner::Claim(id), &new)?;
+            let present = claim_admin::kinds_present(tx, id)?;
+            claim_admin::fulfil_requests(tx, id, &present)?;
             if added {
                 crate::db::audit::record(
                     tx,
