@@ -1,11 +1,17 @@
 // @ts-check
 // A claim from the passenger's wizard to the payment, handled by the team in /admin/claims:
-// the agent filters the queue, opens the claim, asks for a document, sends it to the airline,
+// the agent filters the queue, opens the claim, asks for a document, the passenger uploads it,
+// the agent sends it to the airline,
 // records the answer, approves and marks it paid — and the passenger sees each step on their
 // claim page. axe-core on the queue and the claim; screenshots feed docs/ADMIN-GUIDE.md.
 const { test, expect } = require('./fixtures');
 
 const ADMIN_EMAIL = process.env.E2E_ADMIN_EMAIL || 'admin@e2e.example';
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n' +
+    '2 0 obj <</Type/Pages/Kids[3 0 R]/Count 1>> endobj\n' +
+    '3 0 obj <</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n',
+);
 const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD || 'e2e admin passphrase 2026';
 
 /** The wizard in French, from /check's answer to the claim page; returns the claim's URL. */
@@ -33,8 +39,13 @@ async function fileClaim(page, email, lastName) {
   await page.getByLabel('Nom', { exact: true }).first().fill(lastName);
   await page.getByLabel('Adresse e-mail').fill(email);
   await page.getByRole('button', { name: 'Continuer' }).click();
-  await page.getByRole('button', { name: 'Ajouter les documents plus tard' }).click();
-  await page.getByRole('button', { name: 'Signer plus tard' }).click();
+  // Documents later (the team asks for them below); the mandate is signed.
+  await expect(page).toHaveURL(/\/claims\/new\/documents$/);
+  await page.getByRole('button', { name: 'Continuer', exact: true }).click();
+  await expect(page).toHaveURL(/\/claims\/new\/mandate$/);
+  await page.locator('#sign0-name').fill(`Lucie ${lastName}`);
+  await page.locator('#sign0-consent').check();
+  await page.getByRole('button', { name: 'Signer et continuer' }).click();
   await page.getByLabel('IBAN').fill('FR76 3000 6000 0112 3456 7890 189');
   await page.getByLabel('Titulaire du compte').fill(`Lucie ${lastName}`);
   await page.getByRole('button', { name: 'Continuer' }).click();
@@ -96,6 +107,17 @@ test('the team handles a claim from the queue to the payment', async ({ page, br
     await page.goto(claimUrl);
     await expect(page.getByTestId('needed')).toContainText("Carte d'embarquement");
     await expect(page.getByText('Une photo lisible suffit.').first()).toBeVisible();
+
+    // The passenger sends it from the claim page: the request is answered, and the team sees
+    // the file on the claim with a preview link.
+    await page.getByLabel("De quel document s'agit-il ?").selectOption('boarding_pass');
+    await page.getByLabel('Fichier').setInputFiles({ name: 'carte.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await page.getByRole('button', { name: 'Envoyer ce document' }).click();
+    await expect(page.getByText('Votre document a bien été reçu.')).toBeVisible();
+    await expect(page.getByTestId('needed')).toHaveCount(0);
+    await staff.reload();
+    await expect(staff.getByRole('link', { name: 'Ouvrir carte.pdf dans un nouvel onglet' })).toBeVisible();
+    await expect(staff.getByTestId('open-requests')).toHaveCount(0);
 
     // An internal note stays internal.
     await staff.getByLabel('Note (le passager ne la voit jamais)').fill('Vérifier la carte.');
