@@ -496,6 +496,112 @@ fn kill_9_keeps_every_write_acknowledged_a_second_before() {
     }
 }
 
+/// Seconds since the Unix epoch, as the claim driver writes them.
+fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
+}
+
+#[test]
+fn kill_9_during_claim_submissions_keeps_every_claim_acknowledged_a_second_before() {
+    let Some(litestream) = tool("litestream") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let url = format!("file://{}", dir.path().join("replica").display());
+    let mut server = Server::start(
+        &data,
+        &url,
+        &[("FLIGHTCLAIM_RATE_LIMIT_FORM", "1000000/min".to_string())],
+    );
+    // Passengers filing claims through the wizard over HTTP, two at a time.
+    let acked_path = dir.path().join("acked.jsonl");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/load/submit_claims.py");
+    let mut driver = Command::new("python3")
+        .arg(script)
+        .args(["--base", &format!("http://127.0.0.1:{}", server.port)])
+        .arg("--out")
+        .arg(&acked_path)
+        .args(["--seconds", "60", "--workers", "2"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs the claim driver");
+    std::thread::sleep(Duration::from_secs(8));
+    server.kill9();
+    let killed_at = unix_now();
+    let out = driver.wait_with_output().unwrap();
+    let summary = String::from_utf8_lossy(&out.stderr).to_string();
+    let acked: Vec<(String, f64)> = std::fs::read_to_string(&acked_path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                v["ref"].as_str().unwrap().to_string(),
+                v["t"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let must_have: Vec<&String> = acked
+        .iter()
+        .filter(|(_, t)| t + 1.0 < killed_at)
+        .map(|(r, _)| r)
+        .collect();
+    assert!(
+        must_have.len() >= 10,
+        "only {} claims acknowledged before the kill: {summary}",
+        must_have.len()
+    );
+    eprintln!("{} claims acknowledged a second before the kill; driver: {summary}", must_have.len());
+
+    for (name, out) in [
+        (
+            "ours",
+            our_restore(&url, &dir.path().join("claims-ours.db"), None, &[]),
+        ),
+        (
+            "litestream",
+            litestream_restore(&litestream, &url, &dir.path().join("claims-ls.db"), None),
+        ),
+    ] {
+        ok(&out, name);
+        let db = dir.path().join(format!(
+            "claims-{}.db",
+            if name == "ours" { "ours" } else { "ls" }
+        ));
+        assert_integrity(&db);
+        let c = rusqlite::Connection::open(&db).unwrap();
+        // Each restored claim has its timeline and its confirmation mail (same transaction).
+        let restored: std::collections::HashSet<String> = c
+            .prepare(
+                "SELECT c.ref FROM claims c
+                 WHERE EXISTS (SELECT 1 FROM claim_events e WHERE e.claim_id = c.id)
+                   AND EXISTS (SELECT 1 FROM outbox o WHERE o.kind = 'claim_submitted'
+                               AND o.body_text LIKE '%' || c.ref || '%')",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let lost: Vec<&&String> = must_have
+            .iter()
+            .filter(|r| !restored.contains(**r))
+            .collect();
+        assert!(
+            lost.is_empty(),
+            "{name}: {} of {} acknowledged claims lost, e.g. {:?} ({summary})",
+            lost.len(),
+            must_have.len(),
+            &lost[..lost.len().min(5)]
+        );
+    }
+}
+
 /// A TCP relay in front of moto, to cut the endpoint off and bring it back with its data.
 struct Relay {
     port: u16,
