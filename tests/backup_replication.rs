@@ -520,7 +520,7 @@ fn kill_9_during_claim_submissions_keeps_every_claim_acknowledged_a_second_befor
     // Passengers filing claims through the wizard over HTTP, two at a time.
     let acked_path = dir.path().join("acked.jsonl");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/load/submit_claims.py");
-    let mut driver = Command::new("python3")
+    let driver = Command::new("python3")
         .arg(script)
         .args(["--base", &format!("http://127.0.0.1:{}", server.port)])
         .arg("--out")
