@@ -556,7 +556,10 @@ fn kill_9_during_claim_submissions_keeps_every_claim_acknowledged_a_second_befor
         "only {} claims acknowledged before the kill: {summary}",
         must_have.len()
     );
-    eprintln!("{} claims acknowledged a second before the kill; driver: {summary}", must_have.len());
+    eprintln!(
+        "{} claims acknowledged a second before the kill; driver: {summary}",
+        must_have.len()
+    );
 
     for (name, out) in [
         (

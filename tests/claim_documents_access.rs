@@ -401,6 +401,12 @@ async fn an_upload_answers_the_teams_document_request() {
     let needed = |html: &str| html.contains("data-testid=\"needed\"");
     let (_, html, _) = get(&owner, &format!("/claims/{claim_ref}")).await;
     assert!(needed(&html), "the passenger sees what we need: {html}");
+    let human_time =
+        regex::Regex::new(r">\d{1,2} [a-zéû]+\.? \d{4} à \d{2}:\d{2} UTC</time>").unwrap();
+    assert!(
+        human_time.is_match(&html),
+        "timeline times read as dates, in French: {html}"
+    );
     assert!(html.contains("Recto et verso"));
 
     // Another kind of document does not answer it; an identity document does.

@@ -19,6 +19,7 @@ pub mod pages;
 pub mod render;
 pub mod security;
 pub mod session;
+pub mod when;
 
 pub use error::AppError;
 
