@@ -2,7 +2,8 @@
 // The claim wizard (/claims/new) as a passenger uses it: in French with two passengers, a
 // boarding pass and both mandates signed, axe-core on every step; in English on desktop with a
 // photo and the signed mandate downloaded; a draft resumed in a new browser; another passenger's
-// claim URL (404); and step 1 without JavaScript (airports resolved by the server). Each test
+// claim URL (404); and a whole claim without JavaScript (airports resolved by the server,
+// upload and signature as plain forms). Each test
 // uses its own email so that reruns do not collide with earlier accounts.
 const { test, expect } = require('./fixtures');
 
@@ -292,7 +293,7 @@ test('a draft resumes in a new browser session, uploads included', async ({ page
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 
-  test('step 1 works and shows its errors', async ({ page, browser, checkA11y }) => {
+  test('a whole claim works, step 1 errors included', async ({ page, browser, checkA11y }) => {
     await page.goto('/claims/new?lang=fr');
     await expect(page).toHaveURL(/\/claims\/new\/flights$/);
     await page.getByLabel(T.flight).fill('AF 006');
@@ -321,5 +322,40 @@ test.describe('without JavaScript', () => {
     await page.getByLabel(T.arr).fill('12:55');
     await page.getByRole('button', { name: T.next }).click();
     await expect(page).toHaveURL(/\/claims\/new\/disruption$/);
+
+    // The rest of the claim, still without scripts: every step is a plain form.
+    const project = test.info().project.name;
+    const lastName = `Sansscript${project.replace(/[^a-z]/gi, '')}`;
+    await page.getByLabel(T.delay).check();
+    await page.getByRole('button', { name: T.next }).click();
+    await page.getByLabel(T.hours).fill('4');
+    await page.getByLabel(T.minutes).fill('0');
+    await page.getByLabel(T.reason).selectOption('technical');
+    await page.getByRole('button', { name: T.submit }).click();
+    await expect(page.getByTestId('amount')).toHaveText('600 €');
+    await page.getByRole('button', { name: T.next }).click();
+    await page.getByLabel('Référence de réservation').fill('K7QX2M');
+    await page.getByLabel('Prénom').first().fill('Noé');
+    await page.getByLabel('Nom', { exact: true }).first().fill(lastName);
+    await page.getByLabel('Adresse e-mail').fill(`noe.${project}.${Date.now()}@example.com`);
+    await page.getByRole('button', { name: T.next }).click();
+    await expect(page).toHaveURL(/\/claims\/new\/documents$/);
+    await page.getByLabel("De quel document s'agit-il ?").selectOption('booking');
+    await page.getByLabel('Fichier').setInputFiles({ name: 'reservation.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await page.getByRole('button', { name: 'Envoyer ce document' }).click();
+    await expect(page.getByRole('link', { name: 'Télécharger reservation.pdf' })).toBeVisible();
+    await page.getByRole('button', { name: T.next, exact: true }).click();
+    await expect(page).toHaveURL(/\/claims\/new\/mandate$/);
+    await page.locator('#sign0-name').fill(`Noé ${lastName}`);
+    await page.locator('#sign0-consent').check();
+    await page.getByRole('button', { name: 'Signer et continuer' }).click();
+    await expect(page).toHaveURL(/\/claims\/new\/payout$/);
+    await page.getByLabel('IBAN').fill('FR76 3000 6000 0112 3456 7890 189');
+    await page.getByLabel('Titulaire du compte').fill(`Noé ${lastName}`);
+    await page.getByRole('button', { name: T.next }).click();
+    await expect(page).toHaveURL(/\/claims\/new\/review$/);
+    await page.getByRole('button', { name: 'Envoyer ma demande' }).click();
+    await expect(page).toHaveURL(/\/claims\/FC-[2-9A-Z]{6}$/);
+    await expect(page.getByRole('link', { name: 'Télécharger reservation.pdf' })).toBeVisible();
   });
 });
