@@ -214,6 +214,7 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
     let replication_stop = replication_task.clone();
     let background_db = db.clone();
     let background_limits = limits.clone();
+    let background_documents = crate::documents::DocumentStore::new(&cfg.data_dir);
     let rocket = rocket::custom(figment)
         .manage(cfg)
         .manage(db)
@@ -233,12 +234,12 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
             Box::pin(async move {
                 let shutdown = rocket.shutdown();
                 tokio::spawn(jobs::sweep_rate_limits(background_limits, shutdown.clone()));
-                background_mailer.spawn_worker(background_db.clone(), shutdown.clone());
-                tokio::spawn(crate::mail::watchdog::run(
-                    background_db.clone(),
-                    background_mailer.clone(),
-                    shutdown.clone(),
-                ));
+                jobs::spawn_housekeeping(
+                    &background_db,
+                    &background_mailer,
+                    background_documents,
+                    &shutdown,
+                );
                 if let Some(replicator) = replicator {
                     replication_task.spawn(replicator, shutdown.clone());
                 }

@@ -390,3 +390,83 @@ async fn submission_needs_the_mandates_and_moves_everything_to_the_claim() {
     assert_eq!(signer, "Maria Curie");
     assert_eq!(count(dir.path(), "SELECT count(*) FROM claim_drafts"), 0);
 }
+
+#[rocket::async_test]
+async fn old_drafts_and_their_unused_files_are_cleaned_up() {
+    let (owner, dir) = common::client().await;
+    // A submitted claim holding the PDF.
+    to_documents(&owner, "keep@example.com", &[("Kim", "Keeper", false)]).await;
+    let res = upload(&owner, DOCS, "booking", "0", Some(("r.pdf", &flow::pdf()))).await;
+    assert_eq!(res.status(), Status::SeeOther);
+    continue_to_mandate(&owner).await;
+    flow::sign_and_submit(&owner, &[(0, "Kim Keeper")]).await;
+
+    // An abandoned draft with the same PDF and a PNG of its own.
+    let other =
+        Client::tracked(flightclaim::app::build(common::test_config(dir.path(), "")).unwrap())
+            .await
+            .unwrap();
+    to_documents(&other, "gone@example.com", &[("Gil", "Gone", false)]).await;
+    for (kind, file) in [
+        ("booking", ("r.pdf", flow::pdf())),
+        ("boarding_pass", ("b.png", flow::png())),
+    ] {
+        let res = upload(&other, DOCS, kind, "0", Some((file.0, &file.1))).await;
+        assert_eq!(res.status(), Status::SeeOther);
+    }
+    let docs = dir.path().join("documents");
+    // Leftovers of an interrupted upload and of a removed document.
+    std::fs::write(docs.join(".upload-abc.tmp"), b"partial").unwrap();
+    std::fs::write(docs.join("ab".repeat(32)), b"orphan").unwrap();
+    let fresh_orphan = "cd".repeat(32);
+
+    // Six months and more later (files dated back too, except one just written).
+    let conn = db(dir.path());
+    conn.execute(
+        "UPDATE claim_drafts SET updated_at = '2020-01-01T00:00:00Z' WHERE id IN
+         (SELECT draft_id FROM documents WHERE draft_id IS NOT NULL)",
+        [],
+    )
+    .unwrap();
+    let old = std::time::SystemTime::now() - std::time::Duration::from_hours(72);
+    for entry in std::fs::read_dir(&docs).unwrap() {
+        let f = std::fs::File::options()
+            .append(true)
+            .open(entry.unwrap().path())
+            .unwrap();
+        f.set_modified(old).unwrap();
+    }
+    std::fs::write(docs.join(&fresh_orphan), b"uploading right now").unwrap();
+    let files = |d: &std::path::Path| std::fs::read_dir(d).unwrap().count();
+    assert_eq!(files(&docs), 5);
+
+    let handle = flightclaim::db::Db::open(&dir.path().join("flightclaim.sqlite3")).unwrap();
+    let store = flightclaim::documents::DocumentStore::new(dir.path());
+    let (drafts, removed) = flightclaim::jobs::clean_up_drafts(&handle, &store, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        (drafts, removed),
+        (1, 3),
+        "the draft; its PNG, the temp file, the old orphan"
+    );
+    assert_eq!(
+        count(
+            dir.path(),
+            "SELECT count(*) FROM documents WHERE draft_id IS NOT NULL"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            dir.path(),
+            "SELECT count(*) FROM documents WHERE claim_id IS NOT NULL"
+        ),
+        1
+    );
+    // The claim's PDF (also the draft's) and the file being uploaded stay.
+    assert_eq!(files(&docs), 2);
+    assert!(docs.join(&fresh_orphan).exists());
+    let (_, claim_page, _) = get(&owner, "/account").await;
+    assert!(claim_page.contains("FC-"), "the claim is untouched");
+}

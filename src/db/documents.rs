@@ -192,6 +192,13 @@ pub fn attach_draft_to_claim(
     )?)
 }
 
+/// Every stored file some row still points at (drafts and claims).
+pub fn referenced_hashes(conn: &Connection) -> Result<std::collections::HashSet<String>, DbError> {
+    let mut stmt = conn.prepare("SELECT DISTINCT sha256 FROM documents")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -91,3 +91,12 @@ pub fn delete(tx: &Transaction<'_>, id: i64) -> Result<(), DbError> {
     tx.execute("DELETE FROM claim_drafts WHERE id = ?1", params![id])?;
     Ok(())
 }
+
+/// Deletes drafts untouched since `cutoff` (RFC 3339 text, compared as stored) with their
+/// documents and mandates rows (cascade); returns how many.
+pub fn delete_untouched_since(tx: &Transaction<'_>, cutoff: &str) -> Result<usize, DbError> {
+    Ok(tx.execute(
+        "DELETE FROM claim_drafts WHERE updated_at < ?1",
+        params![cutoff],
+    )?)
+}

@@ -49,6 +49,40 @@ impl DocumentStore {
         }
     }
 
+    /// Removes stored files that no row points at and that are older than `min_age` (a file
+    /// just saved by an upload whose row is not committed yet is younger than that). Leftover
+    /// `.upload-*.tmp` files of interrupted uploads go too. Returns how many files went.
+    pub fn remove_unreferenced(
+        &self,
+        referenced: &std::collections::HashSet<String>,
+        min_age: std::time::Duration,
+    ) -> std::io::Result<usize> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e),
+        };
+        let mut removed = 0;
+        for entry in entries {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().to_string();
+            let is_digest = name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit());
+            let is_temp = name.starts_with(".upload-")
+                && Path::new(&name)
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("tmp"));
+            if !(is_digest || is_temp) || referenced.contains(&name) {
+                continue;
+            }
+            let age = entry.metadata()?.modified()?.elapsed().unwrap_or_default();
+            if age >= min_age {
+                std::fs::remove_file(entry.path())?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
     /// `<data_dir>/documents`.
     pub fn dir(&self) -> &Path {
         &self.dir
