@@ -27,12 +27,37 @@ function formatViolations(violations) {
 }
 
 /**
- * Runs axe-core on the page and throws, listing every violation, if any.
+ * Runs axe-core on the page and throws, listing every violation, if any (and checks the weight
+ * of passenger pages, see checkWeight).
  * @param {import('@playwright/test').Page} page
  * @param {{ include?: string | string[], exclude?: string | string[], disableRules?: string[] }} [opts]
  * @param {import('@playwright/test').TestInfo} [testInfo] attaches the full axe results when given
  */
+/** Passenger pages stay light for slow phones: the page and its assets, as sent. */
+const MAX_PAGE_BYTES = 100 * 1024;
+
+/**
+ * Bytes of the current document and every resource it loaded, as sent (compressed where the
+ * server compresses; cached assets still count). Throws past MAX_PAGE_BYTES on passenger pages.
+ * @param {import('@playwright/test').Page} page
+ */
+async function checkWeight(page) {
+  if (new URL(page.url()).pathname.startsWith('/admin')) return 0;
+  const bytes = await page.evaluate(() => {
+    const size = (e) => e.encodedBodySize || e.transferSize || 0;
+    const nav = performance.getEntriesByType('navigation').map(size);
+    const res = performance.getEntriesByType('resource').map(size);
+    return [...nav, ...res].reduce((a, b) => a + b, 0);
+  });
+  if (bytes > MAX_PAGE_BYTES) {
+    throw new Error(`${page.url()} weighs ${bytes} bytes with its assets (limit ${MAX_PAGE_BYTES})`);
+  }
+  return bytes;
+}
+
 async function checkA11y(page, opts = {}, testInfo) {
+  // Pages from setContent (the no-JS audits) have no network entries: nothing to weigh.
+  if (page.url().startsWith('http')) await checkWeight(page);
   let builder = new AxeBuilder({ page }).withTags(A11Y_TAGS);
   for (const sel of [opts.include ?? []].flat()) builder = builder.include(sel);
   for (const sel of [opts.exclude ?? []].flat()) builder = builder.exclude(sel);
@@ -61,4 +86,4 @@ const test = base.test.extend({
   },
 });
 
-module.exports = { test, expect: base.expect, checkA11y, A11Y_TAGS };
+module.exports = { test, expect: base.expect, checkA11y, checkWeight, A11Y_TAGS };
