@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0003_accounts.sql"),
     ),
     ("0004_claims", include_str!("migrations/0004_claims.sql")),
+    ("0007_staff", include_str!("migrations/0007_staff.sql")),
 ];
 
 /// The schema version this binary expects.

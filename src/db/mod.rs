@@ -14,6 +14,7 @@ pub mod drafts;
 pub mod migrate;
 pub mod outbox;
 pub mod sessions;
+pub mod stats;
 pub mod tokens;
 pub mod users;
 

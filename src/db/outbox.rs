@@ -315,20 +315,29 @@ pub fn find_by_message_id(conn: &Connection, message_id: &str) -> Result<OutboxR
     Ok(conn.query_row(&sql, [message_id], |r| OutboxRow::try_from(r))?)
 }
 
-/// Newest first, optionally only one status; `limit`/`offset` page through.
+/// Newest first, optionally only one status. Keyset pagination: `before` is the smallest id
+/// of the previous page (never `OFFSET`, which reads and skips every earlier row).
 pub fn list_for_admin(
     conn: &Connection,
     status: Option<Status>,
     limit: u32,
-    offset: u32,
+    before: Option<i64>,
 ) -> Result<Vec<OutboxSummary>, DbError> {
-    let mut stmt = conn.prepare(
+    // Two statements rather than `?1 IS NULL OR …`, so each uses its index (`outbox_status_id`
+    // or the primary key) and stops after `limit` rows.
+    let filter = if status.is_some() {
+        "status = ?1 AND"
+    } else {
+        "?1 IS NULL AND"
+    };
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT id, kind, to_addr, subject, locale, status, attempts, last_error,
                 next_attempt_at, created_at, sent_at
-         FROM outbox WHERE ?1 IS NULL OR status = ?1
-         ORDER BY id DESC LIMIT ?2 OFFSET ?3",
-    )?;
-    let rows = stmt.query_map(params![status.map(Status::as_str), limit, offset], |r| {
+         FROM outbox WHERE {filter} id < ?3
+         ORDER BY id DESC LIMIT ?2"
+    ))?;
+    let before = before.unwrap_or(i64::MAX);
+    let rows = stmt.query_map(params![status.map(Status::as_str), limit, before], |r| {
         let status: String = r.get(5)?;
         Ok(OutboxSummary {
             id: r.get(0)?,

@@ -1,10 +1,13 @@
 //! The staff dashboard under `/admin`. Every handler names its role in its signature:
 //! `StaffSession` (agents and admins) or `AdminSession` (admins only).
 
+pub mod analytics;
 pub mod audit;
 pub mod auth;
+pub mod charts;
 pub mod emails;
 pub mod overview;
+pub mod stats_cache;
 pub mod system;
 pub mod users;
 
@@ -16,6 +19,7 @@ pub fn routes() -> Vec<Route> {
         auth::post_admin_login,
         auth::post_admin_logout,
         overview::get_admin,
+        analytics::get_admin_analytics,
         system::get_admin_system,
         system::post_admin_test_email,
         emails::get_admin_emails,
