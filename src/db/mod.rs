@@ -11,6 +11,7 @@
 pub mod audit;
 pub mod claims;
 pub mod drafts;
+pub mod invitations;
 pub mod migrate;
 pub mod outbox;
 pub mod sessions;

@@ -6,9 +6,11 @@ pub mod audit;
 pub mod auth;
 pub mod charts;
 pub mod emails;
+pub mod invitations;
 pub mod overview;
 pub mod stats_cache;
 pub mod system;
+pub mod user_detail;
 pub mod users;
 
 use rocket::{Route, routes};
@@ -27,6 +29,12 @@ pub fn routes() -> Vec<Route> {
         emails::get_admin_email_html,
         emails::post_admin_email_retry,
         users::get_admin_users,
+        user_detail::get_admin_user,
+        user_detail::post_admin_user_resend_verification,
+        user_detail::post_admin_user_password_reset,
+        invitations::post_admin_invitation_new,
+        invitations::get_admin_invitation,
+        invitations::post_admin_invitation,
         users::post_admin_user_role,
         users::post_admin_user_disabled,
         audit::get_admin_audit,
