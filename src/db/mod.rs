@@ -15,6 +15,7 @@ pub mod invitations;
 pub mod migrate;
 pub mod outbox;
 pub mod sessions;
+pub mod staff_totp;
 pub mod stats;
 pub mod tokens;
 pub mod users;

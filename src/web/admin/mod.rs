@@ -10,6 +10,7 @@ pub mod invitations;
 pub mod overview;
 pub mod stats_cache;
 pub mod system;
+pub mod totp;
 pub mod user_detail;
 pub mod users;
 
@@ -20,6 +21,12 @@ pub fn routes() -> Vec<Route> {
         auth::get_admin_login,
         auth::post_admin_login,
         auth::post_admin_logout,
+        totp::get_admin_login_totp,
+        totp::post_admin_login_totp,
+        totp::get_admin_profile,
+        totp::post_admin_totp_start,
+        totp::post_admin_totp_confirm,
+        totp::post_admin_totp_disable,
         overview::get_admin,
         analytics::get_admin_analytics,
         system::get_admin_system,
