@@ -401,6 +401,7 @@ fn insert_claim(
     s: &mut DemoSummary,
 ) -> Result<(), DbError> {
     // Recent weeks get more claims than old ones: the business grows.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
     let age_days = (SPAN_DAYS as f64 * rng.random::<f64>().powf(1.4)) as i64;
     let created = now - Duration::days(age_days) - Duration::minutes(rng.random_range(0..1440));
     let flight = created.date_naive() - Duration::days(rng.random_range(2..120));

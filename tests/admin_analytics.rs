@@ -1,6 +1,8 @@
 //! `demo-data` through the real binary, then the overview and analytics pages over that data:
 //! who may open them, what they show, and hostile range values.
 
+#![allow(clippy::too_many_lines)] // journeys read top to bottom
+
 mod common;
 
 use std::process::Command;

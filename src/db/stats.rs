@@ -1,6 +1,7 @@
 //! Aggregates for the staff overview and analytics pages. Read-only SQL over indexes added in
-//! `0007_staff.sql`: `claims_money` (status, currency, amount), `claims_analytics` (created_at
-//! first, covering every chart column) and `claim_events_status` (kind, to_status, claim, at).
+//! `0007_staff.sql`: `claims_money` (status, currency, amount), `claims_analytics` (creation
+//! time first, covering every chart column) and `claim_events_status` (kind, target status,
+//! claim, time).
 //!
 //! "Approved" and "paid" mean *reached that status at some point* (a status event exists),
 //! not "is in it now": a paid claim is later closed, and it still counts as approved and paid.
@@ -132,7 +133,7 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
     }
     values.sort_by(f64::total_cmp);
     let mid = values.len() / 2;
-    Some(if values.len() % 2 == 0 {
+    Some(if values.len().is_multiple_of(2) {
         f64::midpoint(values[mid - 1], values[mid])
     } else {
         values[mid]

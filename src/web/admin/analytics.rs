@@ -166,6 +166,7 @@ fn bar_chart(
     }
 }
 
+#[allow(clippy::too_many_lines)]
 fn build_charts(data: &AnalyticsData, lang: &str) -> Vec<Chart> {
     let status_name =
         |s: ClaimStatus| translate(lang, &format!("claims.status.{}", s.as_str()), &[]);

@@ -88,6 +88,7 @@ fn scale(value: u64, max: u64, span: f64) -> f64 {
     }
 }
 
+#[allow(clippy::many_single_char_names)]
 /// Vertical stacked bars: one bar per category (e.g. a week), one colour per series (a status).
 /// Labels under the bars are thinned out to stay readable.
 pub fn stacked_bars(caption: &Caption<'_>, categories: &[String], series: &[Series]) -> String {

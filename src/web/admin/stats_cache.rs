@@ -11,7 +11,7 @@ use moka::sync::Cache;
 use crate::db::stats::{Money, Outcomes};
 
 /// How long an aggregate is reused.
-pub const STATS_TTL: Duration = Duration::from_secs(60);
+pub const STATS_TTL: Duration = Duration::from_mins(1);
 
 /// All-time money and outcomes, and median times over the recent window.
 #[derive(Debug, Clone)]

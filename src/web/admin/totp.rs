@@ -111,9 +111,12 @@ fn code_page(state: &FormState) -> Page {
 }
 
 #[get("/admin/login/totp?<next>")]
-pub fn get_admin_login_totp(next: Option<&str>, cookies: &CookieJar<'_>) -> Result<Page, Redirect> {
+pub fn get_admin_login_totp(
+    next: Option<&str>,
+    cookies: &CookieJar<'_>,
+) -> Result<Page, Box<Redirect>> {
     if pending(cookies).is_none() {
-        return Err(Redirect::to("/admin/login"));
+        return Err(Box::new(Redirect::to("/admin/login")));
     }
     Ok(code_page(&FormState::with_values(&[(
         "next",
