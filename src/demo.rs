@@ -482,6 +482,61 @@ fn insert_claim(
     let status = history(tx, rng, t, claim_id, created, now, s)?;
     tx.prepare_cached("UPDATE claims SET status = ?1, updated_at = ?2 WHERE id = ?3")?
         .execute(params![status.0, status.1, claim_id])?;
+    side_rows(
+        tx,
+        rng,
+        n,
+        (first, last),
+        &claim_ref,
+        created,
+        (status.0, &status.1),
+    )
+}
+
+/// The receipt email (already sent, or given up on now and then) and the latest staff action,
+/// so that the outbox and audit pages have realistic volumes too. Never `queued`: the mail
+/// worker would try to send demo mail.
+fn side_rows(
+    tx: &Transaction<'_>,
+    rng: &mut StdRng,
+    n: u64,
+    (first, last): (&str, &str),
+    claim_ref: &str,
+    created: DateTime<Utc>,
+    status: (&str, &str),
+) -> Result<(), DbError> {
+    let mail_at = crate::db::outbox::timestamp(created);
+    let failed = rng.random_bool(0.004);
+    tx.prepare_cached(
+        "INSERT INTO outbox (message_id, kind, to_addr, to_name, locale, subject, body_text,
+         body_html, status, attempts, next_attempt_at, last_error, created_at, updated_at, sent_at)
+         VALUES (?1, 'claim_submitted', ?2, ?3, 'fr', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?9, ?11)",
+    )?
+    .execute(params![
+        format!("<demo-{n}@{DEMO_DOMAIN}>"),
+        format!("{}@{DEMO_DOMAIN}", ascii(first)),
+        format!("{first} {last}"),
+        format!("Votre demande {claim_ref} est enregistrée"),
+        format!("Bonjour {first},\n\nNous avons bien reçu votre demande {claim_ref}."),
+        format!("<p>Bonjour {first},</p><p>Nous avons bien reçu votre demande {claim_ref}.</p>"),
+        if failed { "failed" } else { "sent" },
+        if failed { 8 } else { 1 },
+        mail_at,
+        failed.then_some("550 5.1.1 mailbox unavailable (demo)"),
+        (!failed).then_some(&mail_at),
+    ])?;
+    if status.0 != "submitted" {
+        tx.prepare_cached(
+            "INSERT INTO audit_log (at, actor, action, target, before, after)
+             VALUES (?1, ?2, 'claim.status', ?3, NULL, ?4)",
+        )?
+        .execute(params![
+            status.1,
+            format!("agent{}@{DEMO_DOMAIN}", n % 3 + 1),
+            format!("claim:{claim_ref}"),
+            status.0
+        ])?;
+    }
     Ok(())
 }
 
@@ -533,6 +588,8 @@ fn history(
         let to: &'static str = match *next {
             "decision" if approved => "approved",
             "decision" => "rejected",
+            // Some rejected claims stay open a while (a passenger may contest).
+            "paid" if !approved && rng.random_bool(0.4) => break,
             "paid" if !approved => "closed",
             "closed" if !approved => break,
             other => other,

@@ -377,15 +377,24 @@ pub fn set_eml_path(tx: &Transaction<'_>, id: i64, path: &str) -> Result<(), DbE
 
 /// Backlog numbers at `now`.
 pub fn stats(conn: &Connection, now: DateTime<Utc>) -> Result<OutboxStats, DbError> {
-    let (queued, failed, sent, oldest): (i64, i64, i64, Option<String>) = conn.query_row(
-        "SELECT
-             count(*) FILTER (WHERE status IN ('queued', 'sending')),
-             count(*) FILTER (WHERE status = 'failed'),
-             count(*) FILTER (WHERE status = 'sent'),
-             min(created_at) FILTER (WHERE status IN ('queued', 'sending'))
-         FROM outbox",
+    // Counted from the `outbox_status_id` index alone: the rows themselves carry whole message
+    // bodies, and a scan of them costs tens of milliseconds at 100,000 messages.
+    let (mut queued, mut failed, mut sent) = (0i64, 0i64, 0i64);
+    let mut stmt = conn.prepare_cached("SELECT status, count(*) FROM outbox GROUP BY status")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    for row in rows {
+        let (status, n) = row?;
+        match status.as_str() {
+            "queued" | "sending" => queued += n,
+            "failed" => failed += n,
+            "sent" => sent += n,
+            _ => {}
+        }
+    }
+    let oldest: Option<String> = conn.query_row(
+        "SELECT min(created_at) FROM outbox WHERE status IN ('queued', 'sending')",
         [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        |r| r.get(0),
     )?;
     let oldest_pending_secs = oldest
         .as_deref()

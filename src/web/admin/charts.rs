@@ -14,6 +14,9 @@ pub const PALETTE: &[&str] = &[
     "#a3195b", "#5b5f00",
 ];
 
+/// Legend entries per row (236 px each: room for "Réponse de la compagnie").
+const LEGEND_COLUMNS: usize = 3;
+
 /// What a chart says about itself: an id (unique on the page), a title and a description.
 #[derive(Debug, Clone)]
 pub struct Caption<'a> {
@@ -96,7 +99,7 @@ pub fn stacked_bars(caption: &Caption<'_>, categories: &[String], series: &[Seri
     const PLOT_H: f64 = 220.0;
     const LEFT: f64 = 48.0;
     const TOP: f64 = 12.0;
-    let legend_rows = series.len().div_ceil(4);
+    let legend_rows = series.len().div_ceil(LEGEND_COLUMNS);
     let height = 12 + 220 + 40 + 22 * u32::try_from(legend_rows).unwrap_or(0) + 8;
     let mut out = String::new();
     open(&mut out, caption, W, height);
@@ -114,7 +117,18 @@ pub fn stacked_bars(caption: &Caption<'_>, categories: &[String], series: &[Seri
     #[allow(clippy::cast_precision_loss)]
     let slot = (f64::from(W) - LEFT - 8.0) / n as f64;
     let bar = (slot * 0.75).max(1.0);
-    let label_every = (n / 12).max(1);
+    // Thin the labels so that they never overlap (about 6.5 px per character at 11 px).
+    let longest = categories
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(0);
+    #[allow(
+        clippy::cast_precision_loss,
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss
+    )]
+    let label_every = (((longest as f64 * 6.5 + 10.0) / slot).ceil() as usize).max(1);
     for (i, category) in categories.iter().enumerate() {
         #[allow(clippy::cast_precision_loss)]
         let x = LEFT + slot * i as f64 + (slot - bar) / 2.0;
@@ -174,8 +188,8 @@ fn axis(out: &mut String, left: f64, top: f64, width: f64, height: f64, max: u64
 fn legend<'a>(out: &mut String, names: impl Iterator<Item = &'a str>, top: f64) {
     for (k, name) in names.enumerate() {
         #[allow(clippy::cast_precision_loss)]
-        let (col, row) = ((k % 4) as f64, (k / 4) as f64);
-        let x = 48.0 + col * 180.0;
+        let (col, row) = ((k % LEGEND_COLUMNS) as f64, (k / LEGEND_COLUMNS) as f64);
+        let x = 48.0 + col * 236.0;
         let y = top + row * 22.0;
         let _ = write!(
             out,
@@ -292,6 +306,24 @@ mod tests {
         // Max 10 → full 220 px plot; 5 → half.
         assert!(svg.contains("height=\"220.0\""), "{svg}");
         assert!(svg.contains("height=\"110.0\""), "{svg}");
+    }
+
+    #[test]
+    fn week_labels_do_not_overlap() {
+        let weeks: Vec<String> = (0..27)
+            .map(|i| format!("2026-{:02}-01", i % 12 + 1))
+            .collect();
+        let svg = stacked_bars(
+            &caption(),
+            &weeks,
+            &[Series {
+                name: "s".into(),
+                values: vec![1; 27],
+            }],
+        );
+        let labels = svg.matches("class=\"chart-label\"").count();
+        // 704 px of plot for 10-character labels of ~75 px: at most 9 fit.
+        assert!((4..=9).contains(&labels), "{labels} labels");
     }
 
     #[test]

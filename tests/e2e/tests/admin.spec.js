@@ -72,3 +72,54 @@ test('an admin walks through the dashboard', async ({ page, checkA11y }, testInf
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Overview');
   await checkA11y(page);
 });
+
+// Analytics over demo data: `flightclaim demo-data` fills the suite's database (a few hundred
+// claims, --force because other specs created real accounts), then the overview, the charts and a
+// user's page are checked for accessibility and photographed for docs/ADMIN-GUIDE.md.
+test('the overview and analytics show the business', async ({ page, checkA11y }, testInfo) => {
+  test.skip(testInfo.project.name === 'phone', 'the dashboard is used on laptops and tablets');
+  const dataDir = process.env.E2E_DATA_DIR;
+  test.skip(!dataDir, 'needs E2E_DATA_DIR to add demo data');
+  const { execFileSync } = require('node:child_process');
+  execFileSync('../../target/debug/flightclaim', ['demo-data', '--claims', '400', '--seed', '7', '--force'], {
+    env: { ...process.env, FLIGHTCLAIM_DATA_DIR: dataDir, FLIGHTCLAIM_LOG_TO_FILE: 'false' },
+    stdio: 'pipe',
+  });
+
+  await page.goto('/admin/login?lang=fr');
+  await signIn(page);
+  await expect(page.getByRole('heading', { name: 'Dossiers par statut' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'À traiter' })).toBeVisible();
+  await checkA11y(page);
+  await page.screenshot({ path: '../../docs/screenshots/admin-overview.png', fullPage: true });
+
+  await page.getByRole('link', { name: 'Statistiques' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Statistiques');
+  await expect(page.getByRole('img', { name: 'Dossiers par semaine et par statut' })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Taux d\'acceptation par compagnie' })).toBeVisible();
+  // The data table under a chart opens without JavaScript (details/summary).
+  await page.getByText('Données sous forme de tableau').first().click();
+  await expect(page.getByRole('columnheader', { name: 'Semaine du' })).toBeVisible();
+  await checkA11y(page);
+  await page.screenshot({ path: '../../docs/screenshots/admin-analytics.png', fullPage: true });
+
+  // A bad range: a translated message, the page still works.
+  await page.locator('#from').fill('2026-05-01');
+  await page.locator('#to').fill('2026-01-01');
+  await page.getByRole('button', { name: 'Filtrer' }).click();
+  await expect(page.getByRole('alert')).toContainText('La date de début est après la date de fin');
+  await checkA11y(page);
+
+  // A passenger's page with their claims, from the users list.
+  await page.getByRole('link', { name: 'Utilisateurs' }).click();
+  await page.getByLabel('Rechercher (e-mail ou nom)').fill('demo.invalid');
+  await page.getByRole('button', { name: 'Filtrer' }).click();
+  await page.getByRole('cell').getByRole('link').first().click();
+  await expect(page.getByRole('heading', { name: 'Dossiers' })).toBeVisible();
+  await checkA11y(page);
+  await page.screenshot({ path: '../../docs/screenshots/admin-user.png', fullPage: true });
+
+  await page.goto('/admin/analytics?lang=en');
+  await expect(page.getByRole('img', { name: 'Claims per week by status' })).toBeVisible();
+  await checkA11y(page);
+});
