@@ -145,7 +145,7 @@ async fn analytics_by_role_and_hostile_ranges() {
     seed(dir.path(), "boss@example.com", "admin");
     let agent = staff_client(dir.path(), "agent@example.com").await;
     let admin = staff_client(dir.path(), "boss@example.com").await;
-    for path in ["/admin", "/admin/analytics"] {
+    for path in ["/admin", "/admin/analytics", "/admin/profile"] {
         assert_eq!(
             anonymous.get(path).dispatch().await.status(),
             Status::SeeOther,

@@ -2,8 +2,6 @@
 //! route, by disruption type, approval rate by airline, money flow. Drawn as SVG by
 //! [`super::charts`]; each chart's data is also printed as a table.
 
-use std::sync::Arc;
-
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 use rocket::http::Status;
 use rocket::{State, get};
@@ -292,14 +290,8 @@ pub async fn get_admin_analytics(
         ),
     };
     let key = (range.0.to_string(), range.1.to_string());
-    let data = if let Some(d) = cache.analytics.get(&key) {
-        d
-    } else {
-        let (f, t) = range;
-        let d = Arc::new(db.read(move |c| load(c, f, t)).await?);
-        cache.analytics.insert(key, Arc::clone(&d));
-        d
-    };
+    let (f, t) = range;
+    let data = cache.analytics.get(key, db, move |c| load(c, f, t)).await?;
     let charts = build_charts(&data, lang);
     // The values typed are echoed back (escaped by the template) so they can be corrected.
     let shown_from = if error.is_some() {

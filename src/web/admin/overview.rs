@@ -1,8 +1,6 @@
 //! `/admin`: the business and the machine at a glance — claims by status, new claims, money
 //! claimed/approved/paid, approval rate, median times, and what needs attention.
 
-use std::sync::Arc;
-
 use chrono::{Datelike, Duration, Utc};
 use rocket::{State, get};
 use serde::Serialize;
@@ -77,7 +75,7 @@ pub async fn get_admin(
     replication: &State<StatusHandle>,
 ) -> Result<Page, AppError> {
     let lang = locale.as_str();
-    let cached = cache.overview.get(&());
+    let heavy = cache.overview.get((), db, heavy).await?;
     let now = Utc::now();
     let today = now.date_naive();
     let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
@@ -85,42 +83,30 @@ pub async fn get_admin(
     let week_start = format!("{monday}T00:00:00Z");
     let waiting_before = time_text(now - Duration::days(WAITING_DAYS));
     let hour_ago = crate::db::outbox::timestamp(now - Duration::hours(1));
-    let (overview, heavy, fresh) = db
+    let overview = db
         .read(move |c| {
-            let fresh = cached.is_none();
-            let heavy = match cached {
-                Some(h) => h,
-                None => Arc::new(heavy(c)?),
-            };
             let statuses = stats::count_by_status(c)?;
             let (waiting_count, waiting) = stats::waiting_since(c, &waiting_before, 10)?;
             let (stuck_mails, failed_mails) = stats::stuck_mails(c, &hour_ago)?;
-            Ok((
-                Overview {
-                    passengers: users::count_by_role(c, Role::Passenger)?,
-                    agents: users::count_by_role(c, Role::Agent)?,
-                    admins: users::count_by_role(c, Role::Admin)?,
-                    total: statuses.iter().map(|s| s.1).sum(),
-                    statuses,
-                    new_today: stats::count_created_since(c, &day_start)?,
-                    new_week: stats::count_created_since(c, &week_start)?,
-                    money: Vec::new(),
-                    approval_percent: None,
-                    median_answer: None,
-                    median_payment: None,
-                    waiting_count,
-                    waiting,
-                    stuck_mails,
-                    failed_mails,
-                },
-                heavy,
-                fresh,
-            ))
+            Ok(Overview {
+                passengers: users::count_by_role(c, Role::Passenger)?,
+                agents: users::count_by_role(c, Role::Agent)?,
+                admins: users::count_by_role(c, Role::Admin)?,
+                total: statuses.iter().map(|s| s.1).sum(),
+                statuses,
+                new_today: stats::count_created_since(c, &day_start)?,
+                new_week: stats::count_created_since(c, &week_start)?,
+                money: Vec::new(),
+                approval_percent: None,
+                median_answer: None,
+                median_payment: None,
+                waiting_count,
+                waiting,
+                stuck_mails,
+                failed_mails,
+            })
         })
         .await?;
-    if fresh {
-        cache.overview.insert((), Arc::clone(&heavy));
-    }
     let mut overview = overview;
     overview.money = heavy
         .money
