@@ -123,3 +123,46 @@ test('the overview and analytics show the business', async ({ page, checkA11y },
   await expect(page.getByRole('img', { name: 'Claims per week by status' })).toBeVisible();
   await checkA11y(page);
 });
+
+// An admin invites an agent; the invitation link (read from the outbox page) lets the agent
+// choose a name and password; the agent signs in and opens their profile (two-step sign-in
+// setup). Every page is axe-checked.
+test('an invited agent joins and sees the two-step setup', async ({ browser, page, checkA11y }, testInfo) => {
+  test.skip(testInfo.project.name === 'phone', 'the dashboard is used on laptops and tablets');
+  const agentEmail = `agent-${Date.now()}@example.com`;
+  await page.goto('/admin/login?lang=fr');
+  await signIn(page);
+  await page.getByRole('link', { name: 'Utilisateurs' }).click();
+  await page.getByLabel('Inviter un agent (adresse e-mail)').fill(agentEmail);
+  await page.getByRole('button', { name: "Envoyer l'invitation" }).click();
+  await expect(page.getByRole('status')).toContainText('Invitation envoyée');
+  await checkA11y(page);
+
+  await page.getByRole('link', { name: 'E-mails' }).click();
+  await page.getByRole('row').filter({ hasText: agentEmail }).getByRole('link').click();
+  const text = await page.locator('pre').first().textContent();
+  const link = /\/admin\/invitation\/[A-Za-z0-9_-]+/.exec(text || '');
+  expect(link).not.toBeNull();
+
+  const context = await browser.newContext();
+  const invitee = await context.newPage();
+  await invitee.goto(`${link[0]}?lang=fr`);
+  await expect(invitee.getByRole('heading', { level: 1 })).toHaveText("Rejoindre l'équipe FlightClaim");
+  await checkA11y(invitee);
+  await invitee.getByLabel('Nom complet').fill('Nadia Agent');
+  await invitee.locator('#password').fill('orbit violet tandem 2026 agent');
+  await invitee.locator('#password_confirm').fill('orbit violet tandem 2026 agent');
+  await invitee.getByRole('button', { name: 'Créer mon compte agent' }).click();
+  await expect(invitee).toHaveURL(/\/admin\/login/);
+  await expect(invitee.getByRole('status')).toContainText("Bienvenue dans l'équipe");
+  await invitee.getByLabel('Adresse e-mail').fill(agentEmail);
+  await invitee.getByLabel('Mot de passe').fill('orbit violet tandem 2026 agent');
+  await invitee.getByRole('button', { name: 'Se connecter' }).click();
+  await expect(invitee).toHaveURL(/\/admin$/);
+  await invitee.getByRole('link', { name: agentEmail }).or(invitee.getByRole('link', { name: 'Nadia Agent' })).click();
+  await expect(invitee.getByRole('heading', { level: 1 })).toHaveText('Mon profil');
+  await invitee.getByRole('button', { name: 'Configurer la connexion en deux étapes' }).click();
+  await expect(invitee.locator('#totp-secret')).toBeVisible();
+  await checkA11y(invitee);
+  await context.close();
+});
