@@ -225,6 +225,7 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
         .manage(Metrics::default())
         .manage(airport_index())
         .manage(SearchCache::new())
+        .manage(crate::web::admin::stats_cache::StatsCache::new())
         .manage(mailer)
         .manage(replication_status)
         .manage(flight_status)

@@ -85,6 +85,19 @@ pub enum Command {
         #[arg(long, default_value = "fr", value_parser = ["fr", "en"])]
         lang: String,
     },
+    /// Fill the database with fake passengers, claims and their history (demos, benchmarks).
+    /// Refuses a database holding real passengers or claims unless `--force`.
+    DemoData {
+        /// Number of claims to create.
+        #[arg(long, default_value_t = 1000)]
+        claims: usize,
+        /// Random seed: the same seed on an empty database gives the same data.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Add demo data even though the database holds real data.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Entry point of the binary.
@@ -118,6 +131,11 @@ pub fn main() -> ExitCode {
             output,
         } => restore(&cfg, replica, timestamp.as_deref(), &output),
         Command::Eligibility { file, lang } => eligibility(file.as_deref(), &lang),
+        Command::DemoData {
+            claims,
+            seed,
+            force,
+        } => demo_data(&cfg, claims, seed, force),
     }
 }
 
@@ -304,6 +322,33 @@ fn send_test_email(cfg: &AppConfig, to: &str, lang: &str) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => fail(format!("test email not sent: {}", e.hint), 1),
+    }
+}
+
+fn demo_data(cfg: &AppConfig, claims: usize, seed: u64, force: bool) -> ExitCode {
+    let db = match app::open_database(cfg, ServeOptions { migrate: true }) {
+        Ok(db) => db,
+        Err(e) => return fail(e, 1),
+    };
+    let started = std::time::Instant::now();
+    let result = crate::demo::generate(&db, claims, seed, force, |done| {
+        eprint!("\rdemo-data: {done}/{claims} claims");
+    });
+    eprintln!();
+    match result {
+        Ok(s) => {
+            println!(
+                "demo-data: {} claims, {} passenger accounts, {} claim passengers, {} status events in {:.1} s",
+                s.claims,
+                s.users,
+                s.passengers,
+                s.events,
+                started.elapsed().as_secs_f64()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e @ crate::demo::DemoError::RealData(_)) => fail(e, 2),
+        Err(e) => fail(e, 1),
     }
 }
 

@@ -97,6 +97,8 @@ pub struct AppConfig {
     pub flight_status_base_url: Option<String>,
     /// How long one provider request may take before the passenger types the times instead.
     pub flight_status_timeout_ms: u64,
+    /// Staff must enrol a TOTP second factor before opening any admin page.
+    pub staff_totp_required: bool,
 }
 
 impl Default for AppConfig {
@@ -136,6 +138,7 @@ impl Default for AppConfig {
             flight_status_api_key_file: None,
             flight_status_base_url: None,
             flight_status_timeout_ms: 3000,
+            staff_totp_required: false,
         }
     }
 }

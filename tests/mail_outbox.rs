@@ -157,7 +157,7 @@ fn claim_retry_fail_and_admin_functions() {
     assert!(stats.oldest_pending_secs >= 0.0);
 
     let failed = db
-        .read_blocking(|c| outbox::list_for_admin(c, Some(Status::Failed), 50, 0))
+        .read_blocking(|c| outbox::list_for_admin(c, Some(Status::Failed), 50, None))
         .unwrap();
     assert_eq!(failed.len(), 1);
     assert_eq!(
@@ -165,7 +165,7 @@ fn claim_retry_fail_and_admin_functions() {
         Some("recipient rejected: 550 no such user")
     );
     let all = db
-        .read_blocking(|c| outbox::list_for_admin(c, None, 50, 0))
+        .read_blocking(|c| outbox::list_for_admin(c, None, 50, None))
         .unwrap();
     assert_eq!(all.len(), 3);
     assert!(all[0].id > all[2].id, "newest first");
@@ -424,7 +424,7 @@ async fn without_smtp_mail_stays_queued_and_eml_copies_are_written() {
         assert!(eml.contains(header), "{header} in\n{eml}");
     }
     let rows = db
-        .read(|c| outbox::list_for_admin(c, None, 10, 0))
+        .read(|c| outbox::list_for_admin(c, None, 10, None))
         .await
         .unwrap();
     assert!(

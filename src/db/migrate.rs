@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_admin_claims",
         include_str!("migrations/0006_admin_claims.sql"),
     ),
+    ("0007_staff", include_str!("migrations/0007_staff.sql")),
 ];
 
 /// The schema version this binary expects.

@@ -15,9 +15,12 @@ pub mod claims;
 pub mod documents;
 pub mod drafts;
 pub mod mandates;
+pub mod invitations;
 pub mod migrate;
 pub mod outbox;
 pub mod sessions;
+pub mod staff_totp;
+pub mod stats;
 pub mod tokens;
 pub mod users;
 

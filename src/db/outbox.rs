@@ -315,20 +315,29 @@ pub fn find_by_message_id(conn: &Connection, message_id: &str) -> Result<OutboxR
     Ok(conn.query_row(&sql, [message_id], |r| OutboxRow::try_from(r))?)
 }
 
-/// Newest first, optionally only one status; `limit`/`offset` page through.
+/// Newest first, optionally only one status. Keyset pagination: `before` is the smallest id
+/// of the previous page (never `OFFSET`, which reads and skips every earlier row).
 pub fn list_for_admin(
     conn: &Connection,
     status: Option<Status>,
     limit: u32,
-    offset: u32,
+    before: Option<i64>,
 ) -> Result<Vec<OutboxSummary>, DbError> {
-    let mut stmt = conn.prepare(
+    // Two statements rather than `?1 IS NULL OR …`, so each uses its index (`outbox_status_id`
+    // or the primary key) and stops after `limit` rows.
+    let filter = if status.is_some() {
+        "status = ?1 AND"
+    } else {
+        "?1 IS NULL AND"
+    };
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT id, kind, to_addr, subject, locale, status, attempts, last_error,
                 next_attempt_at, created_at, sent_at
-         FROM outbox WHERE ?1 IS NULL OR status = ?1
-         ORDER BY id DESC LIMIT ?2 OFFSET ?3",
-    )?;
-    let rows = stmt.query_map(params![status.map(Status::as_str), limit, offset], |r| {
+         FROM outbox WHERE {filter} id < ?3
+         ORDER BY id DESC LIMIT ?2"
+    ))?;
+    let before = before.unwrap_or(i64::MAX);
+    let rows = stmt.query_map(params![status.map(Status::as_str), limit, before], |r| {
         let status: String = r.get(5)?;
         Ok(OutboxSummary {
             id: r.get(0)?,
@@ -368,15 +377,24 @@ pub fn set_eml_path(tx: &Transaction<'_>, id: i64, path: &str) -> Result<(), DbE
 
 /// Backlog numbers at `now`.
 pub fn stats(conn: &Connection, now: DateTime<Utc>) -> Result<OutboxStats, DbError> {
-    let (queued, failed, sent, oldest): (i64, i64, i64, Option<String>) = conn.query_row(
-        "SELECT
-             count(*) FILTER (WHERE status IN ('queued', 'sending')),
-             count(*) FILTER (WHERE status = 'failed'),
-             count(*) FILTER (WHERE status = 'sent'),
-             min(created_at) FILTER (WHERE status IN ('queued', 'sending'))
-         FROM outbox",
+    // Counted from the `outbox_status_id` index alone: the rows themselves carry whole message
+    // bodies, and a scan of them costs tens of milliseconds at 100,000 messages.
+    let (mut queued, mut failed, mut sent) = (0i64, 0i64, 0i64);
+    let mut stmt = conn.prepare_cached("SELECT status, count(*) FROM outbox GROUP BY status")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    for row in rows {
+        let (status, n) = row?;
+        match status.as_str() {
+            "queued" | "sending" => queued += n,
+            "failed" => failed += n,
+            "sent" => sent += n,
+            _ => {}
+        }
+    }
+    let oldest: Option<String> = conn.query_row(
+        "SELECT min(created_at) FROM outbox WHERE status IN ('queued', 'sending')",
         [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        |r| r.get(0),
     )?;
     let oldest_pending_secs = oldest
         .as_deref()

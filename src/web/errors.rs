@@ -41,6 +41,13 @@ impl<'r> Responder<'r, 'static> for ErrorResponse {
             self.status
         };
         let is_api = req.uri().path().starts_with("/api/");
+        if status == Status::PreconditionRequired && req.uri().path().starts_with("/admin") {
+            // Staff must enrol a second factor first (`staff_totp_required`).
+            return Response::build()
+                .status(Status::SeeOther)
+                .raw_header("Location", "/admin/profile")
+                .ok();
+        }
         if status == Status::Unauthorized && !is_api && req.method() == rocket::http::Method::Get {
             // A page that needs an account: sign in, then come back.
             let next = req.uri().to_string();

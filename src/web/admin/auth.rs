@@ -52,11 +52,32 @@ impl<'r> FromRequest<'r> for StaffSession {
                     .read(move |c| sessions::find_user(c, &digest, SessionKind::Staff))
                     .await
                     .ok()??;
-                matches!(user.role.as_str(), "agent" | "admin").then_some(StaffSession { user })
+                if !matches!(user.role.as_str(), "agent" | "admin") {
+                    return None;
+                }
+                // With `staff_totp_required`, a staff member without a second factor may only
+                // open the profile page (to enrol) and sign out.
+                let must_enrol = match req.rocket().state::<AppConfig>() {
+                    Some(cfg) if cfg.staff_totp_required => {
+                        let id = user.user_id;
+                        !db.read(move |c| crate::db::staff_totp::is_enabled(c, id))
+                            .await
+                            .unwrap_or(false)
+                    }
+                    _ => false,
+                };
+                Some((StaffSession { user }, must_enrol))
             })
             .await;
         match found {
-            Some(staff) => Outcome::Success(staff.clone()),
+            Some((staff, must_enrol)) => {
+                let path = req.uri().path();
+                if *must_enrol && !path.starts_with("/admin/profile") && path != "/admin/logout" {
+                    Outcome::Error((Status::PreconditionRequired, ()))
+                } else {
+                    Outcome::Success(staff.clone())
+                }
+            }
             None => Outcome::Error((Status::Unauthorized, ())),
         }
     }
@@ -90,7 +111,7 @@ pub struct StaffLoginForm {
     pub next: String,
 }
 
-fn safe_admin_next(next: Option<&str>) -> String {
+pub fn safe_admin_next(next: Option<&str>) -> String {
     match next {
         Some(n) if n.starts_with("/admin") && !n.contains(['\r', '\n']) && !n.contains("//") => {
             n.to_string()
@@ -155,10 +176,33 @@ pub async fn post_admin_login(
     let user_id = login
         .map(|l| l.id)
         .ok_or(AppError::Internal("verified without a record".into()))?;
+    let has_totp = db
+        .read(move |c| crate::db::staff_totp::is_enabled(c, user_id))
+        .await?;
+    if has_totp {
+        // Second step: the password was right; a code from the authenticator app finishes
+        // the sign-in at /admin/login/totp.
+        super::totp::set_pending(cookies, cfg, user_id);
+        return Ok(Ok(Redirect::to(format!(
+            "/admin/login/totp?next={}",
+            rocket::http::RawStr::new(&next).percent_encode()
+        ))));
+    }
+    start_staff_session(db, cfg, cookies, user_id, address, agent.0).await?;
+    Ok(Ok(Redirect::to(next)))
+}
+
+/// Opens a staff session (audited as `staff.login`) and sets its cookie.
+pub async fn start_staff_session(
+    db: &Db,
+    cfg: &AppConfig,
+    cookies: &CookieJar<'_>,
+    user_id: i64,
+    actor: String,
+    agent_text: String,
+) -> Result<(), AppError> {
     let (session_token, digest) = token::generate();
     let expires = time_text(Utc::now() + chrono::Duration::hours(STAFF_SESSION_HOURS));
-    let agent_text = agent.0;
-    let actor = address.clone();
     db.write(move |tx| {
         sessions::insert(
             tx,
@@ -179,7 +223,7 @@ pub async fn post_admin_login(
             .same_site(SameSite::Strict)
             .max_age(rocket::time::Duration::hours(STAFF_SESSION_HOURS)),
     );
-    Ok(Ok(Redirect::to(next)))
+    Ok(())
 }
 
 #[post("/admin/logout", data = "<_form>")]

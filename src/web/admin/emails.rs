@@ -16,39 +16,40 @@ use crate::web::guards::{CsrfForm, CsrfOnly};
 use crate::web::render::Page;
 
 const PAGE_SIZE: u32 = 50;
-/// Deepest page offered: beyond it, filter by status instead.
-const MAX_PAGE: u32 = 200;
 
-#[get("/admin/emails?<status>&<page>")]
+/// Keyset pagination: `before` is the last id of the previous page. Junk (text, negative,
+/// huge) means "from the newest".
+#[get("/admin/emails?<status>&<before>")]
 pub async fn get_admin_emails(
     staff: StaffSession,
     status: Option<&str>,
-    page: Option<&str>,
+    before: Option<&str>,
     db: &State<Db>,
 ) -> Result<Page, AppError> {
     let status = status.and_then(Status::parse);
-    let page = page
-        .and_then(|p| p.parse::<u32>().ok())
-        .unwrap_or(0)
-        .min(MAX_PAGE);
+    let before = before
+        .and_then(|b| b.parse::<i64>().ok())
+        .filter(|b| *b > 0);
     let rows = db
         .read(move |c| {
             let totals = outbox::stats(c, chrono::Utc::now())?;
             Ok((
-                outbox::list_for_admin(c, status, PAGE_SIZE, page * PAGE_SIZE)?,
+                outbox::list_for_admin(c, status, PAGE_SIZE, before)?,
                 totals,
             ))
         })
         .await?;
     let (messages, totals) = rows;
-    let next = (messages.len() == PAGE_SIZE as usize && page < MAX_PAGE).then_some(page + 1);
+    let next = (messages.len() == PAGE_SIZE as usize)
+        .then(|| messages.last().map(|m| m.id))
+        .flatten();
     Ok(Page::new("admin/emails.html")
         .with("staff", &staff.user.name_or_email())
         .with("is_admin", &staff.is_admin())
         .with("messages", &messages)
         .with("stats", &totals)
         .with("status", &status.map_or("", Status::as_str))
-        .with("next_page", &next))
+        .with("next_before", &next))
 }
 
 #[get("/admin/emails/<id>")]

@@ -1,12 +1,18 @@
 //! The staff dashboard under `/admin`. Every handler names its role in its signature:
 //! `StaffSession` (agents and admins) or `AdminSession` (admins only).
 
+pub mod analytics;
 pub mod audit;
 pub mod auth;
 pub mod claims;
+pub mod charts;
 pub mod emails;
+pub mod invitations;
 pub mod overview;
+pub mod stats_cache;
 pub mod system;
+pub mod totp;
+pub mod user_detail;
 pub mod users;
 
 use rocket::{Route, routes};
@@ -16,7 +22,14 @@ pub fn routes() -> Vec<Route> {
         auth::get_admin_login,
         auth::post_admin_login,
         auth::post_admin_logout,
+        totp::get_admin_login_totp,
+        totp::post_admin_login_totp,
+        totp::get_admin_profile,
+        totp::post_admin_totp_start,
+        totp::post_admin_totp_confirm,
+        totp::post_admin_totp_disable,
         overview::get_admin,
+        analytics::get_admin_analytics,
         system::get_admin_system,
         system::post_admin_test_email,
         emails::get_admin_emails,
@@ -24,6 +37,12 @@ pub fn routes() -> Vec<Route> {
         emails::get_admin_email_html,
         emails::post_admin_email_retry,
         users::get_admin_users,
+        user_detail::get_admin_user,
+        user_detail::post_admin_user_resend_verification,
+        user_detail::post_admin_user_password_reset,
+        invitations::post_admin_invitation_new,
+        invitations::get_admin_invitation,
+        invitations::post_admin_invitation,
         users::post_admin_user_role,
         users::post_admin_user_disabled,
         audit::get_admin_audit,

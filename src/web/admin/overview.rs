@@ -1,34 +1,134 @@
-//! `/admin`: the overview.
+//! `/admin`: the business and the machine at a glance — claims by status, new claims, money
+//! claimed/approved/paid, approval rate, median times, and what needs attention.
 
+use chrono::{Datelike, Duration, Utc};
 use rocket::{State, get};
 use serde::Serialize;
 
 use super::auth::StaffSession;
-use crate::db::Db;
+use super::stats_cache::{Heavy, StatsCache};
+use crate::backup::StatusHandle;
+use crate::db::stats::{self, Waiting};
 use crate::db::users::{self, Role};
+use crate::db::{Db, time_text};
+use crate::domain::eligibility::humanize;
+use crate::i18n::Locale;
 use crate::web::AppError;
 use crate::web::render::Page;
+
+/// A claim still `submitted` after this many days needs attention.
+pub const WAITING_DAYS: i64 = 3;
+/// Median times are computed over claims of this many recent days.
+const MEDIAN_WINDOW_DAYS: i64 = 90;
+
+#[derive(Serialize)]
+struct MoneyView {
+    currency: String,
+    claimed: String,
+    approved: String,
+    paid: String,
+}
 
 #[derive(Serialize)]
 struct Overview {
     passengers: i64,
     agents: i64,
     admins: i64,
+    statuses: Vec<(String, i64)>,
+    total: i64,
+    new_today: i64,
+    new_week: i64,
+    money: Vec<MoneyView>,
+    approval_percent: Option<i64>,
+    median_answer: Option<String>,
+    median_payment: Option<String>,
+    waiting_count: i64,
+    waiting: Vec<Waiting>,
+    stuck_mails: i64,
+    failed_mails: i64,
+}
+
+/// Money as the page shows it, in the reader's language.
+pub fn money_text(cents: i64, currency: &str, lang: &str) -> String {
+    #[allow(clippy::cast_precision_loss)]
+    humanize::money((cents / 100) as f64, currency, lang)
+}
+
+fn heavy(conn: &rusqlite::Connection) -> Result<Heavy, crate::db::DbError> {
+    let since = time_text(Utc::now() - Duration::days(MEDIAN_WINDOW_DAYS));
+    let (money, outcomes) = stats::money_and_outcomes(conn, "", "~")?;
+    let (answer, payment) = stats::median_times(conn, &since)?;
+    Ok(Heavy {
+        money,
+        outcomes,
+        median_answer_hours: answer,
+        median_payment_days: payment,
+    })
 }
 
 #[get("/admin")]
-pub async fn get_admin(staff: StaffSession, db: &State<Db>) -> Result<Page, AppError> {
+pub async fn get_admin(
+    staff: StaffSession,
+    locale: Locale,
+    db: &State<Db>,
+    cache: &State<StatsCache>,
+    replication: &State<StatusHandle>,
+) -> Result<Page, AppError> {
+    let lang = locale.as_str();
+    let heavy = cache.overview.get((), db, heavy).await?;
+    let now = Utc::now();
+    let today = now.date_naive();
+    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    let day_start = format!("{today}T00:00:00Z");
+    let week_start = format!("{monday}T00:00:00Z");
+    let waiting_before = time_text(now - Duration::days(WAITING_DAYS));
+    let hour_ago = crate::db::outbox::timestamp(now - Duration::hours(1));
     let overview = db
-        .read(|c| {
+        .read(move |c| {
+            let statuses = stats::count_by_status(c)?;
+            let (waiting_count, waiting) = stats::waiting_since(c, &waiting_before, 10)?;
+            let (stuck_mails, failed_mails) = stats::stuck_mails(c, &hour_ago)?;
             Ok(Overview {
                 passengers: users::count_by_role(c, Role::Passenger)?,
                 agents: users::count_by_role(c, Role::Agent)?,
                 admins: users::count_by_role(c, Role::Admin)?,
+                total: statuses.iter().map(|s| s.1).sum(),
+                statuses,
+                new_today: stats::count_created_since(c, &day_start)?,
+                new_week: stats::count_created_since(c, &week_start)?,
+                money: Vec::new(),
+                approval_percent: None,
+                median_answer: None,
+                median_payment: None,
+                waiting_count,
+                waiting,
+                stuck_mails,
+                failed_mails,
             })
         })
         .await?;
+    let mut overview = overview;
+    overview.money = heavy
+        .money
+        .iter()
+        .map(|m| MoneyView {
+            currency: m.currency.clone(),
+            claimed: money_text(m.claimed_cents, &m.currency, lang),
+            approved: money_text(m.approved_cents, &m.currency, lang),
+            paid: money_text(m.paid_cents, &m.currency, lang),
+        })
+        .collect();
+    overview.approval_percent = heavy.outcomes.approval_percent();
+    overview.median_answer = heavy
+        .median_answer_hours
+        .map(|h| humanize::number(h, 1, lang));
+    overview.median_payment = heavy
+        .median_payment_days
+        .map(|d| humanize::number(d, 1, lang));
     Ok(Page::new("admin/overview.html")
         .with("staff", &staff.user.name_or_email())
         .with("is_admin", &staff.is_admin())
-        .with("overview", &overview))
+        .with("overview", &overview)
+        .with("waiting_days", &WAITING_DAYS)
+        .with("replication", &replication.snapshot()))
 }

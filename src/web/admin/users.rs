@@ -1,6 +1,7 @@
 //! `/admin/users`: passengers and staff; admins change roles and disable accounts.
 
 use rocket::form::FromForm;
+use rocket::http::CookieJar;
 use rocket::response::Redirect;
 use rocket::{State, get, post};
 use serde::Serialize;
@@ -8,6 +9,7 @@ use serde::Serialize;
 use super::auth::{AdminSession, StaffSession};
 use crate::db::{Db, DbError, audit, now_text};
 use crate::web::AppError;
+use crate::web::flash;
 use crate::web::guards::CsrfForm;
 use crate::web::render::Page;
 
@@ -96,20 +98,31 @@ pub async fn post_admin_user_role(
     id: i64,
     form: CsrfForm<RoleForm>,
     db: &State<Db>,
+    cookies: &CookieJar<'_>,
 ) -> Result<Redirect, AppError> {
     let role = form.0.role;
     if !matches!(role.as_str(), "passenger" | "agent" | "admin") {
         return Err(AppError::BadRequest);
     }
-    if id == admin.0.user.user_id {
-        // An admin cannot demote themselves and lock everyone out by mistake.
-        return Err(AppError::Forbidden);
-    }
     let actor = admin.0.user.email.clone();
     let actor_id = admin.0.user.user_id;
-    db.write(move |tx| {
+    let changed = db.write(move |tx| {
         let before: String =
             tx.query_row("SELECT role FROM users WHERE id = ?1", [id], |r| r.get(0))?;
+        if before == role {
+            return Ok(true);
+        }
+        // The last enabled admin cannot stop being one: nobody could manage the team any more.
+        if before == "admin" {
+            let others: i64 = tx.query_row(
+                "SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id <> ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            if others == 0 {
+                return Ok(false);
+            }
+        }
         tx.execute(
             "UPDATE users SET role = ?1, updated_at = ?2 WHERE id = ?3",
             rusqlite::params![role, now_text(), id],
@@ -127,10 +140,18 @@ pub async fn post_admin_user_role(
             &format!("user:{id}"),
             Some(&before),
             Some(&role),
-        )
+        )?;
+        Ok(true)
     })
     .await?;
-    Ok(Redirect::to("/admin/users"))
+    if !changed {
+        flash::set(cookies, "admin.user.flash.last_admin");
+    }
+    if id == actor_id {
+        // Demoted themself: their staff session ended with the change.
+        return Ok(Redirect::to("/admin/login"));
+    }
+    Ok(Redirect::to(format!("/admin/users/{id}")))
 }
 
 #[derive(Debug, FromForm)]
@@ -167,5 +188,5 @@ pub async fn post_admin_user_disabled(
         audit::record(tx, Some(actor_id), &actor, "user.disabled", &format!("user:{id}"), Some(before), Some(after))
     })
     .await?;
-    Ok(Redirect::to("/admin/users"))
+    Ok(Redirect::to(format!("/admin/users/{id}")))
 }

@@ -72,3 +72,97 @@ test('an admin walks through the dashboard', async ({ page, checkA11y }, testInf
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Overview');
   await checkA11y(page);
 });
+
+// Analytics over demo data: `flightclaim demo-data` fills the suite's database (a few hundred
+// claims, --force because other specs created real accounts), then the overview, the charts and a
+// user's page are checked for accessibility and photographed for docs/ADMIN-GUIDE.md.
+test('the overview and analytics show the business', async ({ page, checkA11y }, testInfo) => {
+  test.skip(testInfo.project.name === 'phone', 'the dashboard is used on laptops and tablets');
+  const dataDir = process.env.E2E_DATA_DIR;
+  test.skip(!dataDir, 'needs E2E_DATA_DIR to add demo data');
+  const { execFileSync } = require('node:child_process');
+  execFileSync('../../target/debug/flightclaim', ['demo-data', '--claims', '400', '--seed', '7', '--force'], {
+    env: { ...process.env, FLIGHTCLAIM_DATA_DIR: dataDir, FLIGHTCLAIM_LOG_TO_FILE: 'false' },
+    stdio: 'pipe',
+  });
+
+  await page.goto('/admin/login?lang=fr');
+  await signIn(page);
+  await expect(page.getByRole('heading', { name: 'Dossiers par statut' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'À traiter' })).toBeVisible();
+  await checkA11y(page);
+  await page.screenshot({ path: '../../docs/screenshots/admin-overview.png', fullPage: true });
+
+  await page.getByRole('link', { name: 'Statistiques' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Statistiques');
+  await expect(page.getByRole('img', { name: 'Dossiers par semaine et par statut' })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Taux d\'acceptation par compagnie' })).toBeVisible();
+  // The data table under a chart opens without JavaScript (details/summary).
+  await page.getByText('Données sous forme de tableau').first().click();
+  await expect(page.getByRole('columnheader', { name: 'Semaine du' })).toBeVisible();
+  await checkA11y(page);
+  await page.screenshot({ path: '../../docs/screenshots/admin-analytics.png', fullPage: true });
+
+  // A bad range: a translated message, the page still works.
+  await page.locator('#from').fill('2026-05-01');
+  await page.locator('#to').fill('2026-01-01');
+  await page.getByRole('button', { name: 'Filtrer' }).click();
+  await expect(page.getByRole('alert')).toContainText('La date de début est après la date de fin');
+  await checkA11y(page);
+
+  // A passenger's page with their claims, from the users list.
+  await page.getByRole('link', { name: 'Utilisateurs' }).click();
+  await page.getByLabel('Rechercher (e-mail ou nom)').fill('demo.invalid');
+  await page.getByRole('button', { name: 'Filtrer' }).click();
+  await page.getByRole('cell').getByRole('link').first().click();
+  await expect(page.getByRole('heading', { name: 'Dossiers' })).toBeVisible();
+  await checkA11y(page);
+  await page.screenshot({ path: '../../docs/screenshots/admin-user.png', fullPage: true });
+
+  await page.goto('/admin/analytics?lang=en');
+  await expect(page.getByRole('img', { name: 'Claims per week by status' })).toBeVisible();
+  await checkA11y(page);
+});
+
+// An admin invites an agent; the invitation link (read from the outbox page) lets the agent
+// choose a name and password; the agent signs in and opens their profile (two-step sign-in
+// setup). Every page is axe-checked.
+test('an invited agent joins and sees the two-step setup', async ({ browser, page, checkA11y }, testInfo) => {
+  test.skip(testInfo.project.name === 'phone', 'the dashboard is used on laptops and tablets');
+  const agentEmail = `agent-${Date.now()}@example.com`;
+  await page.goto('/admin/login?lang=fr');
+  await signIn(page);
+  await page.getByRole('link', { name: 'Utilisateurs' }).click();
+  await page.getByLabel('Inviter un agent (adresse e-mail)').fill(agentEmail);
+  await page.getByRole('button', { name: "Envoyer l'invitation" }).click();
+  await expect(page.getByRole('status')).toContainText('Invitation envoyée');
+  await checkA11y(page);
+
+  await page.getByRole('link', { name: 'E-mails' }).click();
+  await page.getByRole('row').filter({ hasText: agentEmail }).getByRole('link').click();
+  const text = await page.locator('pre').first().textContent();
+  const link = /\/admin\/invitation\/[A-Za-z0-9_-]+/.exec(text || '');
+  expect(link).not.toBeNull();
+
+  const context = await browser.newContext();
+  const invitee = await context.newPage();
+  await invitee.goto(`${link[0]}?lang=fr`);
+  await expect(invitee.getByRole('heading', { level: 1 })).toHaveText("Rejoindre l'équipe FlightClaim");
+  await checkA11y(invitee);
+  await invitee.getByLabel('Nom complet').fill('Nadia Agent');
+  await invitee.locator('#password').fill('orbit violet tandem 2026 agent');
+  await invitee.locator('#password_confirm').fill('orbit violet tandem 2026 agent');
+  await invitee.getByRole('button', { name: 'Créer mon compte agent' }).click();
+  await expect(invitee).toHaveURL(/\/admin\/login/);
+  await expect(invitee.getByRole('status')).toContainText("Bienvenue dans l'équipe");
+  await invitee.getByLabel('Adresse e-mail').fill(agentEmail);
+  await invitee.getByLabel('Mot de passe').fill('orbit violet tandem 2026 agent');
+  await invitee.getByRole('button', { name: 'Se connecter' }).click();
+  await expect(invitee).toHaveURL(/\/admin$/);
+  await invitee.getByRole('link', { name: agentEmail }).or(invitee.getByRole('link', { name: 'Nadia Agent' })).click();
+  await expect(invitee.getByRole('heading', { level: 1 })).toHaveText('Mon profil');
+  await invitee.getByRole('button', { name: 'Configurer la connexion en deux étapes' }).click();
+  await expect(invitee.locator('#totp-secret')).toBeVisible();
+  await checkA11y(invitee);
+  await context.close();
+});

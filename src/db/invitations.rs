@@ -1,0 +1,53 @@
+//! `staff_invitations`: single-use links an admin sends to a future agent. Only the SHA-256 of
+//! the token is stored.
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use super::{DbError, now_text};
+
+/// Records an invitation; earlier unused invitations to the same address stop working.
+pub fn insert(
+    tx: &Transaction<'_>,
+    token_hash: &str,
+    email: &str,
+    invited_by: i64,
+    expires_at: &str,
+) -> Result<(), DbError> {
+    let now = now_text();
+    tx.execute(
+        "UPDATE staff_invitations SET used_at = ?1 WHERE email = ?2 AND used_at IS NULL",
+        params![now, email],
+    )?;
+    tx.execute(
+        "INSERT INTO staff_invitations (token_hash, email, invited_by, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![token_hash, email, invited_by, now, expires_at],
+    )?;
+    Ok(())
+}
+
+/// The invited address, when the token is unused and unexpired.
+pub fn find_valid(conn: &Connection, token_hash: &str) -> Result<Option<String>, DbError> {
+    Ok(conn
+        .query_row(
+            "SELECT email FROM staff_invitations
+             WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
+            params![token_hash, now_text()],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Marks the invitation used and returns the invited address, or `None` when it is unknown,
+/// used or expired.
+pub fn consume(tx: &Transaction<'_>, token_hash: &str) -> Result<Option<String>, DbError> {
+    let now = now_text();
+    Ok(tx
+        .query_row(
+            "UPDATE staff_invitations SET used_at = ?2
+             WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2 RETURNING email",
+            params![token_hash, now],
+            |r| r.get(0),
+        )
+        .optional()?)
+}

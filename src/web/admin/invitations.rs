@@ -1,0 +1,211 @@
+//! Staff invitations: an admin invites an agent by email; the single-use link
+//! (`/admin/invitation/<token>`, valid [`INVITE_TTL_HOURS`]) lets the invitee choose a name and
+//! a password (the passenger password rules) and become an agent.
+
+use std::sync::Arc;
+
+use chrono::{Duration, Utc};
+use rocket::form::FromForm;
+use rocket::http::{CookieJar, Status};
+use rocket::response::Redirect;
+use rocket::{State, get, post};
+
+use super::auth::AdminSession;
+use crate::accounts::{email, password, token};
+use crate::db::{Db, DbError, audit, invitations, now_text, time_text};
+use crate::i18n::Locale;
+use crate::mail::messages::{StaffInvitation, StaffRole};
+use crate::mail::{self, Mailer, Recipient};
+use crate::ratelimit::{Auth, RateLimit};
+use crate::web::AppError;
+use crate::web::account::hash_password;
+use crate::web::flash;
+use crate::web::forms::FormState;
+use crate::web::guards::CsrfForm;
+use crate::web::render::Page;
+
+/// How long an invitation link works.
+pub const INVITE_TTL_HOURS: i64 = 72;
+
+#[derive(Debug, FromForm)]
+pub struct InviteForm {
+    #[field(default = String::new())]
+    pub email: String,
+}
+
+#[post("/admin/invitations", data = "<form>")]
+pub async fn post_admin_invitation_new(
+    admin: AdminSession,
+    form: CsrfForm<InviteForm>,
+    locale: Locale,
+    db: &State<Db>,
+    mailer: &State<Arc<Mailer>>,
+    cookies: &CookieJar<'_>,
+) -> Result<Redirect, AppError> {
+    let Some(address) = email::normalize(&form.0.email) else {
+        flash::set(cookies, "admin.invite.flash.invalid_email");
+        return Ok(Redirect::to("/admin/users"));
+    };
+    let staff = admin.0;
+    let inviter = staff.user.name_or_email();
+    let (link, digest) = token::generate();
+    let expires = time_text(Utc::now() + Duration::hours(INVITE_TTL_HOURS));
+    let m = Arc::clone(mailer);
+    let sent = db
+        .write(move |tx| {
+            let exists: i64 = tx.query_row(
+                "SELECT count(*) FROM users WHERE email = ?1",
+                [&address],
+                |r| r.get(0),
+            )?;
+            if exists > 0 {
+                return Ok(false);
+            }
+            invitations::insert(tx, &digest, &address, staff.user.user_id, &expires)?;
+            let composed = m
+                .compose(
+                    &Recipient::new(&address, "", locale),
+                    &StaffInvitation {
+                        inviter,
+                        role: StaffRole::Agent,
+                        token: link,
+                        valid_hours: u32::try_from(INVITE_TTL_HOURS).unwrap_or(72),
+                    },
+                )
+                .map_err(|e| DbError::Mail(e.to_string()))?;
+            mail::enqueue(tx, &composed)?;
+            audit::record(
+                tx,
+                Some(staff.user.user_id),
+                &staff.user.email,
+                "staff.invite",
+                &format!("email:{address}"),
+                None,
+                Some("agent"),
+            )?;
+            Ok(true)
+        })
+        .await?;
+    mailer.wake();
+    flash::set(
+        cookies,
+        if sent {
+            "admin.invite.flash.sent"
+        } else {
+            "admin.invite.flash.exists"
+        },
+    );
+    Ok(Redirect::to("/admin/users"))
+}
+
+fn invitation_page(invited: Option<&str>, state: &FormState) -> Page {
+    match invited {
+        Some(address) => Page::new("admin/invitation.html")
+            .with("invited", address)
+            .with("form", state),
+        None => Page::new("admin/invitation.html")
+            .with("invited", &Option::<String>::None)
+            .with("form", state)
+            .status(Status::NotFound),
+    }
+}
+
+#[get("/admin/invitation/<link>")]
+pub async fn get_admin_invitation(link: &str, db: &State<Db>) -> Result<Page, AppError> {
+    let invited = if token::looks_valid(link) {
+        let digest = token::digest(link);
+        db.read(move |c| invitations::find_valid(c, &digest))
+            .await?
+    } else {
+        None
+    };
+    Ok(invitation_page(
+        invited.as_deref(),
+        &FormState::with_values(&[("name", "")]),
+    ))
+}
+
+#[derive(Debug, FromForm)]
+pub struct AcceptForm {
+    #[field(default = String::new())]
+    pub name: String,
+    #[field(default = String::new())]
+    pub password: String,
+    #[field(default = String::new())]
+    pub password_confirm: String,
+}
+
+#[post("/admin/invitation/<link>", data = "<form>")]
+pub async fn post_admin_invitation(
+    link: &str,
+    form: CsrfForm<AcceptForm>,
+    _quota: RateLimit<Auth>,
+    locale: Locale,
+    db: &State<Db>,
+    cookies: &CookieJar<'_>,
+) -> Result<Result<Redirect, Page>, AppError> {
+    let lang = locale.as_str();
+    let form = form.0;
+    if !token::looks_valid(link) {
+        return Ok(Err(invitation_page(None, &FormState::default())));
+    }
+    let digest = token::digest(link);
+    let lookup = digest.clone();
+    let Some(address) = db
+        .read(move |c| invitations::find_valid(c, &lookup))
+        .await?
+    else {
+        return Ok(Err(invitation_page(None, &FormState::default())));
+    };
+    let name = form.name.trim().to_string();
+    let mut state = FormState::with_values(&[("name", &name)]);
+    if name.is_empty() || name.chars().count() > 100 {
+        state.error("name", lang, "admin.invite.error.name");
+    }
+    if let Err(problem) = password::check_strength(&form.password, &[&address, &name]) {
+        state.error("password", lang, problem.message_key());
+    }
+    if form.password != form.password_confirm {
+        state.error("password_confirm", lang, "account.password.error.mismatch");
+    }
+    if !state.is_valid() {
+        return Ok(Err(invitation_page(Some(&address), &state)));
+    }
+    let hash = hash_password(form.password).await?;
+    let locale_code = lang.to_string();
+    let created = db
+        .write(move |tx| {
+            let Some(address) = invitations::consume(tx, &digest)? else {
+                return Ok(None);
+            };
+            let now = now_text();
+            tx.execute(
+                "INSERT INTO users (email, name, password_hash, role, locale, email_verified_at,
+                 created_at, updated_at) VALUES (?1, ?2, ?3, 'agent', ?4, ?5, ?5, ?5)",
+                rusqlite::params![address, name, hash, locale_code, now],
+            )?;
+            let id = tx.last_insert_rowid();
+            audit::record(
+                tx,
+                Some(id),
+                &address,
+                "staff.invitation_accepted",
+                &format!("user:{id}"),
+                None,
+                Some("agent"),
+            )?;
+            Ok(Some(id))
+        })
+        .await;
+    match created {
+        Ok(Some(_)) => {
+            flash::set(cookies, "admin.invite.flash.accepted");
+            Ok(Ok(Redirect::to("/admin/login")))
+        }
+        // Used meanwhile, or the address got an account since the invitation.
+        Ok(None) | Err(DbError::Conflict(_)) => {
+            Ok(Err(invitation_page(None, &FormState::default())))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
