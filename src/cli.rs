@@ -338,11 +338,12 @@ fn demo_data(cfg: &AppConfig, claims: usize, seed: u64, force: bool) -> ExitCode
     match result {
         Ok(s) => {
             println!(
-                "demo-data: {} claims, {} passenger accounts, {} claim passengers, {} status events in {:.1} s",
+                "demo-data: {} claims, {} passenger accounts, {} claim passengers, {} status events, {} documents in {:.1} s",
                 s.claims,
                 s.users,
                 s.passengers,
                 s.events,
+                s.documents,
                 started.elapsed().as_secs_f64()
             );
             ExitCode::SUCCESS

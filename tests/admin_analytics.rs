@@ -91,6 +91,16 @@ async fn demo_data_fills_the_dashboard() {
     assert!(events > claims * 2, "{events} events");
     assert!(passengers >= claims);
     assert!(statuses >= 6, "{statuses} statuses");
+    let (documents, kinds): (i64, i64) = db
+        .read_blocking(|c| {
+            Ok(c.query_row(
+                "SELECT count(*), count(DISTINCT kind) FROM documents WHERE claim_id IS NOT NULL",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?)
+        })
+        .unwrap();
+    assert!(documents > claims && kinds == 3, "{documents} documents of {kinds} kinds");
     // Every stored result is the engine's JSON and parses.
     let result: String = db
         .read_blocking(|c| {

@@ -58,6 +58,8 @@ pub struct DemoSummary {
     pub users: usize,
     pub passengers: usize,
     pub events: usize,
+    /// Document rows (metadata only: demo data has no files on disk).
+    pub documents: usize,
 }
 
 /// Number of passengers and claims that are not demo data.
@@ -245,6 +247,7 @@ fn insert_claim(
         ])?;
         s.passengers += 1;
     }
+    documents(tx, rng, claim_id, n, created, s)?;
     let status = history(tx, rng, t, claim_id, created, now, s)?;
     tx.prepare_cached("UPDATE claims SET status = ?1, updated_at = ?2 WHERE id = ?3")?
         .execute(params![status.0, status.1, claim_id])?;
@@ -302,6 +305,48 @@ fn side_rows(
             format!("claim:{claim_ref}"),
             status.0
         ])?;
+    }
+    Ok(())
+}
+
+/// The boarding pass almost always, a booking confirmation and an identity document often:
+/// metadata rows as uploads leave them (the files themselves are not written).
+fn documents(
+    tx: &Transaction<'_>,
+    rng: &mut StdRng,
+    claim_id: i64,
+    n: u64,
+    created: DateTime<Utc>,
+    s: &mut DemoSummary,
+) -> Result<(), DbError> {
+    use sha2::{Digest as _, Sha256};
+    const KINDS: [(&str, f64, &str, &str); 3] = [
+        ("boarding_pass", 0.9, "application/pdf", "boarding-pass.pdf"),
+        ("booking", 0.6, "application/pdf", "booking-confirmation.pdf"),
+        ("id", 0.5, "image/jpeg", "IMG_2041.jpg"),
+    ];
+    for (kind, p, content_type, name) in KINDS {
+        if !rng.random_bool(p) {
+            continue;
+        }
+        let sha = hex::encode(Sha256::digest(format!("demo-{n}-{kind}")));
+        let at = created + Duration::minutes(rng.random_range(0..4 * 1440));
+        tx.prepare_cached(
+            "INSERT INTO documents (claim_id, kind, passenger_position, sha256, size_bytes,
+             content_type, original_name, uploaded_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![
+            claim_id,
+            kind,
+            (kind == "id").then_some(0),
+            sha,
+            rng.random_range(80_000..3_000_000),
+            content_type,
+            name,
+            time_text(at)
+        ])?;
+        s.documents += 1;
     }
     Ok(())
 }
