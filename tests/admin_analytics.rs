@@ -100,7 +100,10 @@ async fn demo_data_fills_the_dashboard() {
             )?)
         })
         .unwrap();
-    assert!(documents > claims && kinds == 3, "{documents} documents of {kinds} kinds");
+    assert!(
+        documents > claims && kinds == 3,
+        "{documents} documents of {kinds} kinds"
+    );
     // Every stored result is the engine's JSON and parses.
     let result: String = db
         .read_blocking(|c| {

@@ -561,3 +561,45 @@ async fn letter_and_rerun() {
         2
     );
 }
+
+#[rocket::async_test]
+async fn the_overview_flags_unanswered_document_requests_and_airlines() {
+    let w = world().await;
+    let d = w.dir.path();
+    let (_, html) = page(&w.agent, "/admin?lang=en").await;
+    assert!(!html.contains("unanswered by the passenger") && !html.contains("with no answer for"));
+
+    let waiting_docs = claim(d, w.pax_id, "AF6", "2025-05-14", "Docs", 60_000);
+    let silent_airline = claim(d, w.pax_id, "AF7", "2025-05-15", "Silent", 60_000);
+    let (docs_ref, airline_ref) = (waiting_docs.clone(), silent_airline.clone());
+    db(d)
+        .write_blocking(move |tx| {
+            let id: i64 =
+                tx.query_row("SELECT id FROM claims WHERE ref = ?1", [&docs_ref], |r| {
+                    r.get(0)
+                })?;
+            tx.execute(
+                "INSERT INTO document_requests (claim_id, kinds, requested_at)
+                 VALUES (?1, 'boarding_pass', '2020-01-01T00:00:00Z')",
+                [id],
+            )?;
+            tx.execute(
+                "UPDATE claims SET status = 'sent_to_airline', updated_at = '2020-01-01T00:00:00Z'
+                 WHERE ref = ?1",
+                [&airline_ref],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    let (status, html) = page(&w.agent, "/admin?lang=en").await;
+    assert_eq!(status, Status::Ok);
+    assert!(
+        html.contains("1 document requests unanswered by the passenger for more than 7 days"),
+        "{html}"
+    );
+    assert!(
+        html.contains("1 claims sent to the airline with no answer for more than 6 weeks"),
+        "{html}"
+    );
+    assert!(html.contains("/admin/claims?status=sent_to_airline&amp;sort=oldest"));
+}

@@ -322,7 +322,12 @@ fn documents(
     use sha2::{Digest as _, Sha256};
     const KINDS: [(&str, f64, &str, &str); 3] = [
         ("boarding_pass", 0.9, "application/pdf", "boarding-pass.pdf"),
-        ("booking", 0.6, "application/pdf", "booking-confirmation.pdf"),
+        (
+            "booking",
+            0.6,
+            "application/pdf",
+            "booking-confirmation.pdf",
+        ),
         ("id", 0.5, "image/jpeg", "IMG_2041.jpg"),
     ];
     for (kind, p, content_type, name) in KINDS {

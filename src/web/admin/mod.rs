@@ -4,8 +4,8 @@
 pub mod analytics;
 pub mod audit;
 pub mod auth;
-pub mod claims;
 pub mod charts;
+pub mod claims;
 pub mod emails;
 pub mod invitations;
 pub mod overview;

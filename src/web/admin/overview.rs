@@ -18,6 +18,11 @@ use crate::web::render::Page;
 
 /// A claim still `submitted` after this many days needs attention.
 pub const WAITING_DAYS: i64 = 3;
+/// A document request the passenger has not answered after this many days needs a reminder.
+pub const DOCUMENTS_OVERDUE_DAYS: i64 = 7;
+/// An airline that has not answered after this many weeks: time to escalate (enforcement body,
+/// mediation or court).
+pub const AIRLINE_OVERDUE_WEEKS: i64 = 6;
 /// Median times are computed over claims of this many recent days.
 const MEDIAN_WINDOW_DAYS: i64 = 90;
 
@@ -46,6 +51,8 @@ struct Overview {
     waiting: Vec<Waiting>,
     stuck_mails: i64,
     failed_mails: i64,
+    documents_overdue: i64,
+    airline_overdue: i64,
 }
 
 /// Money as the page shows it, in the reader's language.
@@ -83,11 +90,15 @@ pub async fn get_admin(
     let week_start = format!("{monday}T00:00:00Z");
     let waiting_before = time_text(now - Duration::days(WAITING_DAYS));
     let hour_ago = crate::db::outbox::timestamp(now - Duration::hours(1));
+    let documents_before = time_text(now - Duration::days(DOCUMENTS_OVERDUE_DAYS));
+    let airline_before = time_text(now - Duration::weeks(AIRLINE_OVERDUE_WEEKS));
     let overview = db
         .read(move |c| {
             let statuses = stats::count_by_status(c)?;
             let (waiting_count, waiting) = stats::waiting_since(c, &waiting_before, 10)?;
             let (stuck_mails, failed_mails) = stats::stuck_mails(c, &hour_ago)?;
+            let (documents_overdue, airline_overdue) =
+                stats::overdue(c, (&documents_before, &airline_before))?;
             Ok(Overview {
                 passengers: users::count_by_role(c, Role::Passenger)?,
                 agents: users::count_by_role(c, Role::Agent)?,
@@ -104,6 +115,8 @@ pub async fn get_admin(
                 waiting,
                 stuck_mails,
                 failed_mails,
+                documents_overdue,
+                airline_overdue,
             })
         })
         .await?;
@@ -130,5 +143,7 @@ pub async fn get_admin(
         .with("is_admin", &staff.is_admin())
         .with("overview", &overview)
         .with("waiting_days", &WAITING_DAYS)
+        .with("documents_days", &DOCUMENTS_OVERDUE_DAYS)
+        .with("airline_weeks", &AIRLINE_OVERDUE_WEEKS)
         .with("replication", &replication.snapshot()))
 }
