@@ -151,6 +151,46 @@ async fn filters_search_and_hostile_values() {
     assert!(html.contains(&b) && !html.contains(&a), "new name found");
     let (_, html) = page(&w.agent, &format!("/admin/claims?q={}", a.to_lowercase())).await;
     assert!(html.contains(&a) && !html.contains(&b), "by reference");
+    // The start of a reference narrows by the reference index; "FC-" alone and text shorter
+    // than three characters filter nothing (the form says so).
+    let (_, html) = page(
+        &w.agent,
+        &format!("/admin/claims?q={}", &a[..6].to_lowercase()),
+    )
+    .await;
+    assert!(html.contains(&a), "reference prefix");
+    let other_prefix = if a.as_bytes()[3] == b'2' {
+        "FC-3"
+    } else {
+        "FC-2"
+    };
+    let (_, html) = page(&w.agent, &format!("/admin/claims?q={other_prefix}")).await;
+    assert!(
+        !html.contains(&a) || a.starts_with(other_prefix),
+        "another prefix leaves it out"
+    );
+    for q in ["FC-", "ma", "o"] {
+        let (s, html) = page(&w.agent, &format!("/admin/claims?q={q}")).await;
+        assert_eq!(s, Status::Ok);
+        assert!(
+            html.contains(&a) && html.contains(&b),
+            "{q} filters nothing"
+        );
+        assert!(html.contains("At least 3 characters") || html.contains("Au moins 3 caractères"));
+    }
+    // Ranges combined with another sort (index walk with the range checked inside it).
+    for query in [
+        "min_amount=300&sort=flight_date",
+        "from=2025-06-01&to=2025-06-30&sort=amount",
+        "date_field=created&from=2000-01-01&sort=amount",
+    ] {
+        let (s, html) = page(&w.agent, &format!("/admin/claims?{query}")).await;
+        assert_eq!(s, Status::Ok, "{query}");
+        let expect_a = !query.starts_with("from=2025-06");
+        let expect_b = !query.starts_with("min_amount");
+        assert_eq!(html.contains(&a), expect_a, "{query}");
+        assert_eq!(html.contains(&b), expect_b, "{query}");
+    }
     for hostile in [
         "q=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E",
         "status=%3Cscript%3E",

@@ -26,6 +26,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0006_admin_claims.sql"),
     ),
     ("0007_staff", include_str!("migrations/0007_staff.sql")),
+    (
+        "0008_queue_scans",
+        include_str!("migrations/0008_queue_scans.sql"),
+    ),
 ];
 
 /// The schema version this binary expects.

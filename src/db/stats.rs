@@ -345,4 +345,3 @@ mod tests {
         assert_eq!(o(5, 0).approval_percent(), Some(100));
     }
 }
-

@@ -144,6 +144,7 @@ pub fn generate(
         summary.users += batch.users;
         summary.passengers += batch.passengers;
         summary.events += batch.events;
+        summary.documents += batch.documents;
         progress(written);
     }
     Ok(summary)

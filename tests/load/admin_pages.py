@@ -43,6 +43,20 @@ PAGES = [
     "/admin/system",
     "/admin/claims",
     "/admin/claims?status=submitted",
+    "/admin/claims?status=sent_to_airline&sort=oldest",
+    "/admin/claims?airline=AF&disruption=delay",
+    "/admin/claims?assignee=nobody",
+    "/admin/claims?q=martin",
+    "/admin/claims?q=FC-",
+    "/admin/claims?q=FC-7",
+    "/admin/claims?q=mar",
+    "/admin/claims?q=zzzz-no-match",
+    "/admin/claims?min_amount=200&max_amount=700",
+    "/admin/claims?min_amount=200&max_amount=700&sort=amount",
+    "/admin/claims?date_field=flight&from=2024-01-01&to=2027-01-01",
+    "/admin/claims?date_field=created&from=2024-01-01&to=2027-01-01&sort=oldest",
+    "/admin/claims/{REF}",
+    "/admin/users/{USER}",
 ]
 
 
@@ -134,8 +148,14 @@ def main():
             except OSError:
                 time.sleep(0.2)
         cookies = login(base)
+        # A claim and a passenger of the demo data, for the detail pages.
+        import sqlite3
+        db = sqlite3.connect(os.path.join(data, "flightclaim.sqlite3"))
+        ref, user = db.execute("SELECT ref, user_id FROM claims ORDER BY id DESC LIMIT 1").fetchone()
+        db.close()
         print(f"{'page':<50} {'status':>6} {'first':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
         for path in PAGES:
+            path = path.replace("{REF}", ref).replace("{USER}", str(user))
             status, stats = measure(args.port, cookies, path, args.rounds)
             if stats is None:
                 print(f"{path:<50} {status:>6}  skipped (not built)")
