@@ -1,6 +1,6 @@
 // @ts-check
 // The claim wizard (/claims/new) as a passenger uses it: in French with two passengers, a
-// boarding pass and both mandates signed, axe-core on every step; in English on desktop with a
+// connection, boarding pass and both mandates signed, axe-core on every step; in English on desktop with a
 // photo and the signed mandate downloaded; a draft resumed in a new browser; another passenger's
 // claim URL (404); and a whole claim without JavaScript (airports resolved by the server,
 // upload and signature as plain forms). Each test
@@ -90,9 +90,18 @@ test('a full claim in French, from the answer to the claim page', async ({ page,
   await checkToAnswer(page);
   await page.getByRole('link', { name: T.claim }).click();
 
-  // 1. Flights, pre-filled from /check.
+  // 1. Flights, pre-filled from /check, plus the connection New York → Boston on one booking.
   await expect(page).toHaveURL(/\/claims\/new\/flights$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Vos vols');
+  await checkA11y(page);
+  await page.getByRole('button', { name: 'Ajouter une correspondance' }).click();
+  await expect(page.getByRole('group', { name: 'Vol 2' })).toBeVisible();
+  await page.locator('#leg1-flight').fill('AF 3612');
+  await page.locator('#leg1-date').fill('2025-05-14');
+  await page.locator('#leg1-to').fill('BOS');
+  await page.locator('#leg1-dep-time').fill('15:10');
+  await page.locator('#leg1-arr-time').fill('16:35');
+  await page.getByLabel('En une seule réservation').check();
   await checkA11y(page);
   await page.getByRole('button', { name: T.next }).click();
 
