@@ -5,7 +5,7 @@
 // claim URL (404); and a whole claim without JavaScript (airports resolved by the server,
 // upload and signature as plain forms). Each test
 // uses its own email so that reruns do not collide with earlier accounts.
-const { test, expect } = require('./fixtures');
+const { test, expect, latestMailLink } = require('./fixtures');
 
 const EN = {
   flight: 'Flight number',
@@ -259,6 +259,40 @@ test('a full claim in English on desktop, with a photo and the signed mandate', 
     await checkA11y(eve);
   } finally {
     await other.close();
+  }
+
+  // Days later, on another computer: Jane has no password yet (the account was made at
+  // submission), so she asks for one, signs in and follows her claim.
+  test.skip(!process.env.E2E_DATA_DIR, 'needs the outbox copies in E2E_DATA_DIR');
+  const later = await browser.newContext({ baseURL: testInfo.project.use.baseURL, locale: 'en-GB' });
+  try {
+    const jane = await later.newPage();
+    expect(latestMailLink(email, 'claim_submitted', '/claims/')).toContain(claimUrl.split('/').pop());
+    await jane.goto('/password/forgot?lang=en');
+    await jane.getByLabel('Email address').fill(email);
+    await jane.getByRole('button', { name: 'Send the link' }).click();
+    await expect(jane.getByRole('heading', { name: 'Check your inbox' })).toBeVisible();
+    let link = null;
+    for (let i = 0; i < 20 && !link; i += 1) {
+      link = latestMailLink(email, 'password_reset', '/password/reset/');
+      if (!link) await jane.waitForTimeout(250);
+    }
+    expect(link).toBeTruthy();
+    await jane.goto(new URL(link).pathname);
+    await jane.getByLabel('New password').fill('saffron harbour 47 quietly');
+    await jane.getByLabel('Confirm the password').fill('saffron harbour 47 quietly');
+    await jane.getByRole('button', { name: 'Save the password' }).click();
+    await jane.goto('/login?lang=en');
+    await jane.getByLabel('Email address').fill(email);
+    await jane.getByLabel('Password', { exact: true }).fill('saffron harbour 47 quietly');
+    await jane.getByRole('button', { name: 'Sign in' }).click();
+    await expect(jane).toHaveURL(/\/account$/);
+    await jane.getByRole('link', { name: new RegExp(claimUrl.split('/').pop()) }).click();
+    await expect(jane).toHaveURL(claimUrl);
+    await expect(jane.getByTestId('status')).toHaveText('Submitted');
+    await checkA11y(jane);
+  } finally {
+    await later.close();
   }
 });
 

@@ -78,6 +78,35 @@ async function checkA11y(page, opts = {}, testInfo) {
   return results;
 }
 
+/**
+ * The newest link starting with `path` in the mail of `kind` sent to `to`, read from the
+ * development `.eml` copies the server writes without SMTP (E2E_DATA_DIR/outbox). Null when
+ * the suite has no data dir.
+ * @param {string} to @param {string} kind @param {string} path
+ */
+function latestMailLink(to, kind, path) {
+  const dir = process.env.E2E_DATA_DIR;
+  if (!dir) return null;
+  const fs = require('fs');
+  const outbox = require('path').join(dir, 'outbox');
+  const files = fs
+    .readdirSync(outbox)
+    .filter((f) => f.endsWith(`-${kind}.eml`))
+    .sort((a, b) => parseInt(b, 10) - parseInt(a, 10));
+  for (const f of files) {
+    const raw = fs.readFileSync(require('path').join(outbox, f), 'latin1');
+    // Quoted-printable: soft line breaks, then =XX bytes.
+    const text = Buffer.from(
+      raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))),
+      'latin1',
+    ).toString('utf8');
+    if (!text.includes(to)) continue;
+    const m = text.match(new RegExp(`https?://[^\\s"<>]*${path}[A-Za-z0-9_-]+`));
+    if (m) return m[0];
+  }
+  return null;
+}
+
 const test = base.test.extend({
   // `checkA11y(page, opts?)`: same as the exported function, with the axe
   // results attached to the test report.
@@ -86,4 +115,4 @@ const test = base.test.extend({
   },
 });
 
-module.exports = { test, expect: base.expect, checkA11y, checkWeight, A11Y_TAGS };
+module.exports = { test, expect: base.expect, checkA11y, checkWeight, latestMailLink, A11Y_TAGS };
