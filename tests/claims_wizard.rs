@@ -212,8 +212,16 @@ async fn full_claim_creates_claim_event_mail_and_account() {
     assert!(page.contains(&claim_ref) && page.contains("Envoyée"));
     let (_, account, _) = get(&client, "/account").await;
     assert!(account.contains(&format!("/claims/{claim_ref}")));
-    // Withdraw.
+    // Withdraw: not without ticking the confirmation, then for good.
     let res = post(&client, &format!("/claims/{claim_ref}/withdraw"), &[]).await;
+    assert_eq!(res.status(), Status::SeeOther);
+    let (_, page, _) = get(&client, &loc).await;
+    assert!(page.contains("Cochez la case pour confirmer"), "{page}");
+    let still: String = conn
+        .query_row("SELECT status FROM claims WHERE ref = ?1", [&claim_ref], |r| r.get(0))
+        .unwrap();
+    assert_eq!(still, "submitted");
+    let res = post(&client, &format!("/claims/{claim_ref}/withdraw"), &[("confirm", "true")]).await;
     assert_eq!(res.status(), Status::SeeOther);
     let status: String = conn
         .query_row(
@@ -247,7 +255,7 @@ async fn others_get_404_and_cannot_withdraw() {
             .unwrap();
     let (status, _, _) = get(&other, &loc).await;
     assert_eq!(status, Status::NotFound);
-    let res = post(&other, &format!("{loc}/withdraw"), &[]).await;
+    let res = post(&other, &format!("{loc}/withdraw"), &[("confirm", "true")]).await;
     assert_eq!(res.status(), Status::NotFound);
     // Another passenger, signed in.
     let res = post(
@@ -264,7 +272,7 @@ async fn others_get_404_and_cannot_withdraw() {
     assert_eq!(res.status(), Status::SeeOther);
     let (status, _, _) = get(&other, &loc).await;
     assert_eq!(status, Status::NotFound);
-    let res = post(&other, &format!("{loc}/withdraw"), &[]).await;
+    let res = post(&other, &format!("{loc}/withdraw"), &[("confirm", "true")]).await;
     assert_eq!(res.status(), Status::NotFound);
     let (status, _, _) = get(&other, "/claims/FC-22222").await;
     assert_eq!(status, Status::NotFound, "malformed ref");

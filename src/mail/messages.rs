@@ -120,6 +120,16 @@ fn one(key: &str, value: Value) -> Map<String, Value> {
     map
 }
 
+/// "7 days" rather than "168 hours" when the hours make whole days.
+fn duration(locale: Locale, hours: u32) -> Value {
+    let (key, n) = if hours >= 48 && hours % 24 == 0 {
+        ("mail.duration.days", hours / 24)
+    } else {
+        ("mail.duration.hours", hours)
+    };
+    Value::String(translate(locale.as_str(), key, &[("n", &n.to_string())]))
+}
+
 /// Welcome + "confirm your address" after registration.
 #[derive(Debug, Clone, Serialize)]
 pub struct EmailVerification {
@@ -131,6 +141,9 @@ impl Email for EmailVerification {
     const KIND: &'static str = "email_verification";
     fn action_path(&self) -> String {
         format!("/verify-email/{}", path_segment(&self.token))
+    }
+    fn localized(&self, locale: Locale) -> Map<String, Value> {
+        one("valid_for", duration(locale, self.valid_hours))
     }
 }
 
@@ -443,7 +456,9 @@ impl Email for StaffInvitation {
             StaffRole::Agent => "mail.role.agent",
             StaffRole::Admin => "mail.role.admin",
         };
-        one("role_label", label(locale, key))
+        let mut map = one("role_label", label(locale, key));
+        map.insert("valid_for".into(), duration(locale, self.valid_hours));
+        map
     }
 }
 

@@ -173,8 +173,8 @@ pub fn expected(kind: &str, lang: &str) -> (&'static str, &'static str, &'static
                 "Welcome to FlightClaim: please confirm your email address",
             ),
             pick(
-                "Ce lien est valable 48 heures.",
-                "This link is valid for 48 hours.",
+                "Ce lien est valable 2 jours.",
+                "This link is valid for 2 days.",
             ),
             "/verify-email/tok-abc123",
         ),

@@ -118,15 +118,11 @@ pub fn result_view(
 ) -> ResultView {
     let data = RefData::embedded();
     let currency = resp.currency.as_deref();
-    let distance = {
-        let km = format!("{:.1}", resp.distance_km);
-        let km = if lang == "fr" {
-            km.replace('.', ",")
-        } else {
-            km
-        };
-        format!("{km} km")
-    };
+    // Whole kilometres, grouped as the explanation writes them ("5 834 km").
+    let distance = format!(
+        "{} km",
+        crate::domain::eligibility::humanize::number(resp.distance_km, 0, lang)
+    );
     let carrier = resp.liable_carrier.as_deref().map(|code| {
         data.airline(code)
             .map_or_else(|| code.to_string(), |a| format!("{} ({code})", a.name))

@@ -18,7 +18,7 @@ use crate::ratelimit::{RateLimit, Upload};
 use crate::web::AppError;
 use crate::web::check::form::Errors;
 use crate::web::flash;
-use crate::web::guards::{CsrfForm, CsrfOnly};
+use crate::web::guards::CsrfForm;
 use crate::web::render::Page;
 use crate::web::session::UserSession;
 
@@ -101,7 +101,13 @@ async fn claim_page(
         })
         .await?;
     // "What we need from you": the team's open document requests.
-    let needed = crate::web::admin::claims::detail::document_requests_view(&requests, lang);
+    // Nothing is asked of the passenger any more once the claim is over.
+    let over = ClaimStatus::parse(&row.status).is_none_or(ClaimStatus::is_final);
+    let needed = if over {
+        Vec::new()
+    } else {
+        crate::web::admin::claims::detail::document_requests_view(&requests, lang)
+    };
     let pos = PATH.iter().position(|s| *s == row.status);
     let stages: Vec<Stage> = PATH
         .iter()
@@ -215,10 +221,17 @@ pub async fn post_claim_document(
     Ok(Ok(Redirect::to(format!("/claims/{}", row.claim_ref))))
 }
 
-#[post("/claims/<claim_ref>/withdraw", data = "<_form>")]
+/// The withdraw form: the confirmation box.
+#[derive(Debug, rocket::FromForm)]
+pub struct WithdrawForm {
+    #[field(default = false)]
+    pub confirm: bool,
+}
+
+#[post("/claims/<claim_ref>/withdraw", data = "<form>")]
 pub async fn post_claim_withdraw(
     claim_ref: &str,
-    _form: CsrfForm<CsrfOnly>,
+    form: CsrfForm<WithdrawForm>,
     me: Option<UserSession>,
     db: &State<Db>,
     cookies: &CookieJar<'_>,
@@ -226,6 +239,11 @@ pub async fn post_claim_withdraw(
     let row = owned(db, me.as_ref(), claim_ref).await?;
     let from = ClaimStatus::parse(&row.status).ok_or(AppError::NotFound)?;
     let actor = me.map(|m| m.user.user_id);
+    if !form.0.confirm {
+        // Withdrawing cannot be undone: the box says so and must be ticked.
+        flash::set(cookies, "claims.flash.withdraw_confirm");
+        return Ok(Redirect::to(format!("/claims/{}#withdraw", row.claim_ref)));
+    }
     if let Ok(to) = claim::apply(from, &Transition::Withdraw) {
         let id = row.id;
         db.write(move |tx| {
