@@ -122,7 +122,7 @@ fn one(key: &str, value: Value) -> Map<String, Value> {
 
 /// "7 days" rather than "168 hours" when the hours make whole days.
 fn duration(locale: Locale, hours: u32) -> Value {
-    let (key, n) = if hours >= 48 && hours % 24 == 0 {
+    let (key, n) = if hours >= 48 && hours.is_multiple_of(24) {
         ("mail.duration.days", hours / 24)
     } else {
         ("mail.duration.hours", hours)
