@@ -121,6 +121,10 @@ pub struct BaseCtx {
     pub flash: Option<String>,
     /// Whether the browser carries a session (shows "My account" instead of "Sign in").
     pub signed_in: bool,
+    /// Whether a flight-status provider is configured (the flights form then looks times up).
+    pub flight_lookup: bool,
+    /// A staff page: the passenger navigation is left out of the header.
+    pub staff_page: bool,
 }
 
 impl BaseCtx {
@@ -150,7 +154,9 @@ impl BaseCtx {
         }
         switch_url.push_str("lang=");
         switch_url.push_str(other_locale);
+        let staff_page = path == "/admin" || path.starts_with("/admin/");
         BaseCtx {
+            staff_page,
             locale: Locale::as_str(locale),
             other_locale,
             switch_url,
@@ -160,6 +166,10 @@ impl BaseCtx {
             request_id: super::security::RequestId::of(req).0.clone(),
             flash: super::flash::take(req).map(|key| i18n::translate(locale.as_str(), &key, &[])),
             signed_in: super::session::has_session_cookie(req),
+            flight_lookup: req
+                .rocket()
+                .state::<crate::flights::FlightStatusService>()
+                .is_some_and(crate::flights::FlightStatusService::is_enabled),
         }
     }
 }

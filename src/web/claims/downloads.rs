@@ -49,29 +49,30 @@ async fn mandate(db: &Db, claim: &claims::ClaimRow, position: i64) -> Result<Dow
     ))
 }
 
-/// The claim for staff: any claim, by reference; 404 for everyone else.
+/// The claim for staff: any claim, by reference; 404 for everyone else. With the staff
+/// member's id and email, for the audit log.
 async fn staff_claim(
     db: &Db,
     staff: Option<&StaffSession>,
     raw: &str,
-) -> Result<(claims::ClaimRow, i64), AppError> {
+) -> Result<(claims::ClaimRow, (i64, String)), AppError> {
     let staff = staff.ok_or(AppError::NotFound)?;
     let key = ClaimRef::parse(raw).ok_or(AppError::NotFound)?.to_string();
     let row = db
         .read(move |c| claims::find_by_ref(c, &key))
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok((row, staff.user.user_id))
+    Ok((row, (staff.user.user_id, staff.user.email.clone())))
 }
 
 /// Staff downloads leave a trace in the audit log.
 async fn audit_download(
     db: &Db,
-    actor: i64,
+    (actor_id, actor): (i64, String),
     action: &'static str,
     target: String,
 ) -> Result<(), AppError> {
-    db.write(move |tx| audit::record(tx, Some(actor), "staff", action, &target, None, None))
+    db.write(move |tx| audit::record(tx, Some(actor_id), &actor, action, &target, None, None))
         .await?;
     Ok(())
 }
@@ -102,7 +103,9 @@ pub async fn get_claim_mandate_pdf(
 }
 
 /// One document of any claim, for staff.
-/// `?view=inline` shows images and PDFs in the browser (the claim page's previews).
+/// `?view=inline` shows images and PDFs in the browser (opened in a new tab, audited);
+/// `?view=preview` is the claim page's thumbnail (inline, not audited: opening the claim is not
+/// a download).
 #[get("/admin/claims/<claim_ref>/documents/<doc_id>?<view>")]
 pub async fn get_admin_claim_document(
     claim_ref: &str,
@@ -115,8 +118,12 @@ pub async fn get_admin_claim_document(
     let (row, actor) = staff_claim(db, staff.as_ref(), claim_ref).await?;
     let doc_id = id_param(doc_id)?;
     let mut download = document(db, cfg, row.id, doc_id).await?;
-    if view == Some("inline") {
+    if matches!(view, Some("inline" | "preview")) {
         download = download.inline();
+    }
+    // The claim page's thumbnails are part of viewing the claim, not a download.
+    if view == Some("preview") {
+        return Ok(download);
     }
     audit_download(
         db,
