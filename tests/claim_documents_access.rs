@@ -148,6 +148,12 @@ async fn owner_downloads_with_safe_headers_and_the_signed_pdf() {
     assert_eq!(claim["documents"].as_array().unwrap().len(), 2);
     assert_eq!(claim["documents"][0]["original_name"], "carte é<b>.pdf");
     assert_eq!(claim["mandates"][0]["signer_name"], "Élodie Ménard");
+    // What was declared, the engine's answer, the payout details and the timeline too.
+    assert_eq!(claim["declared"]["legs"][0]["flight_number"], "AF6");
+    assert_eq!(claim["declared"]["disruption"]["arrival_delay_minutes"], 240);
+    assert_eq!(claim["eligibility"]["eligible"], true);
+    assert!(claim["payout"]["iban"].as_str().unwrap().starts_with("FR76"));
+    assert_eq!(claim["timeline"][0]["to_status"], "submitted");
     assert!(
         claim["mandates"][0]["text"]
             .as_str()

@@ -252,7 +252,8 @@ pub async fn post_account_sessions(
     Ok(Redirect::to("/login"))
 }
 
-/// Each claim of the passenger with its passengers, document metadata (not the files, which
+/// Each claim of the passenger: what was declared, the engine's answer, the payout details,
+/// the timeline and the team's messages, passengers, document metadata (not the files, which
 /// download from the claim's page) and signed mandates (text and signature record).
 fn export_claims(
     conn: &rusqlite::Connection,
@@ -262,7 +263,23 @@ fn export_claims(
     claims::list_for_user(conn, user_id)?
         .into_iter()
         .map(|claim| {
+            // What was declared (flights, disruption), the engine's answer then, and where
+            // the money goes: all of it is the passenger's data too.
+            let (request, result, iban, holder): (String, String, String, String) = conn
+                .query_row(
+                    "SELECT request_json, result_json, payout_iban, payout_holder FROM claims
+                     WHERE id = ?1",
+                    [claim.id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )?;
+            let parse = |text: &str| {
+                serde_json::from_str::<serde_json::Value>(text).unwrap_or(serde_json::Value::Null)
+            };
             Ok(serde_json::json!({
+                "declared": parse(&request),
+                "eligibility": parse(&result),
+                "payout": { "iban": iban, "account_holder": holder },
+                "timeline": claims::events_for_passenger(conn, claim.id)?,
                 "passengers": claims::passengers(conn, claim.id)?,
                 "documents": documents::list_for_claim(conn, claim.id)?,
                 "mandates": mandates::list_for_claim(conn, claim.id)?,
