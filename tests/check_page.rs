@@ -271,7 +271,10 @@ async fn a_four_hour_delay_is_600_eur_in_french_with_a_claim_link() {
     assert!(html.contains("règlement européen"));
     assert!(html.contains("Air France (AF)"));
     assert!(html.contains("14 mai 2030"), "deadline in words");
-    assert!(html.contains("834 km") && !html.contains("5833,6"), "whole, grouped kilometres");
+    assert!(
+        html.contains("834 km") && !html.contains("5833,6"),
+        "whole, grouped kilometres"
+    );
     assert!(html.contains("Sturgeon"), "the engine's reasons");
     assert!(html.contains(r#"href="/claims/new?from_check="#));
     assert!(html.contains("Lancer ma réclamation"));

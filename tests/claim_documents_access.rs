@@ -138,21 +138,33 @@ async fn owner_downloads_with_safe_headers_and_the_signed_pdf() {
         2
     );
 
-    // The data export lists the claim, its document metadata and the mandate.
+    check_export(&client, &claim_ref).await;
+}
+
+/// The data export lists the claim, its document metadata and the mandate.
+async fn check_export(client: &Client, claim_ref: &str) {
     let res = client.get("/account/export").dispatch().await;
     assert_eq!(res.status(), Status::Ok);
     let export: serde_json::Value =
         serde_json::from_str(&res.into_string().await.unwrap()).unwrap();
     let claim = &export["claims"][0];
-    assert_eq!(claim["claim"]["claim_ref"], claim_ref.as_str());
+    assert_eq!(claim["claim"]["claim_ref"], claim_ref);
     assert_eq!(claim["documents"].as_array().unwrap().len(), 2);
     assert_eq!(claim["documents"][0]["original_name"], "carte é<b>.pdf");
     assert_eq!(claim["mandates"][0]["signer_name"], "Élodie Ménard");
     // What was declared, the engine's answer, the payout details and the timeline too.
     assert_eq!(claim["declared"]["legs"][0]["flight_number"], "AF6");
-    assert_eq!(claim["declared"]["disruption"]["arrival_delay_minutes"], 240);
+    assert_eq!(
+        claim["declared"]["disruption"]["arrival_delay_minutes"],
+        240
+    );
     assert_eq!(claim["eligibility"]["eligible"], true);
-    assert!(claim["payout"]["iban"].as_str().unwrap().starts_with("FR76"));
+    assert!(
+        claim["payout"]["iban"]
+            .as_str()
+            .unwrap()
+            .starts_with("FR76")
+    );
     assert_eq!(claim["timeline"][0]["to_status"], "submitted");
     assert!(
         claim["mandates"][0]["text"]

@@ -218,10 +218,19 @@ async fn full_claim_creates_claim_event_mail_and_account() {
     let (_, page, _) = get(&client, &loc).await;
     assert!(page.contains("Cochez la case pour confirmer"), "{page}");
     let still: String = conn
-        .query_row("SELECT status FROM claims WHERE ref = ?1", [&claim_ref], |r| r.get(0))
+        .query_row(
+            "SELECT status FROM claims WHERE ref = ?1",
+            [&claim_ref],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(still, "submitted");
-    let res = post(&client, &format!("/claims/{claim_ref}/withdraw"), &[("confirm", "true")]).await;
+    let res = post(
+        &client,
+        &format!("/claims/{claim_ref}/withdraw"),
+        &[("confirm", "true")],
+    )
+    .await;
     assert_eq!(res.status(), Status::SeeOther);
     let status: String = conn
         .query_row(
