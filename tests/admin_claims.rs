@@ -505,7 +505,10 @@ async fn letter_and_rerun() {
             &[
                 "261/2004",
                 "AF6",
-                "2025-05-14",
+                "14 mai 2025",
+                "CDG-JFK",
+                "départ prévu 10:30",
+                "240 minutes",
                 "Jeanne Martin",
                 "Madame, Monsieur",
                 "600",
@@ -516,6 +519,8 @@ async fn letter_and_rerun() {
             &[
                 "261/2004",
                 "BA304",
+                "20 Jun 2025",
+                "scheduled arrival 12:55",
                 "Dear Sir or Madam",
                 "Jeanne Smith",
                 "€600",

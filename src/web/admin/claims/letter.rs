@@ -15,7 +15,9 @@ use crate::db::claims::{self, ClaimPassenger};
 use crate::db::{Db, audit};
 use crate::i18n::{Locale, translate};
 use crate::mandate::pdf::{helvetica_width, win_ansi};
+use crate::domain::eligibility::{evaluate, parse_request};
 use crate::refdata::RefData;
+use crate::web::when::format_when;
 use crate::web::AppError;
 use pdf_writer::{Content, Finish as _, Name, Pdf, Rect, Ref, Str, TextStr};
 
@@ -57,14 +59,17 @@ pub fn letter_text(d: &ClaimDetail, passengers: &[ClaimPassenger], lang: &str) -
         .map(|p| format!("{} {}", p.first_name, p.last_name))
         .collect();
     let route = d.route.replace('→', "-");
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today_date = chrono::Utc::now().date_naive();
+    let today = format_when(&today_date.to_string(), lang);
+    let flight_date = format_when(&d.flight_date, lang);
+    let facts = facts(d, lang, today_date);
     vec![
         t(
             "subject",
             &[
                 ("claim_ref", &d.claim_ref),
                 ("flight", &d.flight_number),
-                ("date", &d.flight_date),
+                ("date", &flight_date),
             ],
         ),
         t("to", &[("airline", &airline)]),
@@ -75,11 +80,12 @@ pub fn letter_text(d: &ClaimDetail, passengers: &[ClaimPassenger], lang: &str) -
             "flight",
             &[
                 ("flight", &d.flight_number),
-                ("date", &d.flight_date),
+                ("date", &flight_date),
                 ("route", &route),
             ],
         ),
         t("booking", &[("booking_ref", &d.booking_ref)]),
+        facts,
         t("passengers", &[("names", &names.join(", "))]),
         t(
             "amount",
@@ -94,6 +100,48 @@ pub fn letter_text(d: &ClaimDetail, passengers: &[ClaimPassenger], lang: &str) -
         t("closing", &[]),
         t("signature", &[("claim_ref", &d.claim_ref)]),
     ]
+}
+
+/// The flights as booked (scheduled local times) and what happened, with its legal reading: the
+/// engine's explanation of the declared facts, in the letter's language.
+fn facts(d: &ClaimDetail, lang: &str, today: chrono::NaiveDate) -> String {
+    let Ok(req) = parse_request(d.request_json.as_bytes()) else {
+        return String::new();
+    };
+    let legs: Vec<String> = req
+        .legs
+        .iter()
+        .map(|l| {
+            translate(
+                lang,
+                "admin.letter.leg",
+                &[
+                    ("flight", &l.flight_number),
+                    ("from", &l.from_iata),
+                    ("to", &l.to_iata),
+                    (
+                        "departure",
+                        &format_when(&l.scheduled_departure_local.format("%Y-%m-%d").to_string(), lang),
+                    ),
+                    ("dep_time", &l.scheduled_departure_local.format("%H:%M").to_string()),
+                    ("arr_time", &l.scheduled_arrival_local.format("%H:%M").to_string()),
+                ],
+            )
+        })
+        .collect();
+    let reading = evaluate(&req, RefData::embedded(), lang, today)
+        .map(|r| r.explanation)
+        .unwrap_or_default();
+    let mut text = translate(lang, "admin.letter.facts", &[]);
+    for leg in legs {
+        text.push('\n');
+        text.push_str(&leg);
+    }
+    if !reading.is_empty() {
+        text.push('\n');
+        text.push_str(&reading);
+    }
+    text
 }
 
 fn width(s: &str, size: f32) -> f32 {
