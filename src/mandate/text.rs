@@ -42,6 +42,8 @@ pub struct MandateContext {
     pub booking_ref: Option<String>,
     /// Fee in percent of the recovered amount, VAT included.
     pub fee_percent: u8,
+    /// For a minor: the adult who signs as their legal representative (the lead passenger).
+    pub representative: Option<String>,
 }
 
 /// The full mandate text in `locale` (`fr`, `en`; others fall back to English), paragraphs
@@ -53,7 +55,8 @@ pub fn render_mandate(ctx: &MandateContext, locale: &str) -> String {
     };
     let route = format!("{} → {}", ctx.departure, ctx.arrival);
     let fee = ctx.fee_percent.to_string();
-    let args: [(&str, &str); 8] = [
+    let representative = ctx.representative.as_deref().unwrap_or("");
+    let args: [(&str, &str); 9] = [
         ("passenger_name", &ctx.passenger_name),
         ("agency", &ctx.agency),
         ("flight", &ctx.flight_number),
@@ -62,7 +65,13 @@ pub fn render_mandate(ctx: &MandateContext, locale: &str) -> String {
         ("booking_ref", ctx.booking_ref.as_deref().unwrap_or("")),
         ("fee_percent", &fee),
         ("expected", ""),
+        ("representative", representative),
     ];
+    let parties_key = if representative.trim().is_empty() {
+        "mandate.parties"
+    } else {
+        "mandate.parties_minor"
+    };
     let flight_key = if ctx
         .booking_ref
         .as_deref()
@@ -72,7 +81,7 @@ pub fn render_mandate(ctx: &MandateContext, locale: &str) -> String {
     } else {
         "mandate.flight_no_booking"
     };
-    ["mandate.title", "mandate.parties", flight_key]
+    ["mandate.title", parties_key, flight_key]
         .into_iter()
         .chain(MANDATE_PARAGRAPHS)
         .map(|key| text(locale, key, &args))
@@ -119,7 +128,21 @@ pub(crate) mod tests {
             arrival: "Lisbonne (LIS)".into(),
             booking_ref: Some("XK7Q2P".into()),
             fee_percent: 25,
+            representative: None,
         }
+    }
+
+    #[test]
+    fn a_minor_is_represented_by_the_signing_adult() {
+        let ctx = MandateContext {
+            passenger_name: "Léo Dupont".into(),
+            representative: Some("Jeanne Dupont".into()),
+            ..context()
+        };
+        let fr = render_mandate(&ctx, "fr");
+        assert!(fr.contains("Léo Dupont, mineur, représenté par Jeanne Dupont, son représentant légal"), "{fr}");
+        let en = render_mandate(&ctx, "en");
+        assert!(en.contains("Léo Dupont, a minor, represented by Jeanne Dupont, their legal representative"), "{en}");
     }
 
     #[test]

@@ -46,6 +46,12 @@ pub fn mandate_text(
         arrival: last.to_iata.clone(),
         booking_ref: Some(data.booking_ref.clone()).filter(|b| !b.trim().is_empty()),
         fee_percent,
+        // Minors are signed for by the lead passenger, as their legal representative.
+        representative: data
+            .passengers
+            .first()
+            .filter(|_| p.is_minor && position > 0)
+            .map(|lead| full_name(&lead.first_name, &lead.last_name)),
     };
     Some(render_mandate(&ctx, lang))
 }
