@@ -44,6 +44,23 @@ pub const REASONS: [&str; 23] = [
     "other",
 ];
 
+/// Reasons that only explain a denied boarding (a full flight, the seat given away, the
+/// passenger's papers or health): not offered for a delay, a cancellation or a downgrade.
+const DENIED_BOARDING_ONLY: [&str; 4] = [
+    "overbooking",
+    "seat_reallocated",
+    "inadequate_travel_documents",
+    "health_or_safety_refusal",
+];
+
+/// The reasons step 3 offers for `kind`, most common first.
+pub fn reasons_for(kind: DisruptionType) -> Vec<&'static str> {
+    REASONS
+        .into_iter()
+        .filter(|r| kind == DisruptionType::DeniedBoarding || !DENIED_BOARDING_ONLY.contains(r))
+        .collect()
+}
+
 /// Cabin classes, lowest first, as the form's select lists them.
 pub const CLASSES: [&str; 4] = ["economy", "premium_economy", "business", "first"];
 

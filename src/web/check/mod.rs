@@ -175,7 +175,7 @@ pub fn details_page(
         .with("leg_options", &leg_options)
         .with(
             "reason_options",
-            &options(&details::REASONS, "check.reason."),
+            &options(&details::reasons_for(kind), "check.reason."),
         )
         .with("class_options", &class_options)
         .with("currency_options", &currency_options)
