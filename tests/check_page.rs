@@ -403,7 +403,10 @@ async fn cancellation_denied_boarding_and_downgrade_reach_an_answer() {
 
     let details = to_details(&client, "en", "denied_boarding").await;
     assert!(details.contains("Did you give up your seat voluntarily?"));
-    assert!(details.contains("value=\"overbooking\""), "denied boarding offers overbooking");
+    assert!(
+        details.contains("value=\"overbooking\""),
+        "denied boarding offers overbooking"
+    );
     let delay = to_details(&client, "en", "delay").await;
     assert!(
         delay.contains("value=\"technical\"") && !delay.contains("value=\"overbooking\""),

@@ -443,6 +443,9 @@ pub struct Replicator {
     last_snapshot: Instant,
     last_compaction: [Instant; 3],
     last_maintenance: Instant,
+    /// Modification time of the local documents directory when it was last shipped: a new
+    /// upload renames a file into it, which changes it, and is then shipped within a tick.
+    documents_mtime: Option<std::time::SystemTime>,
     alerted: bool,
     /// The app's database: its writer mutex is held while we take `SQLite`'s write lock, so the
     /// app's own writes queue behind us instead of starving our `BEGIN IMMEDIATE`.
@@ -500,6 +503,7 @@ impl Replicator {
             last_snapshot: now,
             last_compaction: [now; 3],
             last_maintenance: now,
+            documents_mtime: None,
             alerted: false,
             gate: None,
             alerts: None,
@@ -726,6 +730,15 @@ impl Replicator {
     /// Compaction, daily snapshot, retention and documents, each when due.
     async fn maintenance(&mut self) -> Result<(), BackupError> {
         let now = Instant::now();
+        // New uploads go out on the next tick, like the database rows that point at them (the
+        // full listing below, once a minute, catches anything else).
+        let mtime = std::fs::metadata(&self.settings.documents_dir)
+            .and_then(|m| m.modified())
+            .ok();
+        if mtime.is_some() && mtime != self.documents_mtime {
+            documents::sync_dir(&self.replica, &self.settings.documents_dir).await?;
+            self.documents_mtime = mtime;
+        }
         for (i, interval) in self.settings.compaction.iter().enumerate() {
             if now.duration_since(self.last_compaction[i]) >= *interval {
                 #[allow(clippy::cast_possible_truncation)]

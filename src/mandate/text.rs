@@ -140,9 +140,17 @@ pub(crate) mod tests {
             ..context()
         };
         let fr = render_mandate(&ctx, "fr");
-        assert!(fr.contains("Léo Dupont, mineur, représenté par Jeanne Dupont, son représentant légal"), "{fr}");
+        assert!(
+            fr.contains("Léo Dupont, mineur, représenté par Jeanne Dupont, son représentant légal"),
+            "{fr}"
+        );
         let en = render_mandate(&ctx, "en");
-        assert!(en.contains("Léo Dupont, a minor, represented by Jeanne Dupont, their legal representative"), "{en}");
+        assert!(
+            en.contains(
+                "Léo Dupont, a minor, represented by Jeanne Dupont, their legal representative"
+            ),
+            "{en}"
+        );
     }
 
     #[test]

@@ -5,8 +5,8 @@ seconds) in --out, flushed at once. Used by the kill -9 replication test, and as
 
     python3 tests/load/submit_claims.py --base http://127.0.0.1:8000 --seconds 30 --workers 2
 
-Each claim: a new visitor (cookie jar), steps 1–8 without JavaScript, a unique passenger and
-e-mail (a claim per flight, date and passenger; an e-mail already known must sign in first).
+Each claim: a new visitor (cookie jar), steps 1–8 without JavaScript (with --upload, a small
+PDF of its own as the boarding pass), a unique passenger and e-mail (a claim per flight, date and passenger; an e-mail already known must sign in first).
 Stops after --seconds or --claims, or when the server goes away. Loopback only; stdlib only.
 """
 
@@ -48,6 +48,24 @@ class Visitor:
         except urllib.error.HTTPError as e:
             return e.code, e.read().decode("utf-8", "replace"), e.headers.get("Location")
 
+    def upload(self, path, kind, name, data):
+        boundary = "----fc" + str(time.time_ns())
+        parts = []
+        for key, value in (("csrf_token", self.token), ("kind", kind), ("passenger", "0")):
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode())
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+                     f'Content-Type: application/pdf\r\n\r\n'.encode() + data + b"\r\n")
+        parts.append(f"--{boundary}--\r\n".encode())
+        req = urllib.request.Request(self.base + path, data=b"".join(parts), headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}"})
+        try:
+            with self.opener.open(req, timeout=30) as res:
+                status = res.status
+        except urllib.error.HTTPError as e:
+            status = e.code
+        if status != 303:
+            raise RuntimeError(f"{path}: upload answered {status}")
+
     def step(self, path, fields, expect):
         status, body, location = self.request(path, fields)
         if status != 303 or not (location or "").startswith(expect):
@@ -55,7 +73,15 @@ class Visitor:
         return location
 
 
-def one_claim(base, n, tag):
+def tiny_pdf(text):
+    """A small valid PDF whose bytes (and so its hash) are unique to `text`."""
+    return (b"%PDF-1.4\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n"
+            b"2 0 obj <</Type/Pages/Kids[3 0 R]/Count 1>> endobj\n"
+            b"3 0 obj <</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>> endobj\n"
+            b"% " + text.encode() + b"\ntrailer <</Root 1 0 R>>\n%%EOF\n")
+
+
+def one_claim(base, n, tag, with_upload=False):
     v = Visitor(base)
     status, _, location = v.request("/claims/new?lang=en")
     if status != 303:
@@ -78,6 +104,9 @@ def one_claim(base, n, tag):
         ("action", "next"), ("booking_ref", "K7QX2M"), ("email", f"stream.{tag}.{n}@example.com"),
         ("passengers[0].first_name", "Lea"), ("passengers[0].last_name", last),
     ], "/claims/new/documents")
+    if with_upload:
+        v.upload("/claims/new/documents", "boarding_pass", f"boarding-{n}.pdf",
+                 tiny_pdf(f"boarding pass {tag} {n}"))
     v.step("/claims/new/documents/seen", [], "/claims/new/mandate")
     v.step("/claims/new/mandate", [
         ("signers[0].position", "0"), ("signers[0].name", f"Lea {last}"),
@@ -97,6 +126,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=30.0)
     ap.add_argument("--claims", type=int, default=1_000_000)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--upload", action="store_true", help="attach a small PDF to each claim")
     args = ap.parse_args()
     host = urllib.parse.urlparse(args.base).hostname
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -117,7 +147,7 @@ def main():
             if n is None:
                 return
             try:
-                ref = one_claim(args.base, n, tag)
+                ref = one_claim(args.base, n, tag, args.upload)
             except (OSError, RuntimeError) as e:  # server gone (kill -9) or refused
                 errors.append(str(e))
                 return

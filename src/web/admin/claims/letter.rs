@@ -13,12 +13,12 @@ use super::{detail, money_text};
 use crate::db::claim_admin::ClaimDetail;
 use crate::db::claims::{self, ClaimPassenger};
 use crate::db::{Db, audit};
+use crate::domain::eligibility::{evaluate, parse_request};
 use crate::i18n::{Locale, translate};
 use crate::mandate::pdf::{helvetica_width, win_ansi};
-use crate::domain::eligibility::{evaluate, parse_request};
 use crate::refdata::RefData;
-use crate::web::when::format_when;
 use crate::web::AppError;
+use crate::web::when::format_when;
 use pdf_writer::{Content, Finish as _, Name, Pdf, Rect, Ref, Str, TextStr};
 
 const PAGE_WIDTH: f32 = 595.0; // A4 in points
@@ -121,10 +121,19 @@ fn facts(d: &ClaimDetail, lang: &str, today: chrono::NaiveDate) -> String {
                     ("to", &l.to_iata),
                     (
                         "departure",
-                        &format_when(&l.scheduled_departure_local.format("%Y-%m-%d").to_string(), lang),
+                        &format_when(
+                            &l.scheduled_departure_local.format("%Y-%m-%d").to_string(),
+                            lang,
+                        ),
                     ),
-                    ("dep_time", &l.scheduled_departure_local.format("%H:%M").to_string()),
-                    ("arr_time", &l.scheduled_arrival_local.format("%H:%M").to_string()),
+                    (
+                        "dep_time",
+                        &l.scheduled_departure_local.format("%H:%M").to_string(),
+                    ),
+                    (
+                        "arr_time",
+                        &l.scheduled_arrival_local.format("%H:%M").to_string(),
+                    ),
                 ],
             )
         })
