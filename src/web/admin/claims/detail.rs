@@ -92,7 +92,7 @@ struct Journey {
     reason: String,
 }
 
-fn journey(request_json: &str) -> Option<Journey> {
+fn journey(request_json: &str, lang: &str) -> Option<Journey> {
     let req: EligibilityRequest = serde_json::from_str(request_json).ok()?;
     let legs = req
         .legs
@@ -116,7 +116,16 @@ fn journey(request_json: &str) -> Option<Journey> {
         legs,
         disruption: enum_name(req.disruption.kind),
         delay_minutes: req.disruption.arrival_delay_minutes,
-        reason: req.disruption.reason.map(enum_name).unwrap_or_default(),
+        // The airline's reason in words (the code itself when it has no label).
+        reason: req
+            .disruption
+            .reason
+            .map(enum_name)
+            .map(|code| {
+                crate::i18n::lookup(lang, &format!("check.reason.{code}"))
+                    .map_or(code, std::borrow::Cow::into_owned)
+            })
+            .unwrap_or_default(),
     })
 }
 
@@ -300,7 +309,7 @@ pub async fn claim_page(
         .with("me", &staff.user.user_id)
         .with("claim", d)
         .with("iban", &iban)
-        .with("journey", &journey(&d.request_json))
+        .with("journey", &journey(&d.request_json, lang))
         .with("engine", &engine_view(&stored))
         .with("passengers", &loaded.passengers)
         .with("events", &loaded.events)
