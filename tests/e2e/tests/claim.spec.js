@@ -1,6 +1,7 @@
 // @ts-check
 // The claim wizard (/claims/new) as a passenger uses it: in French with two passengers, a
-// connection, boarding pass and both mandates signed, axe-core on every step; in English on desktop with a
+// connection, boarding pass and both mandates signed, axe-core on every step, then signing in
+// later on another device to follow it (so too in English); in English on desktop with a
 // photo and the signed mandate downloaded; a draft resumed in a new browser; another passenger's
 // claim URL (404); and a whole claim without JavaScript (airports resolved by the server,
 // upload and signature as plain forms). Each test
@@ -83,7 +84,7 @@ async function wizardToPassengers(page, lang) {
   await expect(page).toHaveURL(/\/claims\/new\/passengers$/);
 }
 
-test('a full claim in French, from the answer to the claim page', async ({ page, checkA11y }, testInfo) => {
+test('a full claim in French, from the answer to the claim page', async ({ page, browser, checkA11y }, testInfo) => {
   const email = `marie.${testInfo.project.name}.${Date.now()}@example.com`;
   // One claim per flight, date and passenger: each project files for a different passenger.
   const lastName = testInfo.project.name === 'phone' ? 'Curie' : 'Sklodowska';
@@ -180,6 +181,42 @@ test('a full claim in French, from the answer to the claim page', async ({ page,
   await expect(page.getByRole('link', { name: "Télécharger carte d'embarquement.pdf" })).toBeVisible();
   await expect(page.getByRole('link', { name: `Télécharger le mandat signé de Pierre ${lastName} (PDF)` })).toBeVisible();
   await checkA11y(page);
+  const claimUrl = page.url();
+
+  // Later, on another device: Marie chooses a password through the emailed link, signs in and
+  // finds her claim from her account.
+  test.skip(!process.env.E2E_DATA_DIR, 'needs the outbox copies in E2E_DATA_DIR');
+  const later = await browser.newContext({
+    baseURL: testInfo.project.use.baseURL,
+    viewport: page.viewportSize(),
+    locale: 'fr-FR',
+  });
+  try {
+    const marie = await later.newPage();
+    await marie.goto('/password/forgot?lang=fr');
+    await marie.getByLabel('Adresse e-mail').fill(email);
+    await marie.getByRole('button', { name: 'Envoyer le lien' }).click();
+    let link = null;
+    for (let i = 0; i < 20 && !link; i += 1) {
+      link = latestMailLink(email, 'password_reset', '/password/reset/');
+      if (!link) await marie.waitForTimeout(250);
+    }
+    expect(link).toBeTruthy();
+    await marie.goto(new URL(link).pathname);
+    await marie.getByLabel('Nouveau mot de passe').fill('lavande portique 58 sereine');
+    await marie.getByLabel('Confirmez le mot de passe').fill('lavande portique 58 sereine');
+    await marie.getByRole('button', { name: /Enregistrer/ }).click();
+    await marie.goto('/login?lang=fr');
+    await marie.getByLabel('Adresse e-mail').fill(email);
+    await marie.getByLabel('Mot de passe', { exact: true }).fill('lavande portique 58 sereine');
+    await marie.getByRole('button', { name: 'Se connecter' }).click();
+    await expect(marie).toHaveURL(/\/account$/);
+    await marie.getByRole('link', { name: new RegExp(claimUrl.split('/').pop()) }).click();
+    await expect(marie.getByTestId('status')).toHaveText('Envoyée');
+    await checkA11y(marie);
+  } finally {
+    await later.close();
+  }
 });
 
 test('a full claim in English on desktop, with a photo and the signed mandate', async ({ page, browser, checkA11y }, testInfo) => {
