@@ -44,16 +44,7 @@ impl Renderer {
         let mut tera = Tera::new();
         // Functions must be registered before templates: Tera 2 checks calls when it parses.
         tera.register_function("t", translate_fn);
-        tera.register_function(
-            "when",
-            |kwargs: Kwargs, state: &TeraState| -> tera::TeraResult<String> {
-                let at: String = kwargs.get::<String>("at")?.unwrap_or_default();
-                let lang = state
-                    .get::<String>("lang")?
-                    .unwrap_or_else(|| i18n::DEFAULT.to_string());
-                Ok(crate::web::when::format_when(&at, &lang))
-            },
-        );
+        tera.register_function("when", crate::web::when::when_fn);
         let mut sources = Vec::new();
         for name in EmailTemplateFiles::iter() {
             let file = EmailTemplateFiles::get(&name)

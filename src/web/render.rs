@@ -56,16 +56,7 @@ impl Templates {
                     .ok_or_else(|| tera::Error::message(format!("unknown asset {path}")))
             },
         );
-        tera.register_function(
-            "when",
-            |kwargs: Kwargs, state: &TeraState| -> tera::TeraResult<String> {
-                let at: String = kwargs.get::<String>("at")?.unwrap_or_default();
-                let lang = state
-                    .get::<String>("lang")?
-                    .unwrap_or_else(|| i18n::DEFAULT.to_string());
-                Ok(crate::web::when::format_when(&at, &lang))
-            },
-        );
+        tera.register_function("when", crate::web::when::when_fn);
         // Functions must be registered before templates: Tera 2 checks calls when it parses.
         tera.add_raw_templates(sources)
             .map_err(|e| TemplateError(format!("{e:#}")))?;

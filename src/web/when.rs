@@ -40,6 +40,16 @@ pub fn format_when(raw: &str, lang: &str) -> String {
     }
 }
 
+/// The `when(at=…)` template function of pages and emails: [`format_when`] in the template's
+/// `lang`.
+pub fn when_fn(kwargs: tera::Kwargs, state: &tera::State) -> tera::TeraResult<String> {
+    let at: String = kwargs.get::<String>("at")?.unwrap_or_default();
+    let lang = state
+        .get::<String>("lang")?
+        .unwrap_or_else(|| crate::i18n::DEFAULT.to_string());
+    Ok(format_when(&at, &lang))
+}
+
 #[cfg(test)]
 mod tests {
     use super::format_when;
