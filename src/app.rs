@@ -167,6 +167,33 @@ pub fn airport_index() -> Arc<AirportIndex> {
         .clone()
 }
 
+/// The rate limiters of every class, from the configured quotas.
+fn rate_limits(cfg: &AppConfig) -> Result<std::sync::Arc<RateLimits>, StartError> {
+    let mut quotas = Vec::new();
+    for class in RateClass::ALL {
+        let quota = Quota::parse(cfg.rate_limit(class))
+            .map_err(|e| crate::config::ConfigError(format!("{}: {e}", class.config_key())))?;
+        quotas.push((class, quota));
+    }
+    let account_quota = Quota::parse(&cfg.rate_limit_account)
+        .map_err(|e| crate::config::ConfigError(format!("rate_limit_account: {e}")))?;
+    Ok(RateLimits::with_account_quota(quotas, account_quota))
+}
+
+/// The mailer and the sealers of values kept encrypted at rest, both under the secret key;
+/// values stored in clear by older versions are sealed here, once.
+fn mailer_and_sealers(
+    cfg: &AppConfig,
+    key: &Secret,
+    db: &Db,
+) -> Result<(std::sync::Arc<crate::mail::Mailer>, crate::crypto::Sealers), StartError> {
+    let mailer = std::sync::Arc::new(crate::mail::Mailer::from_config(cfg, key)?);
+    mailer.seal_legacy_rows(db)?;
+    let sealers = crate::crypto::Sealers::new(key);
+    crate::web::admin::totp::seal_legacy_secrets(db, &sealers.totp)?;
+    Ok((mailer, sealers))
+}
+
 /// Builds the application from a configuration: opens (and, for a fresh database, migrates)
 /// the database, loads templates and assets, and mounts every area.
 pub fn build(cfg: AppConfig) -> Result<Rocket<Build>, StartError> {
@@ -193,20 +220,12 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
         .unwrap_or_default();
     let assets = AssetStore::load();
     let templates = Templates::load(assets.clone())?;
-    let mut quotas = Vec::new();
-    for class in RateClass::ALL {
-        let quota = Quota::parse(cfg.rate_limit(class))
-            .map_err(|e| crate::config::ConfigError(format!("{}: {e}", class.config_key())))?;
-        quotas.push((class, quota));
-    }
-    let account_quota = Quota::parse(&cfg.rate_limit_account)
-        .map_err(|e| crate::config::ConfigError(format!("rate_limit_account: {e}")))?;
-    let limits = RateLimits::with_account_quota(quotas, account_quota);
+    let limits = rate_limits(&cfg)?;
     let trusted = TrustedProxies(cfg.trusted_proxy_nets()?);
     let flight_status = FlightStatusService::from_config(&cfg)?;
     let figment = rocket_figment(&cfg, &key);
     let hsts = cfg.is_https();
-    let mailer = std::sync::Arc::new(crate::mail::Mailer::from_config(&cfg)?);
+    let (mailer, sealers) = mailer_and_sealers(&cfg, &key, &db)?;
     let replicator = replicator.map(|r| r.with_lag_alerts(mailer.clone()));
     let background_mailer = mailer.clone();
 
@@ -227,6 +246,7 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
         .manage(SearchCache::new())
         .manage(crate::web::admin::stats_cache::StatsCache::new())
         .manage(mailer)
+        .manage(sealers)
         .manage(replication_status)
         .manage(flight_status)
         .attach(RequestTracker)

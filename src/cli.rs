@@ -16,10 +16,20 @@ use crate::config::AppConfig;
 use crate::db::migrate;
 use crate::db::users::{self, AdminUpsert};
 
+/// `0.2.0 (revision 1a2b3c4d5e6f, built 2026-12-07)`: what `--version` prints after the name.
+pub const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (revision ",
+    env!("FLIGHTCLAIM_GIT_REV"),
+    ", built ",
+    env!("FLIGHTCLAIM_BUILD_DATE"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "flightclaim",
-    version,
+    version = LONG_VERSION,
     about = "EU261/UK261 flight compensation claims, self-hosted"
 )]
 pub struct Cli {
@@ -155,7 +165,7 @@ fn serve(cfg: AppConfig, options: ServeOptions) -> ExitCode {
             return fail(e, 1);
         }
     };
-    tracing::info!(%address, port, version = env!("CARGO_PKG_VERSION"), "starting FlightClaim");
+    tracing::info!(%address, port, version = LONG_VERSION, "starting FlightClaim");
     match rocket::execute(rocket.launch()) {
         Ok(_) => {
             tracing::info!("stopped");
@@ -305,7 +315,12 @@ fn send_test_email(cfg: &AppConfig, to: &str, lang: &str) -> ExitCode {
     let Some(locale) = crate::i18n::Locale::from_tag(lang) else {
         return fail(format!("unsupported language `{lang}`: use fr or en"), 2);
     };
-    let mailer = match crate::mail::Mailer::from_config(cfg) {
+    // A test message carries no one-time link: a throw-away key is enough to seal nothing.
+    let throwaway_key = crate::config::Secret::new(base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        rand::random::<[u8; 64]>(),
+    ));
+    let mailer = match crate::mail::Mailer::from_config(cfg, &throwaway_key) {
         Ok(m) => m,
         Err(e) => return fail(e, 2),
     };

@@ -106,7 +106,7 @@ impl Default for AppConfig {
         Self {
             address: IpAddr::from([127, 0, 0, 1]),
             port: 8000,
-            data_dir: PathBuf::from("./data"),
+            data_dir: PathBuf::from("./var"),
             base_url: "http://127.0.0.1:8000".into(),
             secret_key: None,
             secret_key_file: None,
@@ -475,7 +475,7 @@ mod tests {
         let cfg = with(&[]).unwrap();
         assert_eq!(cfg.port, 8000);
         assert_eq!(cfg.address.to_string(), "127.0.0.1");
-        assert_eq!(cfg.data_dir, PathBuf::from("./data"));
+        assert_eq!(cfg.data_dir, PathBuf::from("./var"));
     }
 
     #[test]
@@ -574,5 +574,39 @@ mod tests {
             let err = with(&pairs).unwrap_err().0;
             assert!(err.contains(var), "{pairs:?}: {err}");
         }
+    }
+
+    /// The example environment file documents every configuration key, so an operator never
+    /// has to read the source to find one.
+    #[test]
+    fn the_example_environment_file_lists_every_key() {
+        let example = include_str!("../systemd/flightclaim.env.example");
+        let listed: std::collections::BTreeSet<String> = example
+            .lines()
+            .filter_map(|l| l.trim_start_matches('#').split_once('='))
+            .map(|(name, _)| name.trim().to_string())
+            .filter(|name| name.starts_with("FLIGHTCLAIM_"))
+            .collect();
+        let serde_json::Value::Object(keys) = serde_json::to_value(AppConfig::default()).unwrap()
+        else {
+            panic!("the configuration serializes as a map");
+        };
+        let missing: Vec<String> = keys
+            .keys()
+            .map(|k| env_var_name(k))
+            .filter(|name| !listed.contains(name))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "missing from flightclaim.env.example: {missing:?}"
+        );
+        let unknown: Vec<&String> = listed
+            .iter()
+            .filter(|name| {
+                *name != "FLIGHTCLAIM_CONFIG"
+                    && !keys.contains_key(&name["FLIGHTCLAIM_".len()..].to_ascii_lowercase())
+            })
+            .collect();
+        assert!(unknown.is_empty(), "not configuration keys: {unknown:?}");
     }
 }

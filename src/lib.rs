@@ -10,6 +10,7 @@ pub mod app;
 pub mod backup;
 pub mod cli;
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod documents;

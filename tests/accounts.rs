@@ -531,16 +531,11 @@ async fn forms_without_csrf_are_refused() {
     assert_eq!(res.status(), Status::Forbidden);
 }
 
-/// The newest email of a kind sent to an address, read from the real outbox table:
-/// `(subject, text body, locale)`.
+/// The newest email of a kind sent to an address, as its recipient receives it (the stored
+/// row keeps one-time links sealed): `(subject, text body, locale)`.
 fn last_mail(dir: &std::path::Path, to: &str, kind: &str) -> (String, String, String) {
-    let conn = rusqlite::Connection::open(dir.join("flightclaim.sqlite3")).unwrap();
-    conn.query_row(
-        "SELECT subject, body_text, locale FROM outbox WHERE to_addr = ?1 AND kind = ?2 ORDER BY id DESC LIMIT 1",
-        [to, kind],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )
-    .unwrap()
+    let row = common::received_mail(dir, to, kind);
+    (row.subject, row.body_text, row.locale)
 }
 
 /// The path of the first link to `prefix` in a text body.

@@ -279,3 +279,103 @@ async fn required_second_factor_forces_enrolment() {
     .await;
     assert_eq!(res.status(), Status::Forbidden);
 }
+
+/// Audit finding (issue 12): enrolment offered only the secret as text, and the secret was
+/// stored in clear, so a copy of the database gave away every staff member's second factor.
+#[rocket::async_test]
+async fn enrolment_shows_a_qr_code_and_the_secret_is_stored_sealed() {
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path(), "boss@example.com", "admin");
+    let client = Client::tracked(app(dir.path(), "")).await.unwrap();
+    password_step(&client, "boss@example.com").await;
+    common::submit(&client, "/admin/profile", "/admin/profile/totp/start", &[]).await;
+    let page = client
+        .get("/admin/profile")
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("<svg role=\"img\" aria-label=\"QR code à scanner"),
+        "a labelled QR code is shown"
+    );
+    assert!(!page.contains("<?xml"), "inline SVG, no XML prolog in HTML");
+    let secret = enrol(&client).await;
+    let stored: String = rusqlite::Connection::open(dir.path().join("flightclaim.sqlite3"))
+        .unwrap()
+        .query_row("SELECT secret FROM staff_totp", [], |r| r.get(0))
+        .unwrap();
+    assert!(stored.starts_with("v1:"), "sealed: {stored}");
+    assert!(!stored.contains(&secret));
+
+    // The sealed secret still signs in, from a new browser.
+    let second = Client::tracked(app(dir.path(), "")).await.unwrap();
+    password_step(&second, "boss@example.com").await;
+    let res = common::submit(
+        &second,
+        "/admin/login/totp",
+        "/admin/login/totp",
+        &[("code", &code_at(&secret, now() + 30)), ("next", "/admin")],
+    )
+    .await;
+    assert_eq!(res.status(), Status::SeeOther);
+    assert_eq!(second.get("/admin").dispatch().await.status(), Status::Ok);
+}
+
+#[rocket::async_test]
+async fn a_secret_stored_in_clear_by_an_older_version_is_sealed_at_start_and_keeps_working() {
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path(), "boss@example.com", "admin");
+    let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    rusqlite::Connection::open(dir.path().join("flightclaim.sqlite3"))
+        .unwrap()
+        .execute(
+            "INSERT INTO staff_totp (user_id, secret, enabled_at)
+             SELECT id, ?1, '2026-01-01T00:00:00Z' FROM users WHERE email = 'boss@example.com'",
+            [secret],
+        )
+        .unwrap();
+    let client = Client::tracked(app(dir.path(), "")).await.unwrap();
+    let stored: String = rusqlite::Connection::open(dir.path().join("flightclaim.sqlite3"))
+        .unwrap()
+        .query_row("SELECT secret FROM staff_totp", [], |r| r.get(0))
+        .unwrap();
+    assert!(stored.starts_with("v1:") && !stored.contains(secret));
+    let (_, location) = password_step(&client, "boss@example.com").await;
+    assert_eq!(location.as_deref(), Some("/admin/login/totp?next=%2Fadmin"));
+    let res = common::submit(
+        &client,
+        "/admin/login/totp",
+        "/admin/login/totp",
+        &[("code", &code_at(secret, now())), ("next", "/admin")],
+    )
+    .await;
+    assert_eq!(res.status(), Status::SeeOther);
+    assert_eq!(client.get("/admin").dispatch().await.status(), Status::Ok);
+}
+
+#[rocket::async_test]
+async fn the_system_page_warns_while_a_second_factor_is_optional() {
+    for (setting, warned) in [("", true), ("staff_totp_required = true", false)] {
+        let dir = tempfile::tempdir().unwrap();
+        seed(dir.path(), "boss@example.com", "admin");
+        let client = Client::tracked(app(dir.path(), setting)).await.unwrap();
+        password_step(&client, "boss@example.com").await;
+        if !warned {
+            enrol(&client).await;
+        }
+        let page = client
+            .get("/admin/system")
+            .dispatch()
+            .await
+            .into_string()
+            .await
+            .unwrap();
+        assert_eq!(
+            page.contains("FLIGHTCLAIM_STAFF_TOTP_REQUIRED=true"),
+            warned,
+            "{setting:?}"
+        );
+    }
+}

@@ -21,6 +21,24 @@ fn free_port() -> u16 {
 }
 
 #[test]
+fn version_names_the_release_the_revision_and_the_build_date() {
+    let out = bin().arg("--version").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let re = regex::Regex::new(
+        r"^flightclaim \d+\.\d+\.\d+ \(revision ([0-9a-f]{7,40}|unknown), built \d{4}-\d{2}-\d{2}\)\n$",
+    )
+    .unwrap();
+    assert!(re.is_match(&text), "{text:?}");
+    assert!(text.contains(env!("CARGO_PKG_VERSION")));
+    let changelog = include_str!("../CHANGELOG.md");
+    assert!(
+        changelog.contains(&format!("## {}", env!("CARGO_PKG_VERSION"))),
+        "CHANGELOG.md has a section for this version"
+    );
+}
+
+#[test]
 fn broken_config_names_the_variable() {
     let out = bin()
         .arg("check-config")

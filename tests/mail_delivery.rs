@@ -32,7 +32,7 @@ fn setup(smtp_url: &str) -> Setup {
     );
     let cfg = common::test_config(dir.path(), &toml);
     let db = app::open_database(&cfg, ServeOptions { migrate: true }).unwrap();
-    let mailer = Arc::new(Mailer::from_config(&cfg).unwrap());
+    let mailer = Arc::new(Mailer::from_config(&cfg, &common::test_key(&cfg)).unwrap());
     Setup {
         cfg,
         db,
@@ -154,6 +154,14 @@ async fn every_kind_arrives_in_the_recipients_language() {
         let r = row(&s.db, id).await;
         assert_eq!((r.status, r.attempts), (Status::Sent, 1), "row {id}");
         assert!(r.sent_at.is_some() && r.last_error.is_none());
+        // One-time links reached the recipient (above) but were never stored, and nothing
+        // sealed is kept once the message is sent.
+        assert!(
+            !format!("{}{}{}", r.subject, r.body_text, r.body_html).contains("tok-"),
+            "row {id} ({}) keeps no token",
+            r.kind
+        );
+        assert!(r.secrets.is_none(), "row {id}: secrets dropped once sent");
     }
     let stats = mail::stats(&s.db).await.unwrap();
     assert_eq!((stats.queued, stats.sent), (0, total as u64));
@@ -265,7 +273,8 @@ async fn send_test_reports_success_or_the_hint() {
 
     // Nothing configured: the hint says what to set.
     let dir = tempfile::tempdir().unwrap();
-    let plain = Mailer::from_config(&common::test_config(dir.path(), "")).unwrap();
+    let plain_cfg = common::test_config(dir.path(), "");
+    let plain = Mailer::from_config(&plain_cfg, &common::test_key(&plain_cfg)).unwrap();
     let err = mail::send_test(&plain, "a@example.test", Locale("fr"))
         .await
         .unwrap_err();

@@ -25,7 +25,7 @@ fn setup(extra_toml: &str) -> (AppConfig, Db, Mailer, tempfile::TempDir) {
     );
     let cfg = common::test_config(dir.path(), &toml);
     let db = app::open_database(&cfg, ServeOptions { migrate: true }).unwrap();
-    let mailer = Mailer::from_config(&cfg).unwrap();
+    let mailer = Mailer::from_config(&cfg, &common::test_key(&cfg)).unwrap();
     (cfg, db, mailer, dir)
 }
 
@@ -244,7 +244,8 @@ fn every_template_in_both_languages() {
             let kind = mail.kind;
             seen.insert(kind);
             let (subject, phrase, path) = expected(kind, lang);
-            let r = &mail.rendered;
+            let received = mailer.as_received(&mail);
+            let r = &received;
             let action = format!("{BASE_URL}{path}");
             let at = format!("{kind}/{lang}");
             assert_eq!(r.subject, subject, "{at}");
@@ -359,7 +360,9 @@ fn every_variant_label_is_translated() {
 fn invalid_configuration_is_explained() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = common::test_config(dir.path(), "mail_from = \"not an address\"");
-    let err = Mailer::from_config(&cfg).unwrap_err().to_string();
+    let err = Mailer::from_config(&cfg, &common::test_key(&cfg))
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("FLIGHTCLAIM_MAIL_FROM") && err.contains("Fix"),
         "{err}"

@@ -30,6 +30,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0008_queue_scans",
         include_str!("migrations/0008_queue_scans.sql"),
     ),
+    (
+        "0009_outbox_secrets",
+        include_str!("migrations/0009_outbox_secrets.sql"),
+    ),
 ];
 
 /// The schema version this binary expects.

@@ -69,6 +69,8 @@ pub struct NewMail<'a> {
     pub body_text: &'a str,
     pub body_html: &'a str,
     pub auto_submitted: bool,
+    /// The one-time links taken out of the bodies, sealed (see `mail::sealed`).
+    pub secrets: Option<&'a str>,
 }
 
 /// One stored message with its delivery state (the admin preview shows the bodies).
@@ -92,11 +94,14 @@ pub struct OutboxRow {
     pub created_at: String,
     pub updated_at: String,
     pub sent_at: Option<String>,
+    /// Sealed one-time links; never serialized (pages show the bodies with their markers).
+    #[serde(skip)]
+    pub secrets: Option<String>,
 }
 
 const ROW_COLUMNS: &str = "id, message_id, kind, to_addr, to_name, locale, subject, body_text, \
     body_html, auto_submitted, status, attempts, next_attempt_at, last_error, eml_path, \
-    created_at, updated_at, sent_at";
+    created_at, updated_at, sent_at, secrets";
 
 impl TryFrom<&Row<'_>> for OutboxRow {
     type Error = rusqlite::Error;
@@ -128,6 +133,7 @@ impl TryFrom<&Row<'_>> for OutboxRow {
             created_at: row.get(15)?,
             updated_at: row.get(16)?,
             sent_at: row.get(17)?,
+            secrets: row.get(18)?,
         })
     }
 }
@@ -169,8 +175,9 @@ pub fn insert(
     let now = timestamp(now);
     tx.execute(
         "INSERT INTO outbox (message_id, kind, to_addr, to_name, locale, subject, body_text,
-             body_html, auto_submitted, status, attempts, next_attempt_at, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', 0, ?10, ?10, ?10)",
+             body_html, auto_submitted, status, attempts, next_attempt_at, created_at, updated_at,
+             secrets)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', 0, ?10, ?10, ?10, ?11)",
         params![
             mail.message_id,
             mail.kind,
@@ -182,6 +189,7 @@ pub fn insert(
             mail.body_html,
             mail.auto_submitted,
             now,
+            mail.secrets,
         ],
     )?;
     Ok(tx.last_insert_rowid())
@@ -219,11 +227,13 @@ pub fn next_due_at(conn: &Connection) -> Result<Option<DateTime<Utc>>, DbError> 
     Ok(next.as_deref().and_then(parse_timestamp))
 }
 
-/// The SMTP server accepted the message.
+/// The SMTP server accepted the message. Its sealed one-time links are dropped: from now on
+/// only the recipient's copy carries them.
 pub fn mark_sent(tx: &Transaction<'_>, id: i64, now: DateTime<Utc>) -> Result<(), DbError> {
     let now = timestamp(now);
     tx.execute(
-        "UPDATE outbox SET status = 'sent', sent_at = ?2, updated_at = ?2, last_error = NULL
+        "UPDATE outbox SET status = 'sent', sent_at = ?2, updated_at = ?2, last_error = NULL,
+             secrets = NULL
          WHERE id = ?1",
         params![id, now],
     )?;
@@ -365,6 +375,43 @@ pub fn list_without_eml(conn: &Connection, limit: u32) -> Result<Vec<OutboxRow>,
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map([limit], |r| OutboxRow::try_from(r))?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Messages stored before one-time links were sealed (no `secrets`, a kind that carries such
+/// links): `(id, status, subject, text, html)`, for `mail::sealed::seal_legacy_rows`.
+pub fn list_unsealed(
+    conn: &Connection,
+    kinds: &[&str],
+) -> Result<Vec<(i64, Status, [String; 3])>, DbError> {
+    let placeholders = vec!["?"; kinds.len()].join(", ");
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id, status, subject, body_text, body_html FROM outbox
+         WHERE secrets IS NULL AND kind IN ({placeholders})"
+    ))?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(kinds), |r| {
+        let status: String = r.get(1)?;
+        Ok((
+            r.get(0)?,
+            Status::parse(&status).unwrap_or(Status::Failed),
+            [r.get(2)?, r.get(3)?, r.get(4)?],
+        ))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Replaces a message's subject and bodies and its sealed links (legacy rows being sealed).
+pub fn replace_bodies(
+    tx: &Transaction<'_>,
+    id: i64,
+    parts: &[String; 3],
+    secrets: Option<&str>,
+) -> Result<(), DbError> {
+    tx.execute(
+        "UPDATE outbox SET subject = ?2, body_text = ?3, body_html = ?4, secrets = ?5
+         WHERE id = ?1",
+        params![id, parts[0], parts[1], parts[2], secrets],
+    )?;
+    Ok(())
 }
 
 pub fn set_eml_path(tx: &Transaction<'_>, id: i64, path: &str) -> Result<(), DbError> {

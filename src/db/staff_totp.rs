@@ -1,5 +1,6 @@
-//! `staff_totp`: a staff member's TOTP secret (base32), whether it is confirmed, and the last
-//! time step accepted (a code is never accepted twice).
+//! `staff_totp`: a staff member's TOTP secret, whether it is confirmed, and the last time step
+//! accepted (a code is never accepted twice). The secret is stored as given: the web layer
+//! seals it (`crypto::Purpose::TotpSecret`) before it gets here.
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
@@ -50,6 +51,22 @@ pub fn accept(tx: &Transaction<'_>, user_id: i64, step: i64) -> Result<(), DbErr
         "UPDATE staff_totp SET last_step = ?2, enabled_at = coalesce(enabled_at, ?3)
          WHERE user_id = ?1",
         params![user_id, step, now_text()],
+    )?;
+    Ok(())
+}
+
+/// Every stored secret, `(user_id, secret)`, for re-encoding them (sealing legacy ones).
+pub fn all_secrets(conn: &Connection) -> Result<Vec<(i64, String)>, DbError> {
+    let mut stmt = conn.prepare("SELECT user_id, secret FROM staff_totp")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Replaces the stored form of a secret (same secret, new encoding).
+pub fn set_secret(tx: &Transaction<'_>, user_id: i64, secret: &str) -> Result<(), DbError> {
+    tx.execute(
+        "UPDATE staff_totp SET secret = ?2 WHERE user_id = ?1",
+        params![user_id, secret],
     )?;
     Ok(())
 }

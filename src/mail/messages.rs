@@ -32,6 +32,12 @@ pub trait Email: Serialize {
     /// Path of the main link, starting with `/` (segments already percent-encoded).
     fn action_path(&self) -> String;
 
+    /// Values in the message that open something by themselves (one-time tokens): they are
+    /// kept out of the stored bodies (`mail::sealed`).
+    fn secrets(&self) -> Vec<String> {
+        Vec::new()
+    }
+
     /// Extra template values computed in the recipient's language.
     fn localized(&self, _locale: Locale) -> Map<String, Value> {
         Map::new()
@@ -142,6 +148,9 @@ impl Email for EmailVerification {
     fn action_path(&self) -> String {
         format!("/verify-email/{}", path_segment(&self.token))
     }
+    fn secrets(&self) -> Vec<String> {
+        vec![path_segment(&self.token)]
+    }
     fn localized(&self, locale: Locale) -> Map<String, Value> {
         one("valid_for", duration(locale, self.valid_hours))
     }
@@ -158,6 +167,9 @@ impl Email for PasswordReset {
     const KIND: &'static str = "password_reset";
     fn action_path(&self) -> String {
         format!("/password/reset/{}", path_segment(&self.token))
+    }
+    fn secrets(&self) -> Vec<String> {
+        vec![path_segment(&self.token)]
     }
 }
 
@@ -450,6 +462,9 @@ impl Email for StaffInvitation {
     const KIND: &'static str = "staff_invitation";
     fn action_path(&self) -> String {
         format!("/admin/invitation/{}", path_segment(&self.token))
+    }
+    fn secrets(&self) -> Vec<String> {
+        vec![path_segment(&self.token)]
     }
     fn localized(&self, locale: Locale) -> Map<String, Value> {
         let key = match self.role {

@@ -33,6 +33,7 @@
 
 pub mod messages;
 pub mod render;
+pub mod sealed;
 pub mod smtp;
 pub mod watchdog;
 pub mod worker;
@@ -50,7 +51,8 @@ pub use render::Rendered;
 pub use smtp::{SendError, SmtpSettings};
 pub use worker::RetryPolicy;
 
-use crate::config::AppConfig;
+use crate::config::{AppConfig, Secret};
+use crate::crypto::{Purpose, Sealer};
 use crate::db::outbox::{self, NewMail, OutboxRow};
 use crate::db::{Db, DbError};
 use crate::i18n::Locale;
@@ -94,6 +96,8 @@ pub struct OutgoingMail {
     pub to: Recipient,
     pub auto_submitted: bool,
     pub rendered: Rendered,
+    /// The one-time links taken out of `rendered`, sealed ([`sealed`]).
+    pub sealed_secrets: Option<String>,
     wake: Option<Arc<Notify>>,
 }
 
@@ -112,6 +116,7 @@ pub fn enqueue(tx: &Transaction<'_>, mail: &OutgoingMail) -> Result<i64, DbError
             body_text: &mail.rendered.text,
             body_html: &mail.rendered.html,
             auto_submitted: mail.auto_submitted,
+            secrets: mail.sealed_secrets.as_deref(),
         },
         chrono::Utc::now(),
     )?;
@@ -131,6 +136,7 @@ pub struct Mailer {
     smtp: Option<SmtpSettings>,
     retry: RetryPolicy,
     eml_dir: Option<PathBuf>,
+    sealer: Sealer,
     wake: Arc<Notify>,
     worker: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
@@ -147,8 +153,9 @@ impl std::fmt::Debug for Mailer {
 
 impl Mailer {
     /// Builds the mailer from the configuration: parses `mail_from` and `smtp_url`, loads the
-    /// templates. Does not connect (the worker and [`send_test`] do).
-    pub fn from_config(cfg: &AppConfig) -> Result<Mailer, MailError> {
+    /// templates; `secret_key` seals one-time links ([`sealed`]). Does not connect (the worker
+    /// and [`send_test`] do).
+    pub fn from_config(cfg: &AppConfig, secret_key: &Secret) -> Result<Mailer, MailError> {
         let from: Mailbox = cfg.mail_from.trim().parse().map_err(|e| {
             MailError::Config(format!(
                 "configuration error in `mail_from` (TOML key `mail_from`, environment variable FLIGHTCLAIM_MAIL_FROM): `{}` is not a valid sender ({e}). Fix: use `Name <address@example.com>` or a bare address",
@@ -178,6 +185,7 @@ impl Mailer {
                 cfg.mail_retry_base_secs.max(1),
             ))),
             eml_dir,
+            sealer: Sealer::new(secret_key, Purpose::MailSecrets),
             wake: Arc::new(Notify::new()),
             worker: std::sync::Mutex::new(None),
         })
@@ -185,14 +193,36 @@ impl Mailer {
 
     /// Renders `email` for `to` and gives it a fresh `Message-ID`; see the module doc.
     pub fn compose<E: Email>(&self, to: &Recipient, email: &E) -> Result<OutgoingMail, MailError> {
+        let mut rendered = self.renderer.render(to, email)?;
+        let sealed_secrets = sealed::seal(&mut rendered, &email.secrets(), &self.sealer);
         Ok(OutgoingMail {
             message_id: self.new_message_id(),
             kind: E::KIND,
             to: to.clone(),
             auto_submitted: E::AUTO_SUBMITTED,
-            rendered: self.renderer.render(to, email)?,
+            rendered,
+            sealed_secrets,
             wake: Some(self.wake.clone()),
         })
+    }
+
+    /// The row as it goes out, one-time links restored ([`sealed::reveal`]).
+    pub fn reveal(&self, row: &OutboxRow) -> OutboxRow {
+        sealed::reveal(row, &self.sealer)
+    }
+
+    /// What the recipient of a composed message will read (one-time links restored).
+    pub fn as_received(&self, mail: &OutgoingMail) -> Rendered {
+        match &mail.sealed_secrets {
+            Some(sealed) => sealed::reveal_rendered(mail.rendered.clone(), sealed, &self.sealer)
+                .unwrap_or_else(|stored| stored),
+            None => mail.rendered.clone(),
+        }
+    }
+
+    /// Seals the links of messages stored by older versions ([`sealed::seal_legacy_rows`]).
+    pub fn seal_legacy_rows(&self, db: &Db) -> Result<usize, DbError> {
+        sealed::seal_legacy_rows(db, &self.sealer)
     }
 
     /// `<32 hex digits@domain of mail_from>`.
@@ -275,7 +305,7 @@ impl Mailer {
 
     /// The MIME message exactly as it would be sent (for `.eml` files and previews).
     pub fn raw_message(&self, row: &OutboxRow) -> Result<Vec<u8>, String> {
-        smtp::build_message(&self.from, row)
+        smtp::build_message(&self.from, &self.reveal(row))
             .map(|m| m.formatted())
             .map_err(|c| format!("{c:?}"))
     }
@@ -322,6 +352,7 @@ pub async fn send_test(mailer: &Mailer, to: &str, locale: Locale) -> Result<Stri
         created_at: now.clone(),
         updated_at: now,
         sent_at: None,
+        secrets: None,
     };
     let transport = settings.transport();
     let result = smtp::send_row(&transport, settings, &mailer.from, &row).await;

@@ -179,7 +179,7 @@ pub async fn send_next(
         return Ok(false);
     };
     // No connection is held here: the claim committed, the outcome is another transaction.
-    let outcome = smtp::send_row(transport, settings, mailer.from(), &row).await;
+    let outcome = smtp::send_row(transport, settings, mailer.from(), &mailer.reveal(&row)).await;
     let (id, attempts) = (row.id, row.attempts);
     match outcome {
         Ok(()) => {

@@ -18,6 +18,67 @@ pub fn test_config(dir: &std::path::Path, extra_toml: &str) -> AppConfig {
     AppConfig::from_figment(&figment).expect("valid test config")
 }
 
+/// An account with `role` (`passenger`, `agent`, `admin`) and `password`, created the way
+/// `create-admin` does it, then given its role.
+pub fn seed_user(dir: &std::path::Path, email: &str, role: &str, password: &str) {
+    let db = flightclaim::db::Db::open(&dir.join("flightclaim.sqlite3")).expect("database");
+    flightclaim::db::migrate::run(&db).expect("migrations");
+    let hash = flightclaim::accounts::password::hash(password).expect("hash");
+    let (email, role) = (email.to_string(), role.to_string());
+    db.write_blocking(move |tx| {
+        flightclaim::db::users::upsert_admin(tx, &email, &hash)?;
+        tx.execute(
+            "UPDATE users SET role = ?1 WHERE email = ?2",
+            [&role, &email],
+        )?;
+        Ok(())
+    })
+    .expect("seed user");
+}
+
+/// A new browser on the application over `dir`, signed in on `/admin/login` as `email`.
+pub async fn staff_client(dir: &std::path::Path, email: &str, password: &str) -> Client {
+    let client = Client::tracked(flightclaim::app::build(test_config(dir, "")).expect("app"))
+        .await
+        .expect("client");
+    let status = submit(
+        &client,
+        "/admin/login",
+        "/admin/login",
+        &[("email", email), ("password", password)],
+    )
+    .await
+    .status();
+    assert_eq!(status, rocket::http::Status::SeeOther, "{email} signs in");
+    client
+}
+
+/// The instance's secret key (generated in the data directory on first use, as `serve` does).
+pub fn test_key(cfg: &AppConfig) -> flightclaim::config::Secret {
+    flightclaim::app::secret_key(cfg).expect("secret key")
+}
+
+/// The newest message of `kind` to `to`, as its recipient receives it: one-time links, which
+/// the stored row keeps sealed, are restored with the instance's key. Panics when none exists.
+pub fn received_mail(
+    dir: &std::path::Path,
+    to: &str,
+    kind: &str,
+) -> flightclaim::db::outbox::OutboxRow {
+    let conn = rusqlite::Connection::open(dir.join("flightclaim.sqlite3")).expect("database");
+    let id: i64 = conn
+        .query_row(
+            "SELECT id FROM outbox WHERE to_addr = ?1 AND kind = ?2 ORDER BY id DESC LIMIT 1",
+            [to, kind],
+            |r| r.get(0),
+        )
+        .unwrap_or_else(|e| panic!("no {kind} mail to {to}: {e}"));
+    let row = flightclaim::db::outbox::find_by_id(&conn, id).expect("outbox row");
+    let key = test_key(&test_config(dir, ""));
+    let sealer = flightclaim::crypto::Sealer::new(&key, flightclaim::crypto::Purpose::MailSecrets);
+    flightclaim::mail::sealed::reveal(&row, &sealer)
+}
+
 pub fn rocket_with(extra_toml: &str) -> (Rocket<Build>, TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let cfg = test_config(dir.path(), extra_toml);

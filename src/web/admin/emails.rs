@@ -1,5 +1,7 @@
 //! `/admin/emails`: the outbox — every message with its status, attempts and last error, a
-//! preview, and a retry button.
+//! preview, and a retry button. Admins only: the outbox holds every passenger's and staff
+//! member's mail. One-time links never appear here: stored bodies carry `[hidden-link-N]`
+//! markers instead (`mail::sealed`).
 
 use std::sync::Arc;
 
@@ -7,10 +9,10 @@ use rocket::http::{ContentType, Header};
 use rocket::response::Redirect;
 use rocket::{Responder, State, get, post};
 
-use super::auth::StaffSession;
+use super::auth::AdminSession;
 use crate::db::outbox::{self, Status};
 use crate::db::{Db, DbError, audit};
-use crate::mail::Mailer;
+use crate::mail::{Mailer, sealed};
 use crate::web::AppError;
 use crate::web::guards::{CsrfForm, CsrfOnly};
 use crate::web::render::Page;
@@ -21,11 +23,12 @@ const PAGE_SIZE: u32 = 50;
 /// huge) means "from the newest".
 #[get("/admin/emails?<status>&<before>")]
 pub async fn get_admin_emails(
-    staff: StaffSession,
+    admin: AdminSession,
     status: Option<&str>,
     before: Option<&str>,
     db: &State<Db>,
 ) -> Result<Page, AppError> {
+    let staff = admin.0;
     let status = status.and_then(Status::parse);
     let before = before
         .and_then(|b| b.parse::<i64>().ok())
@@ -54,14 +57,19 @@ pub async fn get_admin_emails(
 
 #[get("/admin/emails/<id>")]
 pub async fn get_admin_email(
-    staff: StaffSession,
+    admin: AdminSession,
     id: i64,
     db: &State<Db>,
 ) -> Result<Page, AppError> {
+    let staff = admin.0;
     let message = db.read(move |c| outbox::find_by_id(c, id)).await?;
     Ok(Page::new("admin/email.html")
         .with("staff", &staff.user.name_or_email())
         .with("is_admin", &staff.is_admin())
+        .with(
+            "hidden_links",
+            &message.body_text.contains(&sealed::marker(1)),
+        )
         .with("message", &message))
 }
 
@@ -76,7 +84,7 @@ pub struct EmailHtml {
 
 #[get("/admin/emails/<id>/html")]
 pub async fn get_admin_email_html(
-    _staff: StaffSession,
+    _admin: AdminSession,
     id: i64,
     db: &State<Db>,
 ) -> Result<EmailHtml, AppError> {
@@ -93,14 +101,14 @@ pub async fn get_admin_email_html(
 
 #[post("/admin/emails/<id>/retry", data = "<_form>")]
 pub async fn post_admin_email_retry(
-    staff: StaffSession,
+    admin: AdminSession,
     id: i64,
     _form: CsrfForm<CsrfOnly>,
     db: &State<Db>,
     mailer: &State<Arc<Mailer>>,
 ) -> Result<Redirect, AppError> {
-    let actor = staff.user.email.clone();
-    let actor_id = staff.user.user_id;
+    let actor = admin.0.user.email.clone();
+    let actor_id = admin.0.user.user_id;
     let result = db
         .write(move |tx| {
             outbox::retry(tx, id, chrono::Utc::now())?;

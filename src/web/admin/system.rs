@@ -133,7 +133,7 @@ async fn system_page(
     let schema_version = db.read(migrate::user_version).await?;
     let (db_bytes, wal_bytes) = db.file_sizes();
     let info = SystemInfo {
-        version: env!("CARGO_PKG_VERSION"),
+        version: crate::cli::LONG_VERSION,
         uptime: human_duration(metrics.uptime().as_secs()),
         db_size: human_bytes(db_bytes),
         wal_size: human_bytes(wal_bytes),
@@ -151,6 +151,7 @@ async fn system_page(
         .with("outbox", &outbox_stats)
         .with("smtp", &mailer.smtp_server().unwrap_or(""))
         .with("test", &test)
+        .with("totp_optional", &!cfg.staff_totp_required)
         .with("replication", &replication.snapshot()))
 }
 

@@ -1,9 +1,12 @@
 //! Optional TOTP second factor for staff (RFC 6238: SHA-1, 6 digits, 30-second steps — what
 //! every authenticator app speaks), with the `totp-rs` crate.
 //!
-//! * `/admin/profile`: enrol (secret shown as text and as an `otpauth://` URI), confirm with a
-//!   first code, or remove the factor (with a current code; refused when
-//!   `staff_totp_required`).
+//! * `/admin/profile`: enrol (a QR code of the `otpauth://` URI, with the secret as text for
+//!   apps without a camera), confirm with a first code, or remove the factor (with a current
+//!   code; refused when `staff_totp_required`).
+//!
+//! Secrets are stored sealed with a key derived from the secret key ([`crate::crypto`]), so a
+//! copy of the database or the replica does not give anyone the staff's second factor.
 //! * `/admin/login/totp`: the second sign-in step. The password step leaves an encrypted
 //!   `fc_staff_pending` cookie (user id + expiry, five minutes); a right code opens the session.
 //!   Codes are checked one step either side for clock drift, a step is never accepted twice,
@@ -19,6 +22,8 @@ use totp_rs::{Algorithm, Secret, TOTP};
 
 use super::auth::{StaffSession, safe_admin_next, start_staff_session};
 use crate::config::AppConfig;
+use crate::crypto::{Sealer, Sealers};
+use crate::db::staff_totp::StaffTotp;
 use crate::db::{Db, DbError, audit, staff_totp};
 use crate::i18n::Locale;
 use crate::ratelimit::{Auth, RateLimit, RateLimits};
@@ -55,6 +60,57 @@ pub fn new_secret() -> String {
     Secret::Raw(rand::random::<[u8; 20]>().to_vec())
         .to_encoded()
         .to_string()
+}
+
+/// The stored factor with its secret opened; a legacy secret stored in clear (base32) is used
+/// as it is until [`seal_legacy_secrets`] runs.
+fn load(
+    conn: &rusqlite::Connection,
+    user_id: i64,
+    sealer: &Sealer,
+) -> Result<Option<StaffTotp>, DbError> {
+    Ok(staff_totp::find(conn, user_id)?.map(|mut t| {
+        if Sealer::is_sealed(&t.secret) {
+            t.secret = sealer
+                .open(&t.secret)
+                .and_then(|b| String::from_utf8(b).ok())
+                .unwrap_or_default();
+        }
+        t
+    }))
+}
+
+/// Seals the secrets stored in clear by versions before sealing (start-up; a no-op after).
+pub fn seal_legacy_secrets(db: &Db, sealer: &Sealer) -> Result<usize, DbError> {
+    db.write_blocking(|tx| {
+        let mut count = 0;
+        for (user_id, secret) in staff_totp::all_secrets(tx)? {
+            if !Sealer::is_sealed(&secret) {
+                staff_totp::set_secret(tx, user_id, &sealer.seal(secret.as_bytes()))?;
+                count += 1;
+            }
+        }
+        Ok(count)
+    })
+}
+
+/// The enrolment URI as an inline SVG QR code, labelled for screen readers.
+fn qr_svg(uri: &str, label: &str) -> Option<String> {
+    let code = qrcode::QrCode::new(uri.as_bytes()).ok()?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(200, 200)
+        .build();
+    let start = svg.find("<svg")?;
+    let label = label
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;");
+    Some(svg[start..].replacen(
+        "<svg ",
+        &format!("<svg role=\"img\" aria-label=\"{label}\" class=\"totp-qr\" "),
+        1,
+    ))
 }
 
 /// The time step a code matches (now, or one step either side), if newer than `last_step`.
@@ -133,9 +189,11 @@ pub async fn post_admin_login_totp(
     db: &State<Db>,
     cfg: &State<AppConfig>,
     limits: &State<std::sync::Arc<RateLimits>>,
+    sealers: &State<Sealers>,
     cookies: &CookieJar<'_>,
 ) -> Result<Result<Redirect, Page>, AppError> {
     let lang = locale.as_str();
+    let sealer = sealers.totp.clone();
     let Some(user_id) = pending(cookies) else {
         return Ok(Ok(Redirect::to("/admin/login")));
     };
@@ -147,7 +205,7 @@ pub async fn post_admin_login_totp(
                 c.query_row("SELECT email FROM users WHERE id = ?1", [user_id], |r| {
                     r.get(0)
                 })?;
-            Ok((email, staff_totp::find(c, user_id)?))
+            Ok((email, load(c, user_id, &sealer)?))
         })
         .await?;
     if limits.check_account(&format!("totp:{email}")).is_err() {
@@ -175,13 +233,21 @@ fn profile_page(
     pending_secret: Option<&str>,
     state: &FormState,
     required: bool,
+    locale: Locale,
 ) -> Page {
     let (secret, uri) =
         match pending_secret.and_then(|s| totp(s, &staff.user.email).map(|t| (s, t))) {
             Some((s, t)) => (Some(s.to_string()), Some(t.get_url())),
             None => (None, None),
         };
+    let qr = uri.as_deref().and_then(|u| {
+        qr_svg(
+            u,
+            &crate::i18n::translate(locale.as_str(), "admin.totp.qr_label", &[]),
+        )
+    });
     Page::new("admin/profile.html")
+        .with("qr_svg", &qr)
         .with("staff", &staff.user.name_or_email())
         .with("is_admin", &staff.is_admin())
         .with("email", &staff.user.email)
@@ -195,11 +261,14 @@ fn profile_page(
 #[get("/admin/profile")]
 pub async fn get_admin_profile(
     staff: StaffSession,
+    locale: Locale,
     db: &State<Db>,
     cfg: &State<AppConfig>,
+    sealers: &State<Sealers>,
 ) -> Result<Page, AppError> {
     let id = staff.user.user_id;
-    let stored = db.read(move |c| staff_totp::find(c, id)).await?;
+    let sealer = sealers.totp.clone();
+    let stored = db.read(move |c| load(c, id, &sealer)).await?;
     let enabled = stored.as_ref().is_some_and(|t| t.enabled);
     let pending_secret = stored.filter(|t| !t.enabled).map(|t| t.secret);
     Ok(profile_page(
@@ -208,6 +277,7 @@ pub async fn get_admin_profile(
         pending_secret.as_deref(),
         &FormState::default(),
         cfg.staff_totp_required,
+        locale,
     ))
 }
 
@@ -216,9 +286,10 @@ pub async fn post_admin_totp_start(
     staff: StaffSession,
     _form: CsrfForm<CsrfOnly>,
     db: &State<Db>,
+    sealers: &State<Sealers>,
 ) -> Result<Redirect, AppError> {
     let id = staff.user.user_id;
-    let secret = new_secret();
+    let secret = sealers.totp.seal(new_secret().as_bytes());
     db.write(move |tx| {
         if staff_totp::is_enabled(tx, id)? {
             return Err(DbError::Conflict("already enabled".into()));
@@ -241,10 +312,12 @@ pub async fn post_admin_totp_confirm(
     locale: Locale,
     db: &State<Db>,
     cfg: &State<AppConfig>,
+    sealers: &State<Sealers>,
     cookies: &CookieJar<'_>,
 ) -> Result<Result<Redirect, Page>, AppError> {
     let id = staff.user.user_id;
-    let stored = db.read(move |c| staff_totp::find(c, id)).await?;
+    let sealer = sealers.totp.clone();
+    let stored = db.read(move |c| load(c, id, &sealer)).await?;
     let Some(stored) = stored.filter(|t| !t.enabled) else {
         return Ok(Ok(Redirect::to("/admin/profile")));
     };
@@ -259,6 +332,7 @@ pub async fn post_admin_totp_confirm(
             Some(&stored.secret),
             &state,
             cfg.staff_totp_required,
+            locale,
         )));
     };
     let actor = staff.user.email.clone();
@@ -287,13 +361,15 @@ pub async fn post_admin_totp_disable(
     locale: Locale,
     db: &State<Db>,
     cfg: &State<AppConfig>,
+    sealers: &State<Sealers>,
     cookies: &CookieJar<'_>,
 ) -> Result<Result<Redirect, Page>, AppError> {
     if cfg.staff_totp_required {
         return Err(AppError::Forbidden);
     }
     let id = staff.user.user_id;
-    let stored = db.read(move |c| staff_totp::find(c, id)).await?;
+    let sealer = sealers.totp.clone();
+    let stored = db.read(move |c| load(c, id, &sealer)).await?;
     let Some(stored) = stored.filter(|t| t.enabled) else {
         return Ok(Ok(Redirect::to("/admin/profile")));
     };
@@ -303,7 +379,7 @@ pub async fn post_admin_totp_disable(
     if !ok {
         let mut state = FormState::default();
         state.error("disable_code", locale.as_str(), "admin.totp.error.wrong");
-        return Ok(Err(profile_page(&staff, true, None, &state, false)));
+        return Ok(Err(profile_page(&staff, true, None, &state, false, locale)));
     }
     let actor = staff.user.email.clone();
     db.write(move |tx| {
