@@ -58,8 +58,18 @@ fn cdg_jfk(delay: i64, reason: &str) -> Value {
 
 #[rocket::async_test]
 async fn every_public_case_over_http() {
+    every_case_over_http(CASES).await;
+}
+
+/// Issue 13's journey cases (return tickets, carriers, causes, forums, dated data).
+#[rocket::async_test]
+async fn every_journey_case_over_http() {
+    every_case_over_http(include_str!("data/eu261-cases-journeys.json")).await;
+}
+
+async fn every_case_over_http(json: &str) {
     let (client, _dir) = common::client().await;
-    let doc: Value = serde_json::from_str(CASES).unwrap();
+    let doc: Value = serde_json::from_str(json).unwrap();
     let cases = doc["cases"].as_array().unwrap();
     assert!(cases.len() >= 20);
     let mut failures = Vec::new();
@@ -209,6 +219,18 @@ async fn bad_input_is_a_json_400_naming_the_field() {
             "{body}: {err}"
         );
         assert!(!err["message"].as_str().unwrap_or("").is_empty(), "{err}");
+    }
+    // The accepted cabin classes are listed too.
+    let mut bad_class = cdg_jfk(240, "technical");
+    bad_class["disruption"] = json!({"type": "downgrade", "booked_class": "luxury",
+                                     "flown_class": "economy", "flight_price_excl_taxes": 400});
+    let (status, err) =
+        json_of(post_json(&client, &format!("{URI}?lang=en"), bad_class.to_string()).await).await;
+    assert_eq!(status, Status::BadRequest, "{err}");
+    assert_eq!(err["field"], "disruption.booked_class", "{err}");
+    let message = err["message"].as_str().unwrap_or("");
+    for class in ["economy", "premium_economy", "business", "first"] {
+        assert!(message.contains(class), "{err}");
     }
     // The accepted reasons are listed, never guessed.
     let (_, err) =

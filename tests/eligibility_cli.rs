@@ -59,7 +59,16 @@ fn cdg_jfk(delay: i64) -> Value {
 
 #[test]
 fn every_public_case_as_one_array_from_a_file() {
-    let doc: Value = serde_json::from_str(CASES).unwrap();
+    cases_as_one_array_from_a_file(CASES);
+}
+
+#[test]
+fn every_journey_case_as_one_array_from_a_file() {
+    cases_as_one_array_from_a_file(include_str!("data/eu261-cases-journeys.json"));
+}
+
+fn cases_as_one_array_from_a_file(json: &str) {
+    let doc: Value = serde_json::from_str(json).unwrap();
     let cases = doc["cases"].as_array().unwrap();
     let requests: Vec<&Value> = cases.iter().map(|c| &c["request"]).collect();
     let dir = tempfile::tempdir().unwrap();

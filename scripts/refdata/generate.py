@@ -12,6 +12,8 @@ from babel import Locale
 import airlines_table
 import airports_gen
 import limitation_table
+import retired_airports_table
+import territory_periods_table
 from common import DATA, write_csv
 
 EU27 = set("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split())
@@ -78,6 +80,18 @@ def limitation():
     write_csv("limitation.csv", ["forum", "years", "start", "confidence", "source_url", "note"], rows)
 
 
+def retired_airports():
+    rows = sorted([list(map(str, r)) for r in retired_airports_table.ROWS])
+    header = ["iata", "icao", "name", "city", "country", "lat", "lon", "tz",
+              "valid_from", "valid_to", "replaced_by", "note"]
+    write_csv("airports_retired.csv", header, rows)
+
+
+def territory_periods():
+    rows = sorted([list(map(str, r)) for r in territory_periods_table.ROWS])
+    write_csv("territory_periods.csv", ["area", "status", "valid_from", "valid_to", "note"], rows)
+
+
 def write_report(corrections, unresolved, not_in_openflights, doubtful):
     """Rewrite the generated section of data/README.md (between the two markers)."""
     import io
@@ -117,6 +131,8 @@ def main():
     territories(rows)
     _, not_in_of, doubtful = airlines(openflights_dat)
     limitation()
+    retired_airports()
+    territory_periods()
     write_report(corrections, unresolved, not_in_of, doubtful)
 
 

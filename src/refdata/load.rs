@@ -45,7 +45,10 @@ struct AirportRow {
     scheduled: u8,
 }
 
-fn rows<T: for<'de> Deserialize<'de>>(file: &'static str, text: &str) -> Result<Vec<T>, LoadError> {
+pub(super) fn rows<T: for<'de> Deserialize<'de>>(
+    file: &'static str,
+    text: &str,
+) -> Result<Vec<T>, LoadError> {
     csv::Reader::from_reader(text.as_bytes())
         .deserialize()
         .map(|r| r.map_err(|e| err(file, e.to_string())))

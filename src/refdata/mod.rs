@@ -8,8 +8,11 @@
 //! index `Vec`s through `HashMap`s.
 
 mod load;
+mod periods;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_periods;
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -17,6 +20,7 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize, Serializer};
 
 pub use load::LoadError;
+pub use periods::{RetiredAirport, TerritoryPeriod};
 
 /// Mean Earth radius used for every distance (eu261-rules.md §2: pinned method).
 pub const EARTH_RADIUS_KM: f64 = 6371.0;
@@ -25,6 +29,8 @@ const AIRPORTS_CSV: &str = include_str!("../../data/airports.csv");
 const AIRLINES_CSV: &str = include_str!("../../data/airlines.csv");
 const TERRITORIES_CSV: &str = include_str!("../../data/territories.csv");
 const LIMITATION_CSV: &str = include_str!("../../data/limitation.csv");
+const RETIRED_CSV: &str = include_str!("../../data/airports_retired.csv");
+const TERRITORY_PERIODS_CSV: &str = include_str!("../../data/territory_periods.csv");
 
 /// Size class of an airport (the `OurAirports` `type`, see `data/README.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,10 +130,13 @@ pub struct RefData {
     territories: Vec<Territory>,
     territory_by_code: HashMap<[u8; 2], usize>,
     limitations: Vec<Limitation>,
+    retired: Vec<RetiredAirport>,
+    territory_periods: Vec<TerritoryPeriod>,
 }
 
 static EMBEDDED: LazyLock<RefData> = LazyLock::new(|| {
     RefData::from_csv(AIRPORTS_CSV, AIRLINES_CSV, TERRITORIES_CSV, LIMITATION_CSV)
+        .and_then(|d| d.with_periods(RETIRED_CSV, TERRITORY_PERIODS_CSV))
         .unwrap_or_else(|e| panic!("embedded reference data under data/ is corrupt: {e}"))
 });
 
@@ -157,7 +166,16 @@ impl RefData {
             airlines,
             territories,
             limitations,
+            retired: Vec::new(),
+            territory_periods: Vec::new(),
         })
+    }
+
+    /// Adds the dated data (`airports_retired.csv`, `territory_periods.csv`).
+    pub fn with_periods(mut self, retired: &str, periods: &str) -> Result<RefData, LoadError> {
+        self.retired = periods::retired(retired)?;
+        self.territory_periods = periods::territory_periods(periods)?;
+        Ok(self)
     }
 
     /// Airport by IATA code; case-insensitive, surrounding whitespace ignored.

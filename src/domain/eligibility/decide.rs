@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use super::bands::{Band, compensation_band, distance_km, downgrade_band};
 use super::disruption::{self, RuleOutcome};
 use super::error::RequestError;
+use super::journeys::journey_of;
 use super::limitation::{Deadline, deadline, is_time_barred};
 use super::request::{Booking, DisruptionType, EligibilityRequest, Leg, MAX_LEGS, TicketType};
 use super::response::ReasonCode;
@@ -22,6 +23,7 @@ pub struct ResolvedLeg<'a> {
     pub from: &'a Airport,
     pub to: &'a Airport,
     pub dep_utc: i64,
+    pub arr_utc: i64,
     pub carrier: &'a str,
     pub airline: Option<&'a Airline>,
 }
@@ -38,7 +40,8 @@ pub struct Decision<'a> {
     pub refund_percent: Option<u32>,
     /// Second regime that also pays (never cumulated): regime, amount, currency.
     pub alternative: Option<(Regime, f64, &'a str)>,
-    /// First departure → final destination of the whole journey, 0.1 km.
+    /// First departure → final destination of the journey, 0.1 km: the whole booking, or
+    /// the part judged when a single booking turns back (*Schenkel* C-173/07).
     pub distance_km: f64,
     /// Operating carrier of the disrupted leg, when something is owed (Art 3(5)).
     pub liable_carrier: Option<&'a str>,
@@ -47,6 +50,9 @@ pub struct Decision<'a> {
     /// The booking assessed (first and last leg index): the whole journey for a single
     /// booking, one leg for separate bookings.
     pub unit: (usize, usize),
+    /// When one booking holds an outbound and a return (*Emirates v Schenkel* C-173/07):
+    /// `(part judged, number of parts)`; `None` for one journey.
+    pub journey: Option<(usize, usize)>,
     /// Scope of that booking (`None` when no leg had a qualifying delay).
     pub scope: Option<Scope>,
     /// Regime whose rules produced `code` (also set when not eligible but in scope).
@@ -79,18 +85,34 @@ fn resolve<'a>(
 ) -> Result<[Option<ResolvedLeg<'a>>; MAX_LEGS], RequestError> {
     let mut out = [None; MAX_LEGS];
     for (i, leg) in req.legs.iter().enumerate() {
-        let airport = |field: &str, code: &str| {
-            lookup(code, |c| data.airport(c)).ok_or_else(|| {
-                RequestError::new(
-                    "unknown_airport",
-                    format!("legs[{i}].{field}"),
-                    "eligibility.error.unknown_airport",
-                )
-                .arg("code", code)
+        // A code means the airport it meant on the flight's date (retired codes included).
+        let airport = |field: &str, code: &str, date: NaiveDate| {
+            data.airport_on(code, date).map_err(|retired| {
+                let path = format!("legs[{i}].{field}");
+                match retired {
+                    Some(r) => RequestError::new(
+                        "unknown_airport",
+                        path,
+                        "eligibility.error.retired_airport",
+                    )
+                    .arg("code", code)
+                    .arg("until", r.valid_to.to_string())
+                    .arg("replacement", r.replaced_by.clone()),
+                    None => RequestError::new(
+                        "unknown_airport",
+                        path,
+                        "eligibility.error.unknown_airport",
+                    )
+                    .arg("code", code),
+                }
             })
         };
-        let from = airport("from_iata", &leg.from_iata)?;
-        let to = airport("to_iata", &leg.to_iata)?;
+        let from = airport(
+            "from_iata",
+            &leg.from_iata,
+            leg.scheduled_departure_local.date(),
+        )?;
+        let to = airport("to_iata", &leg.to_iata, leg.scheduled_arrival_local.date())?;
         let bad_time = |field: &str| {
             RequestError::invalid_value(
                 format!("legs[{i}].{field}"),
@@ -114,6 +136,7 @@ fn resolve<'a>(
             from,
             to,
             dep_utc: dep.timestamp(),
+            arr_utc: arr.timestamp(),
             carrier,
             airline: lookup(carrier, |c| data.airline(c)),
         });
@@ -147,6 +170,7 @@ pub fn decide<'a>(
         deadline: None,
         claim_date,
         unit: (0, n - 1),
+        journey: None,
         scope: None,
         assessed_regime: None,
         band: None,
@@ -157,12 +181,21 @@ pub fn decide<'a>(
         legs,
         leg_count: n,
     };
+    let (first, last, part, parts) = journey_of(&base.legs[..n], disrupted);
+    if parts > 1 {
+        // Never report the 0 km of an out-and-back itinerary (Schenkel C-173/07).
+        base.distance_km = distance_km(leg(first).from, leg(last).to);
+        base.unit_distance_km = base.distance_km;
+    }
     if req.booking == Booking::Separate && n > 1 {
         if req.disruption.kind == DisruptionType::Delay {
             return Ok(separate_delays(req, data, &base));
         }
         base.unit = (disrupted, disrupted);
         base.unit_distance_km = distance_km(leg(disrupted).from, leg(disrupted).to);
+    } else if parts > 1 {
+        base.unit = (first, last);
+        base.journey = Some((part, parts));
     }
     let delay = req.disruption.arrival_delay_minutes.unwrap_or(0);
     Ok(assess(req, data, base, delay))
@@ -188,6 +221,10 @@ fn separate_delays<'a>(
         let mut unit = *base;
         unit.unit = (i, i);
         unit.disrupted_leg = i;
+        let (jf, jl, _, parts) = journey_of(&base.legs[..base.leg_count], i);
+        if let (true, Some(f), Some(t)) = (parts > 1, base.legs[jf], base.legs[jl]) {
+            unit.distance_km = distance_km(f.from, t.to);
+        }
         unit.unit_distance_km = distance_km(l.from, l.to);
         let d = assess(req, data, unit, delay);
         if d.code.is_eligible() {
@@ -214,7 +251,10 @@ fn assess<'a>(
     let first = d.legs[d.unit.0].expect("unit start resolved");
     let last = d.legs[d.unit.1].expect("unit end resolved");
     let at = first.dep_utc;
-    let lic = licence(data, first.carrier, at);
+    // Art 3(1)(b) and UK261 Art 3(1)(b): the licence of the carrier operating "the flight
+    // concerned", the flight on which the disruption happened.
+    let concerned = d.legs[d.disrupted_leg].expect("disrupted leg resolved");
+    let lic = licence(data, concerned.carrier, concerned.dep_utc);
     let sc = scope(data, first.from, last.to, lic, at);
     d.scope = Some(sc);
     let regimes = sc.regimes();
@@ -348,10 +388,7 @@ fn downgrade_basis(
     let l = d.legs[ix].expect("downgraded leg resolved");
     let leg_km = distance_km(l.from, l.to);
     let at = l.dep_utc;
-    let (zf, zt) = (
-        zone(data, &l.from.country, at),
-        zone(data, &l.to.country, at),
-    );
+    let (zf, zt) = (zone(data, l.from, at), zone(data, l.to, at));
     let intra = match regime {
         Regime::Eu261 => zf.eu261_territory() && zt.eu261_territory(),
         Regime::Uk261 => zf == Zone::Uk && zt == Zone::Uk,
@@ -370,7 +407,13 @@ fn downgrade_basis(
         (Some(p), shown) if shown != Some(false) => p,
         _ => {
             let total_fare = dis.ticket_total_fare_excl_taxes.unwrap_or(0.0);
-            let total_km: f64 = (d.unit.0..=d.unit.1)
+            // The ticket's fare covers every flight of a single booking, return included.
+            let (a, b) = if req.booking == Booking::Single {
+                (0, d.leg_count - 1)
+            } else {
+                d.unit
+            };
+            let total_km: f64 = (a..=b)
                 .filter_map(|i| d.legs[i])
                 .map(|x| distance_km(x.from, x.to))
                 .sum();
@@ -385,7 +428,7 @@ fn downgrade_basis(
     (band, price)
 }
 
-/// Licence of the first leg's carrier of the booking assessed, for the explanation.
+/// Licence of the carrier operating the disrupted flight, for the explanation.
 pub fn unit_licence(d: &Decision<'_>) -> Licence {
     d.scope.map_or(Licence::Unknown, |s| s.licence)
 }

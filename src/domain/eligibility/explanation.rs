@@ -4,13 +4,13 @@
 use rust_i18n::t;
 
 use super::bands::Band;
-use super::decide::{Decision, unit_licence};
+use super::decide::{Decision, ResolvedLeg, unit_licence};
 use super::extraordinary::Reason;
 use super::humanize::{date, km, money};
 use super::request::{Booking, DisruptionType, EligibilityRequest};
 use super::response::ReasonCode;
 use super::ruleset::Regime;
-use super::scope::{Basis, Licence};
+use super::scope::{Basis, Licence, Zone};
 use crate::refdata::{Airport, RefData};
 
 /// The compensation band in words, with its paragraph (Art 7(1) or, for a downgrade, 10(2)).
@@ -27,18 +27,22 @@ fn band_words(band: Band, downgrade: bool, lang: &str) -> String {
 }
 
 /// An airline as "Air France (AF)" when we know its name, else its code.
-fn carrier_words(d: &Decision<'_>) -> String {
-    match d.legs[d.unit.0] {
-        Some(l) => match l.airline {
-            Some(a) if !a.name.is_empty() => format!("{} ({})", a.name, l.carrier),
-            _ => l.carrier.to_owned(),
-        },
-        None => String::new(),
+fn airline_words(l: &ResolvedLeg<'_>) -> String {
+    match l.airline {
+        Some(a) if !a.name.is_empty() => format!("{} ({})", a.name, l.carrier),
+        _ => l.carrier.to_owned(),
     }
 }
 
+/// The carrier operating the flight concerned (the disrupted one), Art 3(1)(b), 3(5).
+fn carrier_words(d: &Decision<'_>) -> String {
+    d.legs[d.disrupted_leg]
+        .or(d.legs[d.unit.0])
+        .map_or(String::new(), |l| airline_words(&l))
+}
+
 /// An airport as "Amsterdam Airport Schiphol (AMS)".
-fn airport_words(a: &Airport) -> String {
+pub(super) fn airport_words(a: &Airport) -> String {
     if a.name.is_empty() {
         a.iata.clone()
     } else {
@@ -53,13 +57,16 @@ pub fn reason_label_key(reason: Reason) -> String {
 
 /// The court whose limitation rule applies: a country name, or England and Wales / Scotland.
 fn forum_words(forum: &str, data: &RefData, lang: &str) -> String {
-    if forum.eq_ignore_ascii_case("GB-EAW") {
-        t!("eligibility.forum.gb_eaw", locale = lang).into_owned()
-    } else if forum.eq_ignore_ascii_case("GB-SCT") {
-        t!("eligibility.forum.gb_sct", locale = lang).into_owned()
-    } else {
-        data.country_name(forum, lang)
-    }
+    let key = match forum.to_ascii_uppercase().as_str() {
+        "GB" => "eligibility.forum.gb_default",
+        "GB-EAW" => "eligibility.forum.gb_eaw",
+        "GB-ENG" => "eligibility.forum.gb_eng",
+        "GB-WLS" => "eligibility.forum.gb_wls",
+        "GB-SCT" => "eligibility.forum.gb_sct",
+        "GB-NIR" => "eligibility.forum.gb_nir",
+        _ => return data.country_name(forum, lang),
+    };
+    t!(key, locale = lang).into_owned()
 }
 
 /// How sure our limitation data is, in words (`high`, `medium`, `contested`).
@@ -76,25 +83,10 @@ fn confidence_words(confidence: &str, lang: &str) -> String {
 pub fn explain(d: &Decision<'_>, req: &EligibilityRequest, data: &RefData, lang: &str) -> String {
     let mut parts: Vec<String> = Vec::with_capacity(8);
 
-    if req.booking == Booking::Separate && d.leg_count > 1 {
-        parts.push(t!("eligibility.explain.separate_bookings", locale = lang).into_owned());
-        if d.code != ReasonCode::SeparateBookingsNoQualifyingLeg {
-            let flight = d.legs[d.unit.0].map_or("", |l| l.leg.flight_number.as_str());
-            parts.push(
-                t!(
-                    "eligibility.explain.separate_booking_assessed",
-                    locale = lang,
-                    leg = d.unit.0 + 1,
-                    flight = flight
-                )
-                .into_owned(),
-            );
-        }
-    } else if d.leg_count > 1 {
-        parts.push(t!("eligibility.explain.connecting", locale = lang).into_owned());
-    }
+    opening_sentences(&mut parts, d, req, lang);
 
     scope_sentences(&mut parts, d, data, lang);
+    super::explain_carrier::carrier_sentences(&mut parts, d, data, lang);
 
     if let Some(band) = d.band {
         match d.downgrade_leg_km {
@@ -120,6 +112,7 @@ pub fn explain(d: &Decision<'_>, req: &EligibilityRequest, data: &RefData, lang:
     }
 
     cause_sentence(&mut parts, d, req, lang);
+    super::explain_cancellation::cancellation_sentences(&mut parts, d, req, lang);
     parts.push(outcome_sentence(d, req, lang));
 
     if let Some((regime, amount, currency)) = d.alternative {
@@ -163,6 +156,40 @@ pub fn explain(d: &Decision<'_>, req: &EligibilityRequest, data: &RefData, lang:
         );
     }
     parts.join(" ")
+}
+
+/// What is judged: separate bookings, the journey of an outbound-and-return booking, or
+/// connecting flights as one unit.
+fn opening_sentences(
+    parts: &mut Vec<String>,
+    d: &Decision<'_>,
+    req: &EligibilityRequest,
+    lang: &str,
+) {
+    if req.booking == Booking::Separate && d.leg_count > 1 {
+        parts.push(t!("eligibility.explain.separate_bookings", locale = lang).into_owned());
+        if d.code != ReasonCode::SeparateBookingsNoQualifyingLeg {
+            let flight = d.legs[d.unit.0].map_or("", |l| l.leg.flight_number.as_str());
+            parts.push(
+                t!(
+                    "eligibility.explain.separate_booking_assessed",
+                    locale = lang,
+                    leg = d.unit.0 + 1,
+                    flight = flight
+                )
+                .into_owned(),
+            );
+        }
+    } else {
+        if let Some((part, count)) = d.journey {
+            parts.push(journey_sentence(d, part, count, lang));
+        }
+        // A downgrade is judged on the downgraded flight alone (Art 10(2); Mennens
+        // C-255/15): the connecting-flight rule of Folkerts/Bossen does not open it.
+        if d.unit.1 > d.unit.0 && req.disruption.kind != DisruptionType::Downgrade {
+            parts.push(t!("eligibility.explain.connecting", locale = lang).into_owned());
+        }
+    }
 }
 
 /// Art 3 scope: which regime and why, and whether the carrier is unknown.
@@ -209,6 +236,16 @@ fn scope_sentences(parts: &mut Vec<String>, d: &Decision<'_>, data: &RefData, la
                 )
                 .into_owned(),
             ),
+            // Both ends outside: no carrier could bring the journey in (C-451/20).
+            None if !sc.destination.eu261_territory() && sc.destination != Zone::Uk => parts.push(
+                t!(
+                    "eligibility.explain.scope.none_outside",
+                    locale = lang,
+                    origin = origin,
+                    destination = destination
+                )
+                .into_owned(),
+            ),
             None => parts.push(
                 t!(
                     "eligibility.explain.scope.none",
@@ -231,6 +268,33 @@ fn scope_sentences(parts: &mut Vec<String>, d: &Decision<'_>, data: &RefData, la
             );
         }
     }
+}
+
+/// *Emirates v Schenkel* C-173/07: which journey of an outbound-and-return booking is judged.
+fn journey_sentence(d: &Decision<'_>, part: usize, count: usize, lang: &str) -> String {
+    let which = if part == 0 {
+        t!("eligibility.journey_part.outbound", locale = lang)
+    } else if part + 1 == count {
+        t!("eligibility.journey_part.return", locale = lang)
+    } else {
+        t!(
+            "eligibility.journey_part.other",
+            locale = lang,
+            n = part + 1
+        )
+    };
+    let (from, to) = match (d.legs[d.unit.0], d.legs[d.unit.1]) {
+        (Some(f), Some(l)) => (airport_words(f.from), airport_words(l.to)),
+        _ => (String::new(), String::new()),
+    };
+    t!(
+        "eligibility.explain.journey_split",
+        locale = lang,
+        part = which,
+        from = from,
+        to = to
+    )
+    .into_owned()
 }
 
 /// Art 5(3): the stated cause, extraordinary or not.
@@ -344,6 +408,33 @@ pub const KEYS: &[&str] = &[
     "eligibility.explain.separate_bookings",
     "eligibility.explain.separate_booking_assessed",
     "eligibility.explain.connecting",
+    "eligibility.explain.journey_split",
+    "eligibility.journey_part.outbound",
+    "eligibility.journey_part.return",
+    "eligibility.journey_part.other",
+    "eligibility.explain.licence",
+    "eligibility.explain.licence_source.declared",
+    "eligibility.explain.licence_source.flight_number",
+    "eligibility.licence.community",
+    "eligibility.licence.community_uk_before_exit",
+    "eligibility.licence.eea_ch",
+    "eligibility.licence.uk",
+    "eligibility.licence.third",
+    "eligibility.explain.first_leg_carrier_liable",
+    "eligibility.explain.scope.via_eu",
+    "eligibility.explain.scope.none_outside",
+    "eligibility.explain.brought_forward",
+    "eligibility.forum.gb_default",
+    "eligibility.forum.gb_eaw",
+    "eligibility.forum.gb_eng",
+    "eligibility.forum.gb_wls",
+    "eligibility.forum.gb_sct",
+    "eligibility.forum.gb_nir",
+    "eligibility.explain.brought_forward_no_reduction",
+    "eligibility.explain.reroute_failed_departure",
+    "eligibility.explain.reroute_failed_arrival",
+    "eligibility.article.art_5_1_c_ii",
+    "eligibility.article.art_5_1_c_iii",
     "eligibility.explain.scope.eu_departure",
     "eligibility.explain.scope.eu_inbound",
     "eligibility.explain.scope.uk_departure",
@@ -390,4 +481,6 @@ pub const KEYS: &[&str] = &[
     "eligibility.error.invalid_flight_number",
     "eligibility.error.too_many_legs",
     "eligibility.error.not_a_downgrade",
+    "eligibility.error.same_airport",
+    "eligibility.error.retired_airport",
 ];

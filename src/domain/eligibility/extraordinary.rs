@@ -32,12 +32,17 @@ pub enum Reason {
     ReschedulingAfterAirportStrike,
     InadequateTravelDocuments,
     HealthOrSafetyRefusal,
+    AirportFuelSystemFailure,
+    RunwayForeignObject,
+    RunwayFuelSpill,
+    VolcanicAsh,
+    GroundEquipmentCollision,
     Other,
 }
 
 impl Reason {
     /// Every accepted value, in contract order.
-    pub const ALL: [Reason; 22] = [
+    pub const ALL: [Reason; 27] = [
         Reason::Technical,
         Reason::HiddenManufacturingDefect,
         Reason::CrewScheduling,
@@ -59,6 +64,11 @@ impl Reason {
         Reason::ReschedulingAfterAirportStrike,
         Reason::InadequateTravelDocuments,
         Reason::HealthOrSafetyRefusal,
+        Reason::AirportFuelSystemFailure,
+        Reason::RunwayForeignObject,
+        Reason::RunwayFuelSpill,
+        Reason::VolcanicAsh,
+        Reason::GroundEquipmentCollision,
         Reason::Other,
     ];
 
@@ -86,6 +96,11 @@ impl Reason {
             Reason::ReschedulingAfterAirportStrike => "rescheduling_after_airport_strike",
             Reason::InadequateTravelDocuments => "inadequate_travel_documents",
             Reason::HealthOrSafetyRefusal => "health_or_safety_refusal",
+            Reason::AirportFuelSystemFailure => "airport_fuel_system_failure",
+            Reason::RunwayForeignObject => "runway_foreign_object",
+            Reason::RunwayFuelSpill => "runway_fuel_spill",
+            Reason::VolcanicAsh => "volcanic_ash",
+            Reason::GroundEquipmentCollision => "ground_equipment_collision",
             Reason::Other => "other",
         }
     }
@@ -116,12 +131,21 @@ impl Reason {
     ///   scheduling, crew illness or death (*TAP Portugal* C-156/22), own-staff strikes
     ///   (*Airhelp v SAS* C-28/20), wildcat strikes (*Krüsemann* C-195/17), overbooking,
     ///   commercial decisions, knock-on rescheduling after an earlier strike (*Lassooy*).
-    /// * Yes: hidden manufacturing defects (*Wallentin-Hermann* obiter), external strikes
+    /// * No either: a collision with airport ground equipment such as a stairs vehicle
+    ///   (*Siewert* C-394/14), a premature failure of an "on condition" part (*Finnair*
+    ///   C-832/18).
+    /// * Yes: a hidden design defect the manufacturer recognises, affecting every aircraft of
+    ///   the type and flight safety (*Finnair* C-385/23, 13 June 2024); a general failure of
+    ///   the airport's fuel supply system (*SATA International* C-308/21); a foreign object
+    ///   (a screw) on the runway damaging a tyre (*Germanwings v Pauels* C-501/17); fuel
+    ///   spilled on the runway closing it (*Moens* C-159/18); the closure of airspace after a
+    ///   volcanic eruption (`McDonagh` C-12/11); external strikes
     ///   (ATC, airport staff: recital 14), air-traffic-management decisions (recital 15),
     ///   weather incompatible with operation, security risks, political instability
     ///   (recital 14), bird strikes (*Pešková* C-315/15), unruly passengers (*LE v TAP*
     ///   C-74/19), medical emergencies on board forcing a diversion.
-    /// * Unknown (`None`) or `other`: not proven, the carrier bears the burden.
+    /// * Unknown (`None`) or `other` (a cause the Court has not ruled on): not proven, the
+    ///   carrier bears the burden.
     pub fn is_extraordinary(reason: Option<Reason>) -> bool {
         reason.is_some_and(|r| r.authority().0)
     }
@@ -129,8 +153,16 @@ impl Reason {
     /// `(extraordinary?, authority)` for the explanation text.
     pub fn authority(self) -> (bool, &'static str) {
         match self {
-            Reason::Technical => (false, "Wallentin-Hermann C-549/07, van der Lans C-257/14"),
-            Reason::HiddenManufacturingDefect => (true, "Wallentin-Hermann C-549/07"),
+            Reason::Technical => (
+                false,
+                "Wallentin-Hermann C-549/07, van der Lans C-257/14, Finnair C-832/18",
+            ),
+            Reason::HiddenManufacturingDefect => (true, "Finnair C-385/23"),
+            Reason::AirportFuelSystemFailure => (true, "SATA International C-308/21"),
+            Reason::RunwayForeignObject => (true, "Germanwings v Pauels C-501/17"),
+            Reason::RunwayFuelSpill => (true, "Moens v Ryanair C-159/18"),
+            Reason::VolcanicAsh => (true, "McDonagh v Ryanair C-12/11"),
+            Reason::GroundEquipmentCollision => (false, "Siewert v Condor C-394/14"),
             Reason::CrewIllnessOrDeath => (false, "TAP Portugal C-156/22"),
             Reason::OwnStaffStrike => (false, "Airhelp v SAS C-28/20"),
             Reason::WildcatStrike => (false, "Krüsemann v TUIfly C-195/17"),
@@ -182,6 +214,7 @@ mod tests {
             Reason::SeatReallocated,
             Reason::CommercialScheduleChange,
             Reason::ReschedulingAfterAirportStrike,
+            Reason::GroundEquipmentCollision,
         ] {
             assert!(!Reason::is_extraordinary(Some(r)), "{r:?}");
         }
@@ -196,9 +229,60 @@ mod tests {
             Reason::PoliticalInstability,
             Reason::MedicalEmergency,
             Reason::UnrulyPassenger,
+            Reason::AirportFuelSystemFailure,
+            Reason::RunwayForeignObject,
+            Reason::RunwayFuelSpill,
+            Reason::VolcanicAsh,
         ] {
             assert!(Reason::is_extraordinary(Some(r)), "{r:?}");
         }
+    }
+
+    /// Each cause the Court has ruled on cites its judgment.
+    fn cites(r: Reason, case: &str, extraordinary: bool) {
+        let (ec, authority) = r.authority();
+        assert_eq!(ec, extraordinary, "{r:?}");
+        assert!(authority.contains(case), "{r:?}: {authority}");
+    }
+
+    #[test]
+    fn c_308_21_sata_airport_fuel_system_failure_is_extraordinary() {
+        cites(Reason::AirportFuelSystemFailure, "C-308/21", true);
+    }
+
+    #[test]
+    fn c_501_17_pauels_screw_on_the_runway_is_extraordinary() {
+        cites(Reason::RunwayForeignObject, "C-501/17", true);
+    }
+
+    #[test]
+    fn c_159_18_moens_fuel_on_the_runway_is_extraordinary() {
+        cites(Reason::RunwayFuelSpill, "C-159/18", true);
+    }
+
+    #[test]
+    fn c_315_15_peskova_bird_strike_is_extraordinary() {
+        cites(Reason::BirdStrike, "C-315/15", true);
+    }
+
+    #[test]
+    fn c_12_11_mcdonagh_volcanic_ash_is_extraordinary() {
+        cites(Reason::VolcanicAsh, "C-12/11", true);
+    }
+
+    #[test]
+    fn c_385_23_finnair_hidden_design_defect_is_extraordinary() {
+        cites(Reason::HiddenManufacturingDefect, "C-385/23", true);
+    }
+
+    #[test]
+    fn c_394_14_siewert_stairs_vehicle_collision_is_not_extraordinary() {
+        cites(Reason::GroundEquipmentCollision, "C-394/14", false);
+    }
+
+    #[test]
+    fn c_832_18_finnair_premature_part_failure_is_not_extraordinary() {
+        cites(Reason::Technical, "C-832/18", false);
     }
 
     #[test]

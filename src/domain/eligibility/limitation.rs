@@ -19,17 +19,13 @@ pub struct Deadline<'a> {
     pub last_day: NaiveDate,
 }
 
-/// The deadline for a claim arising on `event` (the scheduled departure date) in `forum`
-/// (ISO 3166-1 alpha-2, or `GB-EAW` / `GB-SCT`; plain `GB` means England & Wales).
-/// `None` when the forum's period is unknown.
+/// The deadline for a claim arising on `event` (the scheduled departure date) in `forum`:
+/// ISO 3166-1 alpha-2, or a UK jurisdiction (`GB-EAW`, `GB-ENG`, `GB-WLS` — England and
+/// Wales, 6 years; `GB-SCT` — Scotland, 5 years; `GB-NIR` — Northern Ireland, 6 years).
+/// Plain `GB` means England and Wales, the default jurisdiction of a UK court (its own row
+/// in `data/limitation.csv`, 6 years). `None` when the forum's period is unknown.
 pub fn deadline<'a>(data: &'a RefData, forum: &str, event: NaiveDate) -> Option<Deadline<'a>> {
-    let rule = data.limitation(forum).or_else(|| {
-        if forum == "GB" {
-            data.limitation("GB-EAW")
-        } else {
-            None
-        }
-    })?;
+    let rule = data.limitation(forum)?;
     let end_of_year = matches!(rule.start, LimitationStart::EndOfYear);
     let last_day = if end_of_year {
         let year = event.year().checked_add(i32::try_from(rule.years).ok()?)?;
@@ -76,6 +72,21 @@ mod tests {
         assert_eq!(dl.last_day, d("2025-05-14"));
         let leap = deadline(data, "GB-EAW", d("2020-02-29")).expect("GB-EAW known");
         assert_eq!(leap.last_day, d("2026-02-28"));
+    }
+
+    #[test]
+    fn limitation_act_1980_s9_plain_gb_is_england_and_wales_six_years() {
+        let data = RefData::embedded();
+        let event = d("2021-03-01");
+        let gb = deadline(data, "GB", event).expect("GB known");
+        assert_eq!(gb.last_day, d("2027-03-01"));
+        for forum in ["GB-EAW", "GB-ENG", "GB-WLS", "GB-NIR"] {
+            let dl = deadline(data, forum, event).expect("known");
+            assert_eq!(dl.last_day, gb.last_day, "{forum}");
+        }
+        // Prescription and Limitation (Scotland) Act 1973: five years.
+        let sct = deadline(data, "GB-SCT", event).expect("GB-SCT known");
+        assert_eq!(sct.last_day, d("2026-03-01"));
     }
 
     #[test]

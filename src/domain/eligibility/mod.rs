@@ -5,18 +5,24 @@
 //! not need the text. Rules: `docs/eu261-rules.md`; contract: `docs/eligibility-api.md`.
 //!
 //! Files: `request` (types, validation), `parse` (JSON paths in errors), `time` (local →
-//! UTC), `scope` (Art 3), `bands` (Art 7(1), 7(4), 10(2)), `ruleset` (versioned rule sets),
-//! `disruption` (delay, cancellation, denied boarding, downgrade), `extraordinary`
-//! (Art 5(3)), `limitation`, `decide` (orchestration), `explanation` (+ `humanize`: numbers, amounts,
-//! dates per language), `response`.
+//! UTC), `scope` (Art 3), `journeys` (outbound and return, *Schenkel*), `bands` (Art 7(1),
+//! 7(4), 10(2)), `ruleset` (versioned rule sets), `disruption` (delay, cancellation, denied
+//! boarding, downgrade), `extraordinary` (Art 5(3)), `limitation`, `decide` (orchestration),
+//! `explanation` (+ `humanize`: numbers, amounts, dates per language; `explain_carrier`: the
+//! licence assumed, C-502/18, C-451/20; `explain_cancellation`: flights brought forward, Art
+//! 5(1)(c) conditions), `response`.
+//! Contract extensions: `docs/ELIGIBILITY-API.md`.
 
 pub mod bands;
 pub mod decide;
 pub mod disruption;
 pub mod error;
+pub mod explain_cancellation;
+pub mod explain_carrier;
 pub mod explanation;
 pub mod extraordinary;
 pub mod humanize;
+pub mod journeys;
 pub mod limitation;
 pub mod parse;
 pub mod request;
@@ -32,6 +38,11 @@ mod tests;
 mod tests_errors;
 #[cfg(test)]
 mod tests_explanation;
+#[cfg(test)]
+#[allow(clippy::float_cmp)]
+mod tests_journeys;
+#[cfg(test)]
+mod tests_law;
 #[cfg(test)]
 #[allow(clippy::float_cmp)]
 mod tests_prop;

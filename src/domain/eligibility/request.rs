@@ -188,7 +188,8 @@ pub struct EligibilityRequest {
     /// Date proceedings would be filed; default: today.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_date: Option<NaiveDate>,
-    /// ISO 3166-1 alpha-2, or `GB-EAW` / `GB-SCT`; only for the limitation check.
+    /// ISO 3166-1 alpha-2 (`GB` = England and Wales), or a UK jurisdiction
+    /// ([`UK_JURISDICTIONS`]); only for the limitation check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forum_country: Option<String>,
     #[serde(default)]
@@ -196,6 +197,11 @@ pub struct EligibilityRequest {
     pub legs: Vec<Leg>,
     pub disruption: Disruption,
 }
+
+/// The United Kingdom's jurisdictions accepted as `forum_country`, each with its own
+/// limitation period: England and Wales (`GB-EAW`, or `GB-ENG` / `GB-WLS`; plain `GB` means
+/// England and Wales), Scotland (`GB-SCT`), Northern Ireland (`GB-NIR`).
+pub const UK_JURISDICTIONS: [&str; 5] = ["GB-EAW", "GB-ENG", "GB-WLS", "GB-SCT", "GB-NIR"];
 
 /// The accepted upper-case cabin class names, for error messages.
 pub const CABIN_CLASSES: &str = "economy, premium_economy, business, first";
@@ -236,11 +242,11 @@ impl EligibilityRequest {
             Self::validate_leg(i, leg)?;
         }
         if let Some(f) = &self.forum_country
-            && !(is_code(f, 2) || f == "GB-EAW" || f == "GB-SCT")
+            && !(is_code(f, 2) || UK_JURISDICTIONS.contains(&f.as_str()))
         {
             return Err(RequestError::invalid_value(
                 "forum_country",
-                "ISO 3166-1 alpha-2, GB-EAW, GB-SCT",
+                "ISO 3166-1 alpha-2 (GB = England and Wales), GB-EAW, GB-ENG, GB-WLS, GB-SCT, GB-NIR",
             ));
         }
         self.validate_disruption()
@@ -265,6 +271,16 @@ impl EligibilityRequest {
                 )
                 .arg("code", code.clone()));
             }
+        }
+        if leg.from_iata.eq_ignore_ascii_case(&leg.to_iata) {
+            // A flight goes somewhere: a leg from an airport to itself has no distance to
+            // judge (Art 7(4)) and is refused rather than paid on 0 km.
+            return Err(RequestError::new(
+                "same_airport",
+                format!("legs[{i}].to_iata"),
+                "eligibility.error.same_airport",
+            )
+            .arg("code", leg.to_iata.clone()));
         }
         if let Some(c) = &leg.operating_carrier_iata
             && !is_code(c, 2)

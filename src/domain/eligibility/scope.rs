@@ -9,9 +9,19 @@
 //! * UK261 (SI 2019/278): (a) departure from the UK; (b)(i) to the UK on a Community or UK
 //!   carrier; (b)(ii) to an EU Member State on a UK carrier.
 //! * A connecting journey on one booking is one unit (*Folkerts* C-11/11, *Wegener*
-//!   C-537/17, *Q, R, S v United* C-561/20); outbound and return are not (*Emirates v
-//!   Schenkel* C-173/07). The carrier test uses the first leg's operating carrier (Art 3(5),
-//!   *CS v České aerolinie* C-502/18).
+//!   C-537/17, *Q, R, S v United* C-561/20): only its first departure and final destination
+//!   count, so a journey between two third countries with a connection in a Member State is
+//!   outside the Regulation (*Airhelp v Austrian* C-451/20). Outbound and return are not one
+//!   unit (*Emirates v Schenkel* C-173/07; see `journeys`).
+//! * The carrier test of Art 3(1)(b) asks about "the operating air carrier of the flight
+//!   concerned": the licence of the carrier operating the disrupted flight (the one given by
+//!   `disrupted_leg`), never the first leg's by default. A non-EU feeder followed by a
+//!   Community carrier's delayed flight into the EU is covered; a delay caused by the non-EU
+//!   feeder is not. For journeys leaving the EU (Art 3(1)(a)) any carrier is covered, and the
+//!   Community carrier that operated the first flight answers as well (*CS v České
+//!   aerolinie* C-502/18).
+
+use chrono::{DateTime, NaiveDate};
 
 use crate::refdata::{Airport, RefData, TerritoryStatus};
 
@@ -99,14 +109,17 @@ impl Scope {
     }
 }
 
-fn status_of(data: &RefData, country: &str) -> TerritoryStatus {
-    data.territory(country)
-        .map_or(TerritoryStatus::Other, |t| t.status)
+/// A territory's status on the UTC date of `at_utc` (`data/territory_periods.csv`: Croatia
+/// from 1 July 2013, Mayotte from 1 January 2014, Saint-Barthélemy until 2011, Ercan never…).
+fn status_of(data: &RefData, country: &str, airport: Option<&str>, at_utc: i64) -> TerritoryStatus {
+    let on = DateTime::from_timestamp(at_utc, 0).map_or(NaiveDate::MIN, |t| t.date_naive());
+    data.territory_status_on(country, airport, on)
 }
 
-/// The zone of a country at a moment (Unix seconds, UTC).
-pub fn zone(data: &RefData, country: &str, at_utc: i64) -> Zone {
-    match status_of(data, country) {
+/// The zone of an airport at a moment (Unix seconds, UTC): its territory's status on that
+/// date, the airport's own row first (Ercan, in the north of Cyprus, is outside the EU).
+pub fn zone(data: &RefData, airport: &Airport, at_utc: i64) -> Zone {
+    match status_of(data, &airport.country, Some(airport.iata.as_str()), at_utc) {
         TerritoryStatus::Eu => Zone::Eu,
         TerritoryStatus::Eea | TerritoryStatus::Ch => Zone::EeaCh,
         TerritoryStatus::Uk if at_utc < UK_EXIT_UTC => Zone::Eu,
@@ -121,7 +134,7 @@ pub fn licence(data: &RefData, carrier_iata: &str, at_utc: i64) -> Licence {
     let Some(airline) = data.airline(carrier_iata) else {
         return Licence::Unknown;
     };
-    match status_of(data, &airline.country) {
+    match status_of(data, &airline.country, None, at_utc) {
         TerritoryStatus::Eu => Licence::Community,
         TerritoryStatus::Eea | TerritoryStatus::Ch => Licence::EeaCh,
         TerritoryStatus::Uk if at_utc < UK_EXIT_UTC => Licence::Community,
@@ -130,8 +143,8 @@ pub fn licence(data: &RefData, carrier_iata: &str, at_utc: i64) -> Licence {
     }
 }
 
-/// Art 3(1) for a booking from `origin` to `destination` whose first leg is operated by a
-/// carrier with `licence`, first departure at `at_utc`.
+/// Art 3(1) for a journey from `origin` to `destination` whose flight concerned (the
+/// disrupted one) is operated by a carrier with `licence`, first departure at `at_utc`.
 pub fn scope(
     data: &RefData,
     origin: &Airport,
@@ -139,8 +152,8 @@ pub fn scope(
     licence: Licence,
     at_utc: i64,
 ) -> Scope {
-    let o = zone(data, &origin.country, at_utc);
-    let d = zone(data, &destination.country, at_utc);
+    let o = zone(data, origin, at_utc);
+    let d = zone(data, destination, at_utc);
     let eu261 = if o.eu261_territory() {
         Some(Basis::Departure)
     } else if d.eu261_territory() && matches!(licence, Licence::Community | Licence::EeaCh) {

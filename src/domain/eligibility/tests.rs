@@ -35,9 +35,23 @@ fn same(a: &Value, b: &Value) -> bool {
     }
 }
 
+pub(super) const JOURNEY_CASES: &str =
+    include_str!("../../../tests/data/eu261-cases-journeys.json");
+
 #[test]
 fn public_sample_cases() {
-    let doc: Value = serde_json::from_str(CASES).expect("cases json");
+    check_cases(CASES);
+}
+
+/// Issue 13: return tickets, the flight concerned's carrier, causes the Court ruled on,
+/// flights brought forward, UK forums, retired codes, territories, operating carriers.
+#[test]
+fn journey_sample_cases() {
+    check_cases(JOURNEY_CASES);
+}
+
+fn check_cases(json: &str) {
+    let doc: Value = serde_json::from_str(json).expect("cases json");
     let cases = doc["cases"].as_array().expect("cases");
     assert!(cases.len() >= 20);
     let mut failures = Vec::new();

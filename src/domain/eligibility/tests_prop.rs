@@ -117,6 +117,38 @@ proptest! {
         prop_assert_eq!(r.amount.0, 0.0);
     }
 
+    /// No answer is ever computed on a 0 km distance, however the itinerary of one booking
+    /// turns back (*Emirates v Schenkel* C-173/07): out and back, open jaws, triangles.
+    #[test]
+    fn no_answer_ever_uses_a_0_km_distance(stops in prop::collection::vec(prop::sample::select(AIRPORTS), 2..6),
+                                           home in any::<bool>(), carrier in prop::sample::select(CARRIERS),
+                                           pick in 0usize..6, separate in any::<bool>(),
+                                           d in disruption_strategy()) {
+        let mut route: Vec<&str> = stops;
+        if home { route.push(route[0]); }
+        route.dedup();
+        prop_assume!(route.len() >= 2);
+        let legs: Vec<Value> = route.windows(2).enumerate().map(|(i, w)| json!({
+            "flight_number": format!("{carrier}{}", 100 + i), "from_iata": w[0], "to_iata": w[1],
+            "scheduled_departure_local": format!("2025-05-{:02}T09:10", 1 + 2 * i),
+            "scheduled_arrival_local": format!("2025-05-{:02}T09:10", 2 + 2 * i)
+        })).collect();
+        let n = legs.len();
+        let mut d = d;
+        d["disrupted_leg"] = json!(pick % n);
+        if separate && d["type"] == "delay" {
+            d["per_leg_arrival_delay_minutes"] = json!(vec![d["arrival_delay_minutes"].clone(); n]);
+        }
+        let booking = if separate { "separate" } else { "single" };
+        let v = json!({"booking": booking, "claim_date": "2025-10-15", "legs": legs, "disruption": d});
+        let req = parse_request(&serde_json::to_vec(&v).expect("ser")).expect("well-formed request");
+        let decision = decide(&req, RefData::embedded(), today()).expect("decides");
+        prop_assert!(decision.distance_km > 0.0, "{:?}", route);
+        prop_assert!(decision.unit_distance_km > 0.0, "{:?}", route);
+        let r = evaluate(&req, RefData::embedded(), "en", today()).expect("evaluates");
+        prop_assert!(r.distance_km > 0.0, "{:?}", route);
+    }
+
     /// Arbitrary bytes never panic the parser or the engine.
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {

@@ -18,7 +18,7 @@ pub const MAX_NOTICE_DAYS: i64 = 365;
 pub const MAX_PRICE: f64 = 1_000_000.0;
 
 /// The `reason` choices, most common first; `unknown` maps to `null`.
-pub const REASONS: [&str; 23] = [
+pub const REASONS: [&str; 28] = [
     "unknown",
     "technical",
     "weather",
@@ -41,6 +41,11 @@ pub const REASONS: [&str; 23] = [
     "hidden_manufacturing_defect",
     "wildcat_strike",
     "rescheduling_after_airport_strike",
+    "airport_fuel_system_failure",
+    "runway_foreign_object",
+    "runway_fuel_spill",
+    "volcanic_ash",
+    "ground_equipment_collision",
     "other",
 ];
 
