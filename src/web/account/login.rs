@@ -92,6 +92,9 @@ pub async fn post_logout(
     cookies: &CookieJar<'_>,
 ) -> Result<Redirect, AppError> {
     session::end(db, cookies).await?;
+    // The wizard's draft holds the passenger's IBAN, phone and ID scan: it leaves with them.
+    crate::web::claims::draft::forget(cookies);
+    crate::web::claims::receipt::forget(cookies);
     flash::set(cookies, "account.logout.flash.done");
     Ok(Redirect::to("/"))
 }

@@ -248,6 +248,7 @@ pub async fn post_account_sessions(
     db.write(move |tx| sessions::delete_for_user(tx, id).map(|_| ()))
         .await?;
     cookies.remove_private(rocket::http::Cookie::build(session::SESSION_COOKIE).path("/"));
+    crate::web::claims::draft::forget(cookies);
     flash::set(cookies, "account.sessions.flash.ended");
     Ok(Redirect::to("/login"))
 }
@@ -356,6 +357,7 @@ pub async fn post_account_delete(
     }
     db.write(move |tx| users::delete(tx, id)).await?;
     cookies.remove_private(rocket::http::Cookie::build(session::SESSION_COOKIE).path("/"));
+    crate::web::claims::draft::forget(cookies);
     flash::set(cookies, "account.delete.flash.done");
     Ok(Ok(Redirect::to("/")))
 }
