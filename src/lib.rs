@@ -24,5 +24,6 @@ pub mod metrics;
 pub mod ratelimit;
 pub mod refdata;
 pub mod search;
+pub mod services;
 pub mod systemd;
 pub mod web;
