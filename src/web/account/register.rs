@@ -14,6 +14,7 @@ use crate::db::{Db, DbError, tokens, users};
 use crate::i18n::Locale;
 use crate::mail::Mailer;
 use crate::ratelimit::{Auth, RateLimit};
+use crate::services;
 use crate::web::AppError;
 use crate::web::flash;
 use crate::web::forms::FormState;
@@ -120,7 +121,34 @@ pub async fn post_register(
     Ok(Ok(Redirect::to("/account")))
 }
 
-/// Confirms the address the link was sent to.
+/// What following a link proved: whose address it is, and whether that account has no password
+/// yet (made by a claim filed while signed out), in which case the link also signs it in.
+fn follow_link(
+    tx: &rusqlite::Transaction<'_>,
+    mailer: &Mailer,
+    digest: &str,
+) -> Result<Option<(i64, bool)>, DbError> {
+    if let Some(used) = tokens::consume(tx, digest, Purpose::VerifyEmail)? {
+        users::mark_verified(tx, used.user_id)?;
+        let passwordless = users::password_hash(tx, used.user_id)?.is_none();
+        return Ok(Some((used.user_id, passwordless)));
+    }
+    if let Some(used) = tokens::consume(tx, digest, Purpose::ChangeEmail)?
+        && let Some(new_email) = used.new_email
+    {
+        // The old address hears of it (sent before the change, so to the old address), and
+        // reset links sent there stop working.
+        super::notify::email_changed(tx, mailer, used.user_id, &new_email)?;
+        users::set_email(tx, used.user_id, &new_email)?;
+        services::accounts::revoke_after_email_change(tx, used.user_id)?;
+        return Ok(Some((used.user_id, false)));
+    }
+    Ok(None)
+}
+
+/// Confirms the address the link was sent to. An account made by a claim filed while signed
+/// out stays inert until this link is followed; following it is also how its owner signs in
+/// the first time (it has no password yet).
 #[get("/verify-email/<link>")]
 pub async fn get_verify_email(
     link: &str,
