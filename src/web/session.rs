@@ -82,6 +82,30 @@ pub async fn start(
     Ok(())
 }
 
+/// What [`start`] does to the browser — its previous session ends, a new session cookie and no
+/// CSRF cookie — but with a token that opens nothing: the answer to a registration with an
+/// address that already has an account looks like the answer to a new one.
+pub async fn start_decoy(db: &Db, cookies: &CookieJar<'_>, cfg: &AppConfig) -> Result<(), DbError> {
+    let old = cookies
+        .get_private(SESSION_COOKIE)
+        .map(|c| token::digest(c.value()));
+    let (token, _digest) = token::generate();
+    db.write(move |tx| match old {
+        Some(old) => sessions::delete(tx, &old),
+        None => Ok(()),
+    })
+    .await?;
+    let cookie = Cookie::build((SESSION_COOKIE, token))
+        .path("/")
+        .http_only(true)
+        .secure(cfg.is_https())
+        .same_site(SameSite::Lax)
+        .max_age(CookieDuration::days(SESSION_IDLE_DAYS));
+    cookies.add_private(cookie);
+    cookies.remove_private(Cookie::build(CSRF_COOKIE).path("/"));
+    Ok(())
+}
+
 /// Ends this browser's session.
 pub async fn end(db: &Db, cookies: &CookieJar<'_>) -> Result<(), DbError> {
     if let Some(c) = cookies.get_private(SESSION_COOKIE) {

@@ -35,20 +35,32 @@ pub fn get_forgot() -> Page {
     Page::new("pages/account/forgot.html").with("form", &FormState::with_values(&[("email", "")]))
 }
 
+/// Sends a reset link when the address has an account. Both answers are the same page after
+/// the same work — the mail is composed (rendered) in both cases and only enqueued for a real
+/// account — and no sooner than [`services::accounts::FORGOT_ANSWER_FLOOR`], so that the time
+/// taken does not tell who has an account either.
 #[post("/password/forgot", data = "<form>")]
 pub async fn post_forgot(
     form: CsrfForm<ForgotForm>,
     _quota: RateLimit<Auth>,
+    client: ClientIp,
     locale: Locale,
     db: &State<Db>,
     mailer: &State<Arc<Mailer>>,
 ) -> Result<Page, AppError> {
+    let started = tokio::time::Instant::now();
     let lang = locale.as_str();
     let mut state = FormState::with_values(&[("email", form.0.email.trim())]);
     let Some(address) = email::normalize(&form.0.email) else {
         state.error("email", lang, "account.error.email_invalid");
         return Ok(Page::new("pages/account/forgot.html").with("form", &state));
     };
+    tracing::info!(
+        event = "password.reset_requested",
+        account = %crate::logging::mask_email(&address),
+        client = %client.0,
+        "password reset requested"
+    );
     let (link, digest) = token::generate();
     let expires =
         crate::db::time_text(chrono::Utc::now() + chrono::Duration::minutes(RESET_TTL_MINUTES));
@@ -56,11 +68,14 @@ pub async fn post_forgot(
     db.write(move |tx| {
         if let Some(id) = users::find_id_by_email(tx, &address)? {
             tokens::insert(tx, &digest, id, Purpose::ResetPassword, None, &expires)?;
-            super::notify::password_reset(tx, &mailer, id, &link)?;
+            super::notify::password_reset(tx, &mailer, id, &link)
+        } else {
+            super::notify::password_reset_unsent(&mailer, locale, &link)
         }
-        Ok(())
     })
     .await?;
+    services::accounts::answer_no_sooner_than(started, services::accounts::FORGOT_ANSWER_FLOOR)
+        .await;
     Ok(Page::new("pages/account/forgot_sent.html"))
 }
 
