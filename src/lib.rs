@@ -25,5 +25,6 @@ pub mod metrics;
 pub mod ratelimit;
 pub mod refdata;
 pub mod search;
+pub mod services;
 pub mod systemd;
 pub mod web;

@@ -1,4 +1,6 @@
-//! Rate limiting by client IP with governor, one keyed limiter per named class.
+//! Rate limiting by client IP with governor, one keyed limiter per named class. An IPv6 client
+//! is keyed on its /64 (one subscriber's network, which hands out addresses freely), an IPv4
+//! client on its address; see [`network_key`].
 //!
 //! A handler opts in by taking a guard: `_limit: RateLimit<Auth>`. When the quota is spent the
 //! guard fails with 429 and the catcher answers with `Retry-After`.
@@ -15,6 +17,7 @@ use governor::{DefaultKeyedRateLimiter, RateLimiter};
 use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
 
+use crate::accounts::throttle::SignInThrottle;
 use crate::web::guards::ClientIp;
 
 /// The named classes of rate limits.
@@ -62,6 +65,21 @@ impl RateClass {
     }
 }
 
+/// The key a client is limited under: an IPv4 address as is (also when written as an
+/// IPv4-mapped IPv6 address), an IPv6 address cut to its /64, since one home or server gets a
+/// whole /64 and could otherwise take a fresh quota per address.
+pub fn network_key(ip: IpAddr) -> IpAddr {
+    let IpAddr::V6(v6) = ip else {
+        return ip;
+    };
+    if let Some(v4) = v6.to_ipv4_mapped() {
+        return IpAddr::V4(v4);
+    }
+    let mut segments = v6.segments();
+    segments[4..].fill(0);
+    IpAddr::V6(std::net::Ipv6Addr::from(segments))
+}
+
 /// A parsed quota: `count` requests per `period`, bursting up to `count`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Quota {
@@ -100,8 +118,10 @@ impl Quota {
 /// All limiters, held in Rocket's managed state.
 pub struct RateLimits {
     limiters: Vec<(RateClass, DefaultKeyedRateLimiter<IpAddr>)>,
-    /// Sign-in attempts per account, whatever the IP: stops a distributed guess at one password.
+    /// Second-factor attempts per account, whatever the IP (`check_account`).
     accounts: DefaultKeyedRateLimiter<String>,
+    /// Sign-in failures per (account, client) and per account: see [`SignInThrottle`].
+    sign_in: SignInThrottle,
     rejected: Vec<(RateClass, AtomicU64)>,
 }
 
@@ -129,6 +149,7 @@ impl RateLimits {
         Arc::new(Self {
             limiters,
             accounts: RateLimiter::keyed(account.governor()),
+            sign_in: SignInThrottle::new(account),
             rejected,
         })
     }
@@ -138,7 +159,7 @@ impl RateLimits {
         let Some((_, limiter)) = self.limiters.iter().find(|(c, _)| *c == class) else {
             return Ok(());
         };
-        limiter.check_key(&ip).map_err(|not_until| {
+        limiter.check_key(&network_key(ip)).map_err(|not_until| {
             if let Some((_, counter)) = self.rejected.iter().find(|(c, _)| *c == class) {
                 counter.fetch_add(1, Ordering::Relaxed);
             }
@@ -151,6 +172,11 @@ impl RateLimits {
         self.accounts
             .check_key(&email.to_lowercase())
             .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+    }
+
+    /// The sign-in throttle (passenger and staff password sign-in).
+    pub fn sign_in(&self) -> &SignInThrottle {
+        &self.sign_in
     }
 
     /// Rejections so far per class, for `/metrics`.
@@ -169,6 +195,7 @@ impl RateLimits {
         }
         self.accounts.retain_recent();
         self.accounts.shrink_to_fit();
+        self.sign_in.shrink();
     }
 }
 
@@ -254,5 +281,19 @@ mod tests {
             "an unconfigured class never limits"
         );
         assert_eq!(limits.rejections()[0].1, 1);
+    }
+
+    #[test]
+    fn ipv6_is_limited_per_64() {
+        let limits = RateLimits::new([(RateClass::Auth, Quota::parse("2/min").unwrap())]);
+        let one: IpAddr = "2001:db8:5:6::1".parse().unwrap();
+        let two: IpAddr = "2001:db8:5:6:aaaa::2".parse().unwrap();
+        let elsewhere: IpAddr = "2001:db8:5:7::1".parse().unwrap();
+        assert!(limits.check(RateClass::Auth, one).is_ok());
+        assert!(limits.check(RateClass::Auth, two).is_ok());
+        assert!(limits.check(RateClass::Auth, one).is_err());
+        assert!(limits.check(RateClass::Auth, elsewhere).is_ok());
+        let mapped: IpAddr = "::ffff:192.0.2.1".parse().unwrap();
+        assert_eq!(network_key(mapped), IpAddr::from([192, 0, 2, 1]));
     }
 }

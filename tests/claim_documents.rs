@@ -467,6 +467,7 @@ async fn old_drafts_and_their_unused_files_are_cleaned_up() {
     // The claim's PDF (also the draft's) and the file being uploaded stay.
     assert_eq!(files(&docs), 2);
     assert!(docs.join(&fresh_orphan).exists());
+    flow::confirm_by_email(&owner, dir.path(), "keep@example.com").await;
     let (_, claim_page, _) = get(&owner, "/account").await;
     assert!(claim_page.contains("FC-"), "the claim is untouched");
 }

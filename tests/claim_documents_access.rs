@@ -138,6 +138,7 @@ async fn owner_downloads_with_safe_headers_and_the_signed_pdf() {
         2
     );
 
+    flow::confirm_by_email(&client, dir.path(), "owner@example.com").await;
     check_export(&client, &claim_ref).await;
 }
 

@@ -2,4 +2,5 @@
 
 pub mod email;
 pub mod password;
+pub mod throttle;
 pub mod token;

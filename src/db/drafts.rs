@@ -62,7 +62,8 @@ pub fn find_latest_for_user(conn: &Connection, user_id: i64) -> Result<Option<Dr
         .optional()?)
 }
 
-/// Saves the data and step; links the draft to `user_id` when given.
+/// Saves the data and step; links an anonymous draft to `user_id` when given. A draft that
+/// already belongs to an account keeps its owner: ownership never moves to another account.
 pub fn update(
     tx: &Transaction<'_>,
     id: i64,
@@ -71,7 +72,7 @@ pub fn update(
     step: &str,
 ) -> Result<(), DbError> {
     tx.execute(
-        "UPDATE claim_drafts SET data = ?2, step = ?3, user_id = COALESCE(?4, user_id),
+        "UPDATE claim_drafts SET data = ?2, step = ?3, user_id = COALESCE(user_id, ?4),
          updated_at = ?5 WHERE id = ?1",
         params![id, data, step, user_id, now_text()],
     )?;

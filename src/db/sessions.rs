@@ -14,6 +14,8 @@ pub struct SessionUser {
     pub locale: String,
     pub verified: bool,
     pub last_seen_at: String,
+    /// When the session started (sign-in): bounds its absolute lifetime.
+    pub created_at: String,
 }
 
 /// Whether a session belongs to the passenger site or the staff dashboard.
@@ -48,7 +50,8 @@ pub fn find_user(
 ) -> Result<Option<SessionUser>, DbError> {
     Ok(conn
         .query_row(
-            "SELECT u.id, u.email, u.name, u.role, u.locale, u.email_verified_at IS NOT NULL, s.last_seen_at
+            "SELECT u.id, u.email, u.name, u.role, u.locale, u.email_verified_at IS NOT NULL, s.last_seen_at,
+                    s.created_at
              FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled_at IS NULL AND s.staff = ?3",
             params![token_hash, now_text(), kind == SessionKind::Staff],
@@ -61,6 +64,7 @@ pub fn find_user(
                     locale: r.get(4)?,
                     verified: r.get(5)?,
                     last_seen_at: r.get(6)?,
+                    created_at: r.get(7)?,
                 })
             },
         )

@@ -50,6 +50,15 @@ pub fn insert(
     Ok(())
 }
 
+/// Uses up every outstanding token of a kind of the account (a password change revokes the
+/// reset links issued before it); returns how many.
+pub fn revoke(tx: &Transaction<'_>, user_id: i64, purpose: Purpose) -> Result<usize, DbError> {
+    Ok(tx.execute(
+        "UPDATE account_tokens SET used_at = ?1 WHERE user_id = ?2 AND purpose = ?3 AND used_at IS NULL",
+        params![now_text(), user_id, purpose.as_str()],
+    )?)
+}
+
 /// Whether the token is unused and unexpired (without using it).
 pub fn is_valid(
     conn: &rusqlite::Connection,

@@ -173,6 +173,63 @@ impl Email for PasswordReset {
     }
 }
 
+/// "Your password was changed" (account page or reset link): links to a new reset in case it
+/// was not the owner.
+#[derive(Debug, Clone, Serialize)]
+pub struct PasswordChanged {}
+
+impl Email for PasswordChanged {
+    const KIND: &'static str = "password_changed";
+    fn action_path(&self) -> String {
+        "/password/forgot".into()
+    }
+}
+
+/// To the *old* address when the account's address changed: who controls the new one now
+/// receives the account's mail, so the old mailbox hears of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct EmailChanged {
+    pub new_email: String,
+}
+
+impl Email for EmailChanged {
+    const KIND: &'static str = "email_changed";
+    fn action_path(&self) -> String {
+        "/faq".into()
+    }
+}
+
+/// Someone tried to register an address that already has an account: the hint goes to the
+/// mailbox rather than to the page, so the page cannot tell who has an account.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountExists {}
+
+impl Email for AccountExists {
+    const KIND: &'static str = "account_exists";
+    fn action_path(&self) -> String {
+        "/password/forgot".into()
+    }
+}
+
+/// The confirmation of an account made by a claim filed while signed out: says plainly that
+/// someone filed a claim with this address, and how to report it if it was not the owner.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimAccount {
+    pub claim_ref: String,
+    pub token: String,
+    pub valid_hours: u32,
+}
+
+impl Email for ClaimAccount {
+    const KIND: &'static str = "claim_account";
+    fn action_path(&self) -> String {
+        format!("/verify-email/{}", path_segment(&self.token))
+    }
+    fn localized(&self, locale: Locale) -> Map<String, Value> {
+        one("valid_for", duration(locale, self.valid_hours))
+    }
+}
+
 /// Receipt of a new claim: summary, reference, amount, what happens next.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClaimSubmitted {
@@ -538,6 +595,10 @@ pub const KINDS: &[&str] = &[
     AdminBackupFailed::KIND,
     AdminOutboxStuck::KIND,
     SmtpTest::KIND,
+    PasswordChanged::KIND,
+    EmailChanged::KIND,
+    AccountExists::KIND,
+    ClaimAccount::KIND,
 ];
 
 /// The JSON of a context, for the template.

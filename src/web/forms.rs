@@ -35,18 +35,35 @@ impl FormState {
     }
 }
 
-/// A `next` target after sign-in: only local paths, never another site (`//evil`, `/\\evil`).
+/// A `next` target after sign-in, for the passenger site: a local path, else `/account`.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.starts_with("/\\")
-                && !n.contains(['\r', '\n']) =>
-        {
-            n.to_string()
-        }
-        _ => "/account".to_string(),
+    local_next(next, "/", "/account")
+}
+
+/// The one rule for `next` targets after a sign-in (passenger and staff): a local path under
+/// `area` (`/` or `/admin`), never another site (`//evil`, `/\\evil`, no `//` at all), and only visible ASCII, so
+/// that the redirect is always a valid URI: a tab, a space, a NUL or a non-ASCII character used
+/// to make the redirect fail with a 500 *after* the session had started. Anything else gives
+/// `default`.
+pub fn local_next(next: Option<&str>, area: &str, default: &str) -> String {
+    let Some(n) = next else {
+        return default.to_string();
+    };
+    let in_area = n == area
+        || (n.starts_with(area)
+            && (area.ends_with('/') || n[area.len()..].starts_with(['/', '?', '#'])));
+    let visible_ascii = n.bytes().all(|b| b.is_ascii_graphic());
+    let acceptable = in_area
+        && visible_ascii
+        && n.starts_with('/')
+        && !n.contains("//")
+        && !n.contains('\\')
+        && !n.contains("/..")
+        && rocket::http::uri::Origin::parse(n).is_ok();
+    if acceptable {
+        n.to_string()
+    } else {
+        default.to_string()
     }
 }
 
@@ -60,9 +77,25 @@ mod tests {
             (Some("/\\evil.example"), "/account"),
             (Some("https://evil.example"), "/account"),
             (Some("/x\r\nSet-Cookie: a=b"), "/account"),
+            (Some("/faq\tx"), "/account"),
+            (Some("/faq x"), "/account"),
+            (Some("/faq\0"), "/account"),
+            (Some("/café"), "/account"),
+            (Some("/faq?q=1"), "/faq?q=1"),
             (None, "/account"),
         ] {
-            assert_eq!(super::safe_next(input), want);
+            assert_eq!(super::safe_next(input), want, "{input:?}");
         }
+    }
+
+    #[test]
+    fn staff_next_stays_in_the_dashboard() {
+        let admin = |n| super::local_next(Some(n), "/admin", "/admin");
+        assert_eq!(admin("/admin/claims?q=a"), "/admin/claims?q=a");
+        assert_eq!(admin("/admin"), "/admin");
+        assert_eq!(admin("/administrator"), "/admin");
+        assert_eq!(admin("/admin//evil.example"), "/admin");
+        assert_eq!(admin("/admin/\u{e9}"), "/admin");
+        assert_eq!(admin("/faq"), "/admin");
     }
 }

@@ -1,6 +1,8 @@
 //! Passenger sessions: a random token in an encrypted, `HttpOnly`, `SameSite=Lax` cookie; the
-//! database keeps its SHA-256, the account and a sliding expiry. Signing in rotates the token
-//! (and the CSRF token), signing out deletes the row, "sign out everywhere" deletes them all.
+//! database keeps its SHA-256, the account and a sliding expiry, capped by an absolute lifetime
+//! counted from sign-in (OWASP ASVS 3.3.1/3.3.3): however active, a session ends
+//! [`SESSION_ABSOLUTE_DAYS`] after it started. Signing in rotates the token (and the CSRF
+//! token), signing out deletes the row, "sign out everywhere" deletes them all.
 
 use chrono::Utc;
 use rocket::http::{Cookie, CookieJar, SameSite, Status};
@@ -17,11 +19,28 @@ use crate::db::{Db, DbError, time_text};
 pub const SESSION_COOKIE: &str = "fc_session";
 /// A session ends after this many days without a visit.
 pub const SESSION_IDLE_DAYS: i64 = 30;
+/// A session ends this many days after sign-in, however active (ASVS 3.3): a stolen cookie
+/// does not live forever by being used.
+pub const SESSION_ABSOLUTE_DAYS: i64 = 90;
 /// The expiry slides at most this often, so that reading pages does not write every time.
 const TOUCH_EVERY_MINUTES: i64 = 10;
 
 fn expiry() -> String {
     time_text(Utc::now() + chrono::Duration::days(SESSION_IDLE_DAYS))
+}
+
+/// The end of the absolute lifetime of a session started at `created_at` (RFC 3339 text); an
+/// unreadable time counts as already over.
+fn absolute_end(created_at: &str) -> chrono::DateTime<Utc> {
+    chrono::DateTime::parse_from_rfc3339(created_at).map_or(chrono::DateTime::UNIX_EPOCH, |t| {
+        t.with_timezone(&Utc) + chrono::Duration::days(SESSION_ABSOLUTE_DAYS)
+    })
+}
+
+/// The next sliding expiry of a session, never past its absolute end.
+fn slid_expiry(created_at: &str) -> String {
+    let idle = Utc::now() + chrono::Duration::days(SESSION_IDLE_DAYS);
+    time_text(idle.min(absolute_end(created_at)))
 }
 
 /// Starts a session for `user_id`: ends the browser's previous one, issues a new token and a
@@ -50,6 +69,30 @@ pub async fn start(
             &expiry(),
             &agent,
         )
+    })
+    .await?;
+    let cookie = Cookie::build((SESSION_COOKIE, token))
+        .path("/")
+        .http_only(true)
+        .secure(cfg.is_https())
+        .same_site(SameSite::Lax)
+        .max_age(CookieDuration::days(SESSION_IDLE_DAYS));
+    cookies.add_private(cookie);
+    cookies.remove_private(Cookie::build(CSRF_COOKIE).path("/"));
+    Ok(())
+}
+
+/// What [`start`] does to the browser — its previous session ends, a new session cookie and no
+/// CSRF cookie — but with a token that opens nothing: the answer to a registration with an
+/// address that already has an account looks like the answer to a new one.
+pub async fn start_decoy(db: &Db, cookies: &CookieJar<'_>, cfg: &AppConfig) -> Result<(), DbError> {
+    let old = cookies
+        .get_private(SESSION_COOKIE)
+        .map(|c| token::digest(c.value()));
+    let (token, _digest) = token::generate();
+    db.write(move |tx| match old {
+        Some(old) => sessions::delete(tx, &old),
+        None => Ok(()),
     })
     .await?;
     let cookie = Cookie::build((SESSION_COOKIE, token))
@@ -102,6 +145,11 @@ impl<'r> FromRequest<'r> for UserSession {
                     .read(move |c| sessions::find_user(c, &lookup, SessionKind::Passenger))
                     .await
                     .ok()??;
+                if absolute_end(&user.created_at) <= Utc::now() {
+                    let gone = digest.clone();
+                    let _ = db.write(move |tx| sessions::delete(tx, &gone)).await;
+                    return None;
+                }
                 let stale =
                     chrono::DateTime::parse_from_rfc3339(&user.last_seen_at).map_or(true, |t| {
                         Utc::now().signed_duration_since(t)
@@ -109,8 +157,9 @@ impl<'r> FromRequest<'r> for UserSession {
                     });
                 if stale {
                     let touch = digest.clone();
+                    let until = slid_expiry(&user.created_at);
                     let _ = db
-                        .write(move |tx| sessions::touch(tx, &touch, &expiry()))
+                        .write(move |tx| sessions::touch(tx, &touch, &until))
                         .await;
                 }
                 Some(UserSession {

@@ -12,9 +12,10 @@ use std::time::{Duration, Instant};
 
 use flightclaim::i18n::Locale;
 use flightclaim::mail::messages::{
-    AdminBackupFailed, AdminOutboxStuck, ClaimApproved, ClaimRejected, ClaimStage, ClaimSubmitted,
-    DocumentKind, DocumentsRequested, EmailVerification, Money, PasswordReset, PaymentSent,
-    RejectionReason, SmtpTest, StaffInvitation, StaffRole, StatusChanged, TeamMessage,
+    AccountExists, AdminBackupFailed, AdminOutboxStuck, ClaimAccount, ClaimApproved, ClaimRejected,
+    ClaimStage, ClaimSubmitted, DocumentKind, DocumentsRequested, EmailChanged, EmailVerification,
+    Money, PasswordChanged, PasswordReset, PaymentSent, RejectionReason, SmtpTest, StaffInvitation,
+    StaffRole, StatusChanged, TeamMessage,
 };
 use flightclaim::mail::{Mailer, OutgoingMail, Recipient};
 
@@ -158,6 +159,26 @@ pub fn every_kind(mailer: &Mailer, to: &Recipient) -> Vec<OutgoingMail> {
                 },
             )
             .unwrap(),
+        mailer.compose(to, &PasswordChanged {}).unwrap(),
+        mailer
+            .compose(
+                to,
+                &EmailChanged {
+                    new_email: "new.address@example.test".into(),
+                },
+            )
+            .unwrap(),
+        mailer.compose(to, &AccountExists {}).unwrap(),
+        mailer
+            .compose(
+                to,
+                &ClaimAccount {
+                    claim_ref: c.clone(),
+                    token: "tok-claim42".into(),
+                    valid_hours: 168,
+                },
+            )
+            .unwrap(),
     ]
 }
 
@@ -279,6 +300,44 @@ pub fn expected(kind: &str, lang: &str) -> (&'static str, &'static str, &'static
             pick("E-mail de test FlightClaim", "FlightClaim test email"),
             "smtp.example.test:587",
             "/admin/system",
+        ),
+        "password_changed" => (
+            pick(
+                "Le mot de passe de votre compte FlightClaim a été changé",
+                "Your FlightClaim password was changed",
+            ),
+            pick(
+                "vos autres appareils ont été déconnectés",
+                "your other devices have been signed out",
+            ),
+            "/password/forgot",
+        ),
+        "email_changed" => (
+            pick(
+                "L'adresse e-mail de votre compte FlightClaim a été changée",
+                "The email address of your FlightClaim account was changed",
+            ),
+            "new.address@example.test",
+            "/faq",
+        ),
+        "account_exists" => (
+            pick(
+                "Vous avez déjà un compte FlightClaim",
+                "You already have a FlightClaim account",
+            ),
+            pick("aucun nouveau compte", "no new account was created"),
+            "/password/forgot",
+        ),
+        "claim_account" => (
+            pick(
+                "Une réclamation a été déposée avec votre adresse e-mail",
+                "A claim was filed with your email address",
+            ),
+            pick(
+                "répondez simplement à ce message pour nous le signaler",
+                "simply reply to this message to report it",
+            ),
+            "/verify-email/tok-claim42",
         ),
         other => panic!("no expectation for kind {other}"),
     }

@@ -1,7 +1,7 @@
 //! Sign-in and sign-out.
 
 use rocket::form::FromForm;
-use rocket::http::CookieJar;
+use rocket::http::{CookieJar, Status};
 use rocket::response::Redirect;
 use rocket::{State, get, post};
 
@@ -10,10 +10,11 @@ use crate::config::AppConfig;
 use crate::db::{Db, users};
 use crate::i18n::Locale;
 use crate::ratelimit::{Auth, RateLimit, RateLimits};
+use crate::services::accounts::{self, Area};
 use crate::web::AppError;
 use crate::web::flash;
 use crate::web::forms::{FormState, safe_next};
-use crate::web::guards::{CsrfForm, CsrfOnly, UserAgent};
+use crate::web::guards::{ClientIp, CsrfForm, CsrfOnly, UserAgent};
 use crate::web::render::Page;
 use crate::web::session;
 
@@ -40,12 +41,14 @@ pub fn get_login(next: Option<&str>) -> Page {
 }
 
 /// Signs in with email and password. Failures look the same whether or not the account
-/// exists; each account also has its own attempt budget, so a distributed guess at one
-/// password is stopped too.
+/// exists. A client that keeps failing on an account waits longer and longer; an account under
+/// a distributed attack is slowed down but its owner, from a client that has not been failing,
+/// still gets in (`services::accounts::sign_in_gate`).
 #[post("/login", data = "<form>")]
 pub async fn post_login(
     form: CsrfForm<LoginForm>,
     _quota: RateLimit<Auth>,
+    client: ClientIp,
     locale: Locale,
     agent: UserAgent,
     db: &State<Db>,
@@ -61,11 +64,13 @@ pub async fn post_login(
         state.error("email", lang, "account.error.email_invalid");
         return Ok(Err(page(&state)));
     };
-    if limits.check_account(&address).is_err() {
-        state.error("password", lang, "account.login.error.account_locked");
-        return Ok(Err(
-            page(&state).status(rocket::http::Status::TooManyRequests)
-        ));
+    let throttle = limits.sign_in();
+    if accounts::sign_in_gate(throttle, Area::Passenger, &address, client.0)
+        .await
+        .is_err()
+    {
+        state.error("password", lang, "account.login.error.too_many");
+        return Ok(Err(page(&state).status(Status::TooManyRequests)));
     }
     let lookup = address.clone();
     let record = db.read(move |c| users::find_login(c, &lookup)).await?;
@@ -73,7 +78,9 @@ pub async fn post_login(
         .as_ref()
         .filter(|r| !r.disabled)
         .and_then(|r| r.password_hash.clone());
-    if !super::verify_password(form.password, hash).await {
+    let ok = super::verify_password(form.password, hash).await;
+    accounts::sign_in_outcome(throttle, Area::Passenger, &address, client.0, ok);
+    if !ok {
         state.error("password", lang, "account.login.error.wrong");
         return Ok(Err(page(&state)));
     }
@@ -92,6 +99,9 @@ pub async fn post_logout(
     cookies: &CookieJar<'_>,
 ) -> Result<Redirect, AppError> {
     session::end(db, cookies).await?;
+    // The wizard's draft holds the passenger's IBAN, phone and ID scan: it leaves with them.
+    crate::web::claims::draft::forget(cookies);
+    crate::web::claims::receipt::forget(cookies);
     flash::set(cookies, "account.logout.flash.done");
     Ok(Redirect::to("/"))
 }

@@ -10,14 +10,15 @@ use rocket::{State, get, post};
 
 use crate::accounts::{email, password, token};
 use crate::db::tokens::Purpose;
-use crate::db::{Db, sessions, tokens, users};
+use crate::db::{Db, tokens, users};
 use crate::i18n::Locale;
 use crate::mail::Mailer;
 use crate::ratelimit::{Auth, RateLimit};
+use crate::services;
 use crate::web::AppError;
 use crate::web::flash;
 use crate::web::forms::FormState;
-use crate::web::guards::CsrfForm;
+use crate::web::guards::{ClientIp, CsrfForm};
 use crate::web::render::Page;
 
 /// Reset links expire after an hour.
@@ -34,20 +35,32 @@ pub fn get_forgot() -> Page {
     Page::new("pages/account/forgot.html").with("form", &FormState::with_values(&[("email", "")]))
 }
 
+/// Sends a reset link when the address has an account. Both answers are the same page after
+/// the same work — the mail is composed (rendered) in both cases and only enqueued for a real
+/// account — and no sooner than [`services::accounts::FORGOT_ANSWER_FLOOR`], so that the time
+/// taken does not tell who has an account either.
 #[post("/password/forgot", data = "<form>")]
 pub async fn post_forgot(
     form: CsrfForm<ForgotForm>,
     _quota: RateLimit<Auth>,
+    client: ClientIp,
     locale: Locale,
     db: &State<Db>,
     mailer: &State<Arc<Mailer>>,
 ) -> Result<Page, AppError> {
+    let started = tokio::time::Instant::now();
     let lang = locale.as_str();
     let mut state = FormState::with_values(&[("email", form.0.email.trim())]);
     let Some(address) = email::normalize(&form.0.email) else {
         state.error("email", lang, "account.error.email_invalid");
         return Ok(Page::new("pages/account/forgot.html").with("form", &state));
     };
+    tracing::info!(
+        event = "password.reset_requested",
+        account = %crate::logging::mask_email(&address),
+        client = %client.0,
+        "password reset requested"
+    );
     let (link, digest) = token::generate();
     let expires =
         crate::db::time_text(chrono::Utc::now() + chrono::Duration::minutes(RESET_TTL_MINUTES));
@@ -55,11 +68,14 @@ pub async fn post_forgot(
     db.write(move |tx| {
         if let Some(id) = users::find_id_by_email(tx, &address)? {
             tokens::insert(tx, &digest, id, Purpose::ResetPassword, None, &expires)?;
-            super::notify::password_reset(tx, &mailer, id, &link)?;
+            super::notify::password_reset(tx, &mailer, id, &link)
+        } else {
+            super::notify::password_reset_unsent(&mailer, locale, &link)
         }
-        Ok(())
     })
     .await?;
+    services::accounts::answer_no_sooner_than(started, services::accounts::FORGOT_ANSWER_FLOOR)
+        .await;
     Ok(Page::new("pages/account/forgot_sent.html"))
 }
 
@@ -97,8 +113,10 @@ pub async fn post_reset(
     link: &str,
     form: CsrfForm<ResetForm>,
     _quota: RateLimit<Auth>,
+    client: ClientIp,
     locale: Locale,
     db: &State<Db>,
+    mailer: &State<Arc<Mailer>>,
     cookies: &CookieJar<'_>,
 ) -> Result<Result<Redirect, Page>, AppError> {
     let lang = locale.as_str();
@@ -118,21 +136,30 @@ pub async fn post_reset(
     }
     let hash = super::hash_password(form.password).await?;
     let digest = token::digest(link);
+    let mailer = Arc::clone(mailer);
     let done = db
         .write(move |tx| {
             let Some(used) = tokens::consume(tx, &digest, Purpose::ResetPassword)? else {
-                return Ok(false);
+                return Ok(None);
             };
             users::set_password(tx, used.user_id, &hash)?;
-            // Whoever knew the old password is signed out, and the address is proven.
-            sessions::delete_for_user(tx, used.user_id)?;
+            // Whoever knew the old password is signed out, other links die, and the address
+            // is proven.
+            services::accounts::revoke_after_password_change(tx, used.user_id)?;
             users::mark_verified(tx, used.user_id)?;
-            Ok(true)
+            super::notify::password_changed(tx, &mailer, used.user_id)?;
+            Ok(Some(users::find_account(tx, used.user_id)?.email))
         })
         .await?;
-    if !done {
+    let Some(address) = done else {
         return Ok(Err(Page::new("pages/account/link_invalid.html")));
-    }
+    };
+    tracing::info!(
+        event = "password.reset",
+        account = %crate::logging::mask_email(&address),
+        client = %client.0,
+        "password changed through a reset link"
+    );
     flash::set(cookies, "account.reset.flash.done");
     Ok(Ok(Redirect::to("/login")))
 }

@@ -11,6 +11,7 @@ use crate::db::tokens::Purpose;
 use crate::db::{Db, sessions, tokens, users};
 use crate::i18n::{self, Locale};
 use crate::ratelimit::{Auth, Form, RateLimit};
+use crate::services;
 use crate::web::AppError;
 use crate::web::flash;
 use crate::web::forms::FormState;
@@ -139,6 +140,7 @@ pub async fn post_account_password(
     locale: Locale,
     db: &State<Db>,
     cfg: &State<AppConfig>,
+    mailer: &State<std::sync::Arc<crate::mail::Mailer>>,
     agent: crate::web::guards::UserAgent,
     cookies: &CookieJar<'_>,
 ) -> Result<Result<Redirect, Page>, AppError> {
@@ -170,9 +172,11 @@ pub async fn post_account_password(
         )));
     }
     let hash = super::hash_password(form.password).await?;
+    let mailer = std::sync::Arc::clone(mailer);
     db.write(move |tx| {
         users::set_password(tx, id, &hash)?;
-        sessions::delete_for_user(tx, id).map(|_| ())
+        services::accounts::revoke_after_password_change(tx, id)?;
+        super::notify::password_changed(tx, &mailer, id)
     })
     .await?;
     session::start(db, cookies, cfg, id, &agent.0).await?;
@@ -248,6 +252,7 @@ pub async fn post_account_sessions(
     db.write(move |tx| sessions::delete_for_user(tx, id).map(|_| ()))
         .await?;
     cookies.remove_private(rocket::http::Cookie::build(session::SESSION_COOKIE).path("/"));
+    crate::web::claims::draft::forget(cookies);
     flash::set(cookies, "account.sessions.flash.ended");
     Ok(Redirect::to("/login"))
 }
@@ -356,6 +361,7 @@ pub async fn post_account_delete(
     }
     db.write(move |tx| users::delete(tx, id)).await?;
     cookies.remove_private(rocket::http::Cookie::build(session::SESSION_COOKIE).path("/"));
+    crate::web::claims::draft::forget(cookies);
     flash::set(cookies, "account.delete.flash.done");
     Ok(Ok(Redirect::to("/")))
 }

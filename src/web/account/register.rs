@@ -14,6 +14,7 @@ use crate::db::{Db, DbError, tokens, users};
 use crate::i18n::Locale;
 use crate::mail::Mailer;
 use crate::ratelimit::{Auth, RateLimit};
+use crate::services;
 use crate::web::AppError;
 use crate::web::flash;
 use crate::web::forms::FormState;
@@ -70,7 +71,60 @@ fn validate(form: &RegisterForm, locale: &str, state: &mut FormState) -> Option<
     normalized
 }
 
-/// Creates the account, signs the visitor in and sends the verification email.
+/// What a registration did; the visitor is answered the same way in both cases.
+enum Registered {
+    New(i64),
+    /// The address already has an account: its owner was told by email.
+    Existing,
+}
+
+/// The flash after registering. Both keys have the same length, so the encrypted flash cookie
+/// is the same size whichever case it is (the cookie must not tell who has an account).
+const FLASH_CREATED: &str = "account.register.flash.created";
+const FLASH_EXISTING: &str = "account.register.flash.checkin";
+const _: () = assert!(FLASH_CREATED.len() == FLASH_EXISTING.len());
+
+/// Creates the account and its verification email in one transaction; when the address has an
+/// account already, enqueues the "you already have an account" email instead (issue #12: the
+/// page does not say it, the mailbox does).
+async fn create_or_hint(
+    db: &Db,
+    mailer: &Arc<Mailer>,
+    address: String,
+    name: String,
+    hash: String,
+    locale: String,
+) -> Result<Registered, AppError> {
+    let (verify_token, verify_digest) = token::generate();
+    let expires =
+        crate::db::time_text(chrono::Utc::now() + chrono::Duration::days(VERIFY_TTL_DAYS));
+    let mailer = Arc::clone(mailer);
+    let outcome = db
+        .write(move |tx| {
+            if let Some(existing) = users::find_login(tx, &address)? {
+                if !existing.disabled {
+                    super::notify::account_exists(tx, &mailer, existing.id)?;
+                }
+                return Ok(Registered::Existing);
+            }
+            let id = users::insert_passenger(tx, &address, &name, &hash, &locale)?;
+            tokens::insert(tx, &verify_digest, id, Purpose::VerifyEmail, None, &expires)?;
+            super::notify::verification(tx, &mailer, id, &verify_token)?;
+            Ok(Registered::New(id))
+        })
+        .await;
+    match outcome {
+        Ok(done) => Ok(done),
+        // Taken between the check and the insert (same address, another request).
+        Err(DbError::Conflict(_)) => Ok(Registered::Existing),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Creates the account, signs the visitor in and sends the verification email. For an address
+/// that has an account already, the answer is the same redirect with the same cookies (a
+/// session cookie that opens nothing) after the same password hashing, and the owner gets an
+/// email; only the mailbox learns that the account exists.
 #[post("/register", data = "<form>")]
 pub async fn post_register(
     form: CsrfForm<RegisterForm>,
@@ -94,65 +148,72 @@ pub async fn post_register(
     }
     let hash = super::hash_password(form.password).await?;
     let name = form.name.trim().to_string();
-    let (verify_token, verify_digest) = token::generate();
-    let expires =
-        crate::db::time_text(chrono::Utc::now() + chrono::Duration::days(VERIFY_TTL_DAYS));
-    let locale_code = lang.to_string();
-    let mailer = Arc::clone(mailer);
-    let created = db
-        .write(move |tx| {
-            let id = users::insert_passenger(tx, &address, &name, &hash, &locale_code)?;
-            tokens::insert(tx, &verify_digest, id, Purpose::VerifyEmail, None, &expires)?;
-            super::notify::verification(tx, &mailer, id, &verify_token)?;
-            Ok(id)
-        })
-        .await;
-    let user_id = match created {
-        Ok(id) => id,
-        Err(DbError::Conflict(_)) => {
-            state.error("email", lang, "account.register.error.email_taken");
-            return Ok(Err(page(&state)));
+    match create_or_hint(db, mailer, address, name, hash, lang.to_string()).await? {
+        Registered::New(user_id) => {
+            session::start(db, cookies, cfg, user_id, &agent.0).await?;
+            flash::set(cookies, FLASH_CREATED);
         }
-        Err(e) => return Err(e.into()),
-    };
-    session::start(db, cookies, cfg, user_id, &agent.0).await?;
-    flash::set(cookies, "account.register.flash.created");
+        Registered::Existing => {
+            session::start_decoy(db, cookies, cfg).await?;
+            flash::set(cookies, FLASH_EXISTING);
+        }
+    }
     Ok(Ok(Redirect::to("/account")))
 }
 
-/// Confirms the address the link was sent to.
+/// What following a link proved: whose address it is, and whether that account has no password
+/// yet (made by a claim filed while signed out), in which case the link also signs it in.
+fn follow_link(
+    tx: &rusqlite::Transaction<'_>,
+    mailer: &Mailer,
+    digest: &str,
+) -> Result<Option<(i64, bool)>, DbError> {
+    if let Some(used) = tokens::consume(tx, digest, Purpose::VerifyEmail)? {
+        users::mark_verified(tx, used.user_id)?;
+        let passwordless = users::password_hash(tx, used.user_id)?.is_none();
+        return Ok(Some((used.user_id, passwordless)));
+    }
+    if let Some(used) = tokens::consume(tx, digest, Purpose::ChangeEmail)?
+        && let Some(new_email) = used.new_email
+    {
+        // The old address hears of it (sent before the change, so to the old address), and
+        // reset links sent there stop working.
+        super::notify::email_changed(tx, mailer, used.user_id, &new_email)?;
+        users::set_email(tx, used.user_id, &new_email)?;
+        services::accounts::revoke_after_email_change(tx, used.user_id)?;
+        return Ok(Some((used.user_id, false)));
+    }
+    Ok(None)
+}
+
+/// Confirms the address the link was sent to. An account made by a claim filed while signed
+/// out stays inert until this link is followed; following it is also how its owner signs in
+/// the first time (it has no password yet).
 #[get("/verify-email/<link>")]
 pub async fn get_verify_email(
     link: &str,
+    agent: UserAgent,
     db: &State<Db>,
+    cfg: &State<AppConfig>,
+    mailer: &State<Arc<Mailer>>,
     cookies: &CookieJar<'_>,
 ) -> Result<Redirect, AppError> {
     if !token::looks_valid(link) {
         return Ok(Redirect::to("/verify-email/invalid"));
     }
     let digest = token::digest(link);
-    let outcome = db
-        .write(move |tx| {
-            if let Some(used) = tokens::consume(tx, &digest, Purpose::VerifyEmail)? {
-                users::mark_verified(tx, used.user_id)?;
-                return Ok(true);
-            }
-            if let Some(used) = tokens::consume(tx, &digest, Purpose::ChangeEmail)?
-                && let Some(new_email) = used.new_email
-            {
-                users::set_email(tx, used.user_id, &new_email)?;
-                return Ok(true);
-            }
-            Ok(false)
-        })
-        .await;
+    let mailer = Arc::clone(mailer);
+    let outcome = db.write(move |tx| follow_link(tx, &mailer, &digest)).await;
     match outcome {
-        Ok(true) => {
+        Ok(Some((user_id, sign_in))) => {
+            if sign_in {
+                session::start(db, cookies, cfg, user_id, &agent.0).await?;
+            }
             flash::set(cookies, "account.verify.flash.done");
             Ok(Redirect::to("/account"))
         }
         // Unknown, used or expired; or the new address was taken meanwhile by another account.
-        Ok(false) | Err(DbError::Conflict(_)) => Ok(Redirect::to("/verify-email/invalid")),
+        Ok(None) | Err(DbError::Conflict(_)) => Ok(Redirect::to("/verify-email/invalid")),
         Err(e) => Err(e.into()),
     }
 }

@@ -3,6 +3,8 @@
 //! Staff sessions use their own cookie, scoped to `/admin`, `SameSite=Strict`, living 12 hours;
 //! a passenger's session never opens the dashboard.
 
+use std::net::IpAddr;
+
 use chrono::Utc;
 use rocket::form::FromForm;
 use rocket::http::{Cookie, CookieJar, SameSite, Status};
@@ -16,9 +18,10 @@ use crate::db::sessions::{self, SessionKind, SessionUser};
 use crate::db::{Db, audit, time_text, users};
 use crate::i18n::Locale;
 use crate::ratelimit::{Auth, RateLimit, RateLimits};
+use crate::services::accounts::{self, Area};
 use crate::web::AppError;
 use crate::web::forms::FormState;
-use crate::web::guards::{CsrfForm, CsrfOnly, UserAgent};
+use crate::web::guards::{ClientIp, CsrfForm, CsrfOnly, UserAgent};
 use crate::web::render::Page;
 
 /// Name of the staff session cookie.
@@ -111,13 +114,10 @@ pub struct StaffLoginForm {
     pub next: String,
 }
 
+/// A `next` target after a staff sign-in: a path of the dashboard, else `/admin` (the shared
+/// rule is [`crate::web::forms::local_next`]).
 pub fn safe_admin_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with("/admin") && !n.contains(['\r', '\n']) && !n.contains("//") => {
-            n.to_string()
-        }
-        _ => "/admin".to_string(),
-    }
+    crate::web::forms::local_next(next, "/admin", "/admin")
 }
 
 fn login_page(state: &FormState) -> Page {
@@ -132,10 +132,51 @@ pub fn get_admin_login(next: Option<&str>) -> Page {
     ]))
 }
 
+/// The account behind a staff sign-in attempt and its role.
+async fn find_staff_login(
+    db: &Db,
+    address: &str,
+) -> Result<(Option<users::LoginRecord>, bool), AppError> {
+    let lookup = address.to_string();
+    let (login, role) = db
+        .read(move |c| {
+            let login = users::find_login(c, &lookup)?;
+            let role = match &login {
+                Some(l) => Some(users::find_account(c, l.id)?.role),
+                None => None,
+            };
+            Ok((login, role))
+        })
+        .await?;
+    Ok((login, matches!(role.as_deref(), Some("agent" | "admin"))))
+}
+
+/// Records a refused staff sign-in in the audit log with the client's address, so that an
+/// admin sees an attack on the dashboard (`staff.login_failed`, `staff.login_throttled`).
+/// The typed address is kept whole only when it is a staff account's.
+async fn audit_refusal(
+    db: &Db,
+    staff_id: Option<i64>,
+    address: &str,
+    action: &'static str,
+    client: IpAddr,
+) -> Result<(), AppError> {
+    let actor = if staff_id.is_some() {
+        address.to_string()
+    } else {
+        crate::logging::mask_email(address)
+    };
+    let target = format!("ip:{client}");
+    db.write(move |tx| audit::record(tx, staff_id, &actor, action, &target, None, None))
+        .await?;
+    Ok(())
+}
+
 #[post("/admin/login", data = "<form>")]
 pub async fn post_admin_login(
     form: CsrfForm<StaffLoginForm>,
     _quota: RateLimit<Auth>,
+    client: ClientIp,
     locale: Locale,
     agent: UserAgent,
     db: &State<Db>,
@@ -148,34 +189,28 @@ pub async fn post_admin_login(
     let next = safe_admin_next(Some(&form.next));
     let mut state = FormState::with_values(&[("email", form.email.trim()), ("next", &next)]);
     let address = email::normalize(&form.email).unwrap_or_default();
-    if limits.check_account(&address).is_err() {
-        state.error("password", lang, "account.login.error.account_locked");
+    let (login, is_staff) = find_staff_login(db, &address).await?;
+    let staff_id = login.as_ref().filter(|_| is_staff).map(|l| l.id);
+    let throttle = limits.sign_in();
+    if accounts::sign_in_gate(throttle, Area::Staff, &address, client.0)
+        .await
+        .is_err()
+    {
+        audit_refusal(db, staff_id, &address, "staff.login_throttled", client.0).await?;
+        state.error("password", lang, "account.login.error.too_many");
         return Ok(Err(login_page(&state).status(Status::TooManyRequests)));
     }
-    let lookup = address.clone();
-    let record = db
-        .read(move |c| {
-            let login = users::find_login(c, &lookup)?;
-            let role = match &login {
-                Some(l) => Some(users::find_account(c, l.id)?.role),
-                None => None,
-            };
-            Ok((login, role))
-        })
-        .await?;
-    let (login, role) = record;
-    let is_staff = matches!(role.as_deref(), Some("agent" | "admin"));
     let hash = login
         .as_ref()
         .filter(|l| !l.disabled && is_staff)
         .and_then(|l| l.password_hash.clone());
-    if !crate::web::account::verify_password(form.password, hash).await {
+    let ok = crate::web::account::verify_password(form.password, hash).await;
+    accounts::sign_in_outcome(throttle, Area::Staff, &address, client.0, ok);
+    let Some(user_id) = staff_id.filter(|_| ok) else {
+        audit_refusal(db, staff_id, &address, "staff.login_failed", client.0).await?;
         state.error("password", lang, "admin.login.error.wrong");
         return Ok(Err(login_page(&state)));
-    }
-    let user_id = login
-        .map(|l| l.id)
-        .ok_or(AppError::Internal("verified without a record".into()))?;
+    };
     let has_totp = db
         .read(move |c| crate::db::staff_totp::is_enabled(c, user_id))
         .await?;
@@ -188,7 +223,8 @@ pub async fn post_admin_login(
             rocket::http::RawStr::new(&next).percent_encode()
         ))));
     }
-    start_staff_session(db, cfg, cookies, user_id, address, agent.0).await?;
+    let from = Some(client.0);
+    start_staff_session_from(db, cfg, cookies, user_id, address, agent.0, from).await?;
     Ok(Ok(Redirect::to(next)))
 }
 
@@ -201,8 +237,22 @@ pub async fn start_staff_session(
     actor: String,
     agent_text: String,
 ) -> Result<(), AppError> {
+    start_staff_session_from(db, cfg, cookies, user_id, actor, agent_text, None).await
+}
+
+/// [`start_staff_session`], with the client's address in the audit entry when known.
+pub async fn start_staff_session_from(
+    db: &Db,
+    cfg: &AppConfig,
+    cookies: &CookieJar<'_>,
+    user_id: i64,
+    actor: String,
+    agent_text: String,
+    client: Option<IpAddr>,
+) -> Result<(), AppError> {
     let (session_token, digest) = token::generate();
     let expires = time_text(Utc::now() + chrono::Duration::hours(STAFF_SESSION_HOURS));
+    let target = client.map(|ip| format!("ip:{ip}")).unwrap_or_default();
     db.write(move |tx| {
         sessions::insert(
             tx,
@@ -212,7 +262,15 @@ pub async fn start_staff_session(
             &expires,
             &agent_text,
         )?;
-        audit::record(tx, Some(user_id), &actor, "staff.login", "", None, None)
+        audit::record(
+            tx,
+            Some(user_id),
+            &actor,
+            "staff.login",
+            &target,
+            None,
+            None,
+        )
     })
     .await?;
     cookies.add_private(

@@ -6,6 +6,7 @@
 //! cannot use the passenger URLs). Anyone else gets 404 — as for an unknown reference or id —
 //! so nothing can be probed. Every response is an attachment with `nosniff`.
 
+use rocket::http::CookieJar;
 use rocket::{State, get};
 
 use super::uploads::Download;
@@ -85,8 +86,9 @@ pub async fn get_claim_document(
     me: Option<UserSession>,
     db: &State<Db>,
     cfg: &State<AppConfig>,
+    cookies: &CookieJar<'_>,
 ) -> Result<Download, AppError> {
-    let row = owned(db, me.as_ref(), claim_ref).await?;
+    let row = owned(db, me.as_ref(), cookies, claim_ref).await?;
     document(db, cfg, row.id, id_param(doc_id)?).await
 }
 
@@ -97,8 +99,9 @@ pub async fn get_claim_mandate_pdf(
     position: &str,
     me: Option<UserSession>,
     db: &State<Db>,
+    cookies: &CookieJar<'_>,
 ) -> Result<Download, AppError> {
-    let row = owned(db, me.as_ref(), claim_ref).await?;
+    let row = owned(db, me.as_ref(), cookies, claim_ref).await?;
     mandate(db, &row, id_param(position)?).await
 }
 

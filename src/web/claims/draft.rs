@@ -96,7 +96,14 @@ fn cookie(token: String, secure: bool) -> Cookie<'static> {
         .build()
 }
 
+/// Whether a draft owned by `owner` may open for `viewer`: an anonymous draft opens for anyone
+/// holding its cookie; an account's draft only for that account (issue #12).
+pub fn opens_for(owner: Option<i64>, viewer: Option<i64>) -> bool {
+    owner.is_none() || owner == viewer
+}
+
 /// The browser's draft, else (signed in) the account's latest one, re-bound to this browser.
+/// A cookie pointing at another account's draft counts as no cookie.
 pub async fn load(
     db: &Db,
     cookies: &CookieJar<'_>,
@@ -110,6 +117,7 @@ pub async fn load(
         .read(move |c| {
             if let Some(d) = digest
                 && let Some(draft) = drafts::find_by_token(c, &d)?
+                && opens_for(draft.user_id, user_id)
             {
                 return Ok(Some((draft, false)));
             }
@@ -179,7 +187,7 @@ pub fn step_index(step: &str) -> usize {
     STEPS.iter().position(|s| *s == step).unwrap_or(0)
 }
 
-/// Forgets the browser's draft (after submission).
+/// Forgets the browser's draft (after submission, at sign-out).
 pub fn forget(cookies: &CookieJar<'_>) {
     cookies.remove_private(Cookie::build(DRAFT_COOKIE).path("/claims"));
 }

@@ -5,6 +5,7 @@
 pub mod downloads;
 pub mod draft;
 pub mod prefill;
+pub mod receipt;
 pub mod submit;
 pub mod uploads;
 pub mod view;

@@ -3,7 +3,8 @@
 //! the `ClaimSubmitted` email (outbox), moves the draft's documents and mandates to the claim,
 //! deletes the draft and — for a
 //! visitor who is not signed in — creates a passenger account without password plus its
-//! verification email (the link lets them set a password later).
+//! confirmation email. That account is inert until the emailed link is followed (anyone can
+//! type anyone's address): the filing browser gets a receipt for this one claim, not a session.
 
 use std::sync::Arc;
 
@@ -12,6 +13,7 @@ use rocket::response::Redirect;
 use rocket::{State, post};
 
 use super::draft::{self, DraftData};
+use super::receipt;
 use super::wizard::{self, StepResponse, amount_cents, evaluated, user_id};
 use crate::accounts::{email, token};
 use crate::config::AppConfig;
@@ -26,8 +28,8 @@ use crate::search::airports::AirportIndex;
 use crate::web::AppError;
 use crate::web::account::register::VERIFY_TTL_DAYS;
 use crate::web::check::form::Errors;
-use crate::web::guards::{CsrfForm, CsrfOnly, UserAgent};
-use crate::web::session::{self, UserSession};
+use crate::web::guards::{CsrfForm, CsrfOnly};
+use crate::web::session::UserSession;
 use crate::web::{account, flash};
 
 /// The duplicate check's key: lower case, letters and digits only, accents folded.
@@ -50,7 +52,7 @@ pub fn name_key(first: &str, last: &str) -> String {
 }
 
 enum Outcome {
-    Created(i64, String),
+    Created(String),
     Duplicate,
     EmailTaken,
 }
@@ -61,7 +63,6 @@ pub async fn post_claim_review(
     _form: CsrfForm<CsrfOnly>,
     me: Option<UserSession>,
     locale: Locale,
-    agent: UserAgent,
     db: &State<Db>,
     cfg: &State<AppConfig>,
     mailer: &State<Arc<Mailer>>,
@@ -160,19 +161,7 @@ pub async fn post_claim_review(
                 if users::find_login(tx, &address)?.is_some() {
                     return Ok(Outcome::EmailTaken);
                 }
-                let id = users::insert_passenger_without_password(
-                    tx,
-                    &address,
-                    &full_name,
-                    &locale_code,
-                )?;
-                let (verify_token, digest) = token::generate();
-                let expires = crate::db::time_text(
-                    chrono::Utc::now() + chrono::Duration::days(VERIFY_TTL_DAYS),
-                );
-                tokens::insert(tx, &digest, id, Purpose::VerifyEmail, None, &expires)?;
-                account::notify::verification(tx, &mailer, id, &verify_token)?;
-                id
+                users::insert_passenger_without_password(tx, &address, &full_name, &locale_code)?
             };
             let claim = NewClaim {
                 user_id: user,
@@ -183,6 +172,22 @@ pub async fn post_claim_review(
                 Err(InsertError::Duplicate) => return Ok(Outcome::Duplicate),
                 Err(InsertError::Db(e)) => return Err(e),
             };
+            if signed_in.is_none() {
+                // The account stays inert until its address is verified: the mail says
+                // plainly that someone filed a claim with it, and how to report it.
+                let (verify_token, digest) = token::generate();
+                let expires = crate::db::time_text(
+                    chrono::Utc::now() + chrono::Duration::days(VERIFY_TTL_DAYS),
+                );
+                tokens::insert(tx, &digest, user, Purpose::VerifyEmail, None, &expires)?;
+                account::notify::claim_account(
+                    tx,
+                    &mailer,
+                    user,
+                    &claim_ref.to_string(),
+                    &verify_token,
+                )?;
+            }
             let account = users::find_account(tx, user)?;
             let to = Recipient::new(
                 &account.email,
@@ -206,14 +211,16 @@ pub async fn post_claim_review(
             documents::attach_draft_to_claim(tx, draft_id, claim_id)?;
             mandates::attach_draft_to_claim(tx, draft_id, claim_id, passenger_count)?;
             drafts::delete(tx, draft_id)?;
-            Ok(Outcome::Created(user, claim_ref.to_string()))
+            Ok(Outcome::Created(claim_ref.to_string()))
         })
         .await?;
     let mut errors = Errors::default();
     match outcome {
-        Outcome::Created(user, claim_ref) => {
+        Outcome::Created(claim_ref) => {
             if signed_in.is_none() {
-                session::start(db, cookies, cfg, user, &agent.0).await?;
+                // No session for an account anyone could have made with anyone's address:
+                // this browser may see the claim it filed, nothing else.
+                receipt::grant(cookies, &claim_ref, cfg.is_https());
             }
             draft::forget(cookies);
             flash::set(cookies, "claims.flash.submitted");

@@ -39,21 +39,26 @@ struct Stage {
     current: bool,
 }
 
-/// The claim `raw` if it belongs to the signed-in passenger; 404 for anyone else, for a
-/// malformed reference and for an unknown one alike.
+/// The claim `raw` if it belongs to the signed-in passenger, or if this browser filed it while
+/// signed out (its receipt, see [`super::receipt`]); 404 for anyone else, for a malformed
+/// reference and for an unknown one alike.
 pub async fn owned(
     db: &Db,
     me: Option<&UserSession>,
+    cookies: &CookieJar<'_>,
     raw: &str,
 ) -> Result<claims::ClaimRow, AppError> {
-    let me = me.ok_or(AppError::NotFound)?;
     let claim_ref = ClaimRef::parse(raw).ok_or(AppError::NotFound)?;
     let key = claim_ref.to_string();
+    let receipt = super::receipt::holds(cookies, &key);
+    if me.is_none() && !receipt {
+        return Err(AppError::NotFound);
+    }
     let row = db
         .read(move |c| claims::find_by_ref(c, &key))
         .await?
         .ok_or(AppError::NotFound)?;
-    if row.user_id != me.user.user_id {
+    if !receipt && me.is_none_or(|m| row.user_id != m.user.user_id) {
         return Err(AppError::NotFound);
     }
     Ok(row)
@@ -147,8 +152,9 @@ pub async fn get_claim(
     me: Option<UserSession>,
     locale: Locale,
     db: &State<Db>,
+    cookies: &CookieJar<'_>,
 ) -> Result<Page, AppError> {
-    let row = owned(db, me.as_ref(), claim_ref).await?;
+    let row = owned(db, me.as_ref(), cookies, claim_ref).await?;
     claim_page(
         db,
         &row,
@@ -172,7 +178,7 @@ pub async fn post_claim_document(
     cfg: &State<AppConfig>,
     cookies: &CookieJar<'_>,
 ) -> Result<Result<Redirect, Page>, AppError> {
-    let row = owned(db, me.as_ref(), claim_ref).await?;
+    let row = owned(db, me.as_ref(), cookies, claim_ref).await?;
     if ClaimStatus::parse(&row.status).is_none_or(ClaimStatus::is_final) {
         return Err(AppError::NotFound);
     }
@@ -236,7 +242,7 @@ pub async fn post_claim_withdraw(
     db: &State<Db>,
     cookies: &CookieJar<'_>,
 ) -> Result<Redirect, AppError> {
-    let row = owned(db, me.as_ref(), claim_ref).await?;
+    let row = owned(db, me.as_ref(), cookies, claim_ref).await?;
     let from = ClaimStatus::parse(&row.status).ok_or(AppError::NotFound)?;
     let actor = me.map(|m| m.user.user_id);
     if !form.0.confirm {
