@@ -3,16 +3,16 @@
 //
 // `flightclaim --version` names the git revision and the build date. They are read once per
 // clean build (release builds and CI start clean); watching `.git/HEAD` would recompile the
-// whole crate after every commit in development. `FLIGHTCLAIM_GIT_REV` and `SOURCE_DATE_EPOCH`
+// whole crate after every commit in development. `BUILD_GIT_REVISION` and `SOURCE_DATE_EPOCH`
 // override them for reproducible packaging.
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 fn main() {
     println!("cargo:rerun-if-changed=locales");
-    println!("cargo:rerun-if-env-changed=FLIGHTCLAIM_GIT_REV");
+    println!("cargo:rerun-if-env-changed=BUILD_GIT_REVISION");
     println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
-    let revision = std::env::var("FLIGHTCLAIM_GIT_REV")
+    let revision = std::env::var("BUILD_GIT_REVISION")
         .ok()
         .filter(|r| !r.is_empty())
         .or_else(git_revision)
@@ -25,11 +25,8 @@ fn main() {
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs())
         });
-    println!("cargo:rustc-env=FLIGHTCLAIM_GIT_REV={revision}");
-    println!(
-        "cargo:rustc-env=FLIGHTCLAIM_BUILD_DATE={}",
-        civil_date(epoch)
-    );
+    println!("cargo:rustc-env=BUILD_GIT_REVISION={revision}");
+    println!("cargo:rustc-env=BUILD_DATE_UTC={}", civil_date(epoch));
 }
 
 fn git_revision() -> Option<String> {

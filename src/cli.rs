@@ -20,9 +20,9 @@ use crate::db::users::{self, AdminUpsert};
 pub const LONG_VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (revision ",
-    env!("FLIGHTCLAIM_GIT_REV"),
+    env!("BUILD_GIT_REVISION"),
     ", built ",
-    env!("FLIGHTCLAIM_BUILD_DATE"),
+    env!("BUILD_DATE_UTC"),
     ")"
 );
 

@@ -155,25 +155,6 @@ async fn through_review(client: &Client, email: &str, last_name: &str) {
     let _ = get(client, "/claims/new/review?lang=fr").await;
 }
 
-/// Follows the link of the confirmation email of an account made by the wizard: the only way
-/// it gets a session (issue #12).
-async fn confirm_by_email(client: &Client, conn: &rusqlite::Connection, email: &str) {
-    let body: String = conn
-        .query_row(
-            "SELECT body_text FROM outbox WHERE to_addr = ?1 AND kind = 'claim_account'
-             ORDER BY id DESC LIMIT 1",
-            [email],
-            |r| r.get(0),
-        )
-        .unwrap();
-    let start = body.find("/verify-email/").expect("the link");
-    let end = body[start..]
-        .find(char::is_whitespace)
-        .map_or(body.len(), |e| start + e);
-    let (_, _, location) = get(client, &body[start..end]).await;
-    assert_eq!(location.as_deref(), Some("/account"));
-}
-
 fn db(dir: &std::path::Path) -> rusqlite::Connection {
     rusqlite::Connection::open(dir.join("flightclaim.sqlite3")).unwrap()
 }
@@ -231,7 +212,7 @@ async fn full_claim_creates_claim_event_mail_and_account() {
     assert_eq!(status, Status::Ok, "{page}");
     assert!(page.contains(&claim_ref) && page.contains("Envoyée"));
     assert_eq!(get(&client, "/account").await.0, Status::SeeOther);
-    confirm_by_email(&client, &conn, "marie@example.com").await;
+    common::confirm_claim_account(&client, dir.path(), "marie@example.com").await;
     let (_, account, _) = get(&client, "/account").await;
     assert!(account.contains(&format!("/claims/{claim_ref}")));
     // Withdraw: not without ticking the confirmation, then for good.
@@ -418,7 +399,7 @@ async fn draft_resumes_with_the_cookie_and_duplicates_are_caught() {
     let res = post(&client, "/claims/new/review", &[]).await;
     assert_eq!(res.status(), Status::SeeOther);
     // Signed in now (with the emailed link): the same flight and lead passenger again.
-    confirm_by_email(&client, &conn, "dup@example.com").await;
+    common::confirm_claim_account(&client, dir.path(), "dup@example.com").await;
     through_review(&client, "dup@example.com", "DUPONT").await;
     let res = post(&client, "/claims/new/review", &[]).await;
     assert_eq!(res.status(), Status::Ok);

@@ -244,6 +244,12 @@ fn every_template_in_both_languages() {
             let kind = mail.kind;
             seen.insert(kind);
             let (subject, phrase, path) = expected(kind, lang);
+            // Stored form: no one-time token (every sample token starts with `tok-`).
+            let stored = &mail.rendered;
+            assert!(
+                !format!("{}{}{}", stored.subject, stored.text, stored.html).contains("tok-"),
+                "{kind}/{lang}: a token in the stored message (is it in Email::secrets?)"
+            );
             let received = mailer.as_received(&mail);
             let r = &received;
             let action = format!("{BASE_URL}{path}");

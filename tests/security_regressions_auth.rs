@@ -94,15 +94,10 @@ fn db(dir: &std::path::Path) -> rusqlite::Connection {
 
 /// Every email of a kind sent to an address, oldest first: `(subject, text body)`.
 fn mails(dir: &std::path::Path, to: &str, kind: &str) -> Vec<(String, String)> {
-    db(dir)
-        .prepare(
-            "SELECT subject, body_text FROM outbox WHERE to_addr = ?1 AND kind = ?2 ORDER BY id",
-        )
-        .unwrap()
-        .query_map([to, kind], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
+    common::received_mails(dir, to, kind)
+        .into_iter()
+        .map(|r| (r.subject, r.body_text))
+        .collect()
 }
 
 fn kinds_to(dir: &std::path::Path, to: &str) -> Vec<String> {

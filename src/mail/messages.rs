@@ -33,7 +33,8 @@ pub trait Email: Serialize {
     fn action_path(&self) -> String;
 
     /// Values in the message that open something by themselves (one-time tokens): they are
-    /// kept out of the stored bodies (`mail::sealed`).
+    /// kept out of the stored bodies (`mail::sealed`). Every kind whose link carries a token
+    /// must name it here; `tests/mail_outbox.rs` checks every kind's stored form.
     fn secrets(&self) -> Vec<String> {
         Vec::new()
     }
@@ -224,6 +225,9 @@ impl Email for ClaimAccount {
     const KIND: &'static str = "claim_account";
     fn action_path(&self) -> String {
         format!("/verify-email/{}", path_segment(&self.token))
+    }
+    fn secrets(&self) -> Vec<String> {
+        vec![path_segment(&self.token)]
     }
     fn localized(&self, locale: Locale) -> Map<String, Value> {
         one("valid_for", duration(locale, self.valid_hours))

@@ -228,21 +228,7 @@ pub fn count(dir: &std::path::Path, sql: &str) -> i64 {
     db(dir).query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
-/// Signs in the account made by a claim filed while signed out, the way its owner does: with
-/// the link of the confirmation email (until then the account is inert, issue #12).
+/// Signs in the account made by a claim filed while signed out ([`common::confirm_claim_account`]).
 pub async fn confirm_by_email(client: &Client, dir: &std::path::Path, email: &str) {
-    let body: String = db(dir)
-        .query_row(
-            "SELECT body_text FROM outbox WHERE to_addr = ?1 AND kind = 'claim_account'
-             ORDER BY id DESC LIMIT 1",
-            [email],
-            |r| r.get(0),
-        )
-        .unwrap();
-    let start = body.find("/verify-email/").expect("the link");
-    let end = body[start..]
-        .find(char::is_whitespace)
-        .map_or(body.len(), |e| start + e);
-    let (_, _, location) = get(client, &body[start..end]).await;
-    assert_eq!(location.as_deref(), Some("/account"));
+    common::confirm_claim_account(client, dir, email).await;
 }

@@ -58,25 +58,52 @@ pub fn test_key(cfg: &AppConfig) -> flightclaim::config::Secret {
     flightclaim::app::secret_key(cfg).expect("secret key")
 }
 
-/// The newest message of `kind` to `to`, as its recipient receives it: one-time links, which
-/// the stored row keeps sealed, are restored with the instance's key. Panics when none exists.
+/// Every message of `kind` to `to`, oldest first, as its recipient receives it: one-time
+/// links, which stored rows keep sealed, are restored with the instance's key.
+pub fn received_mails(
+    dir: &std::path::Path,
+    to: &str,
+    kind: &str,
+) -> Vec<flightclaim::db::outbox::OutboxRow> {
+    let conn = rusqlite::Connection::open(dir.join("flightclaim.sqlite3")).expect("database");
+    let ids: Vec<i64> = conn
+        .prepare("SELECT id FROM outbox WHERE to_addr = ?1 AND kind = ?2 ORDER BY id")
+        .expect("query")
+        .query_map([to, kind], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("ids");
+    let key = test_key(&test_config(dir, ""));
+    let sealer = flightclaim::crypto::Sealer::new(&key, flightclaim::crypto::Purpose::MailSecrets);
+    ids.into_iter()
+        .map(|id| {
+            let row = flightclaim::db::outbox::find_by_id(&conn, id).expect("outbox row");
+            flightclaim::mail::sealed::reveal(&row, &sealer)
+        })
+        .collect()
+}
+
+/// The newest message of `kind` to `to`, as its recipient receives it. Panics when none.
 pub fn received_mail(
     dir: &std::path::Path,
     to: &str,
     kind: &str,
 ) -> flightclaim::db::outbox::OutboxRow {
-    let conn = rusqlite::Connection::open(dir.join("flightclaim.sqlite3")).expect("database");
-    let id: i64 = conn
-        .query_row(
-            "SELECT id FROM outbox WHERE to_addr = ?1 AND kind = ?2 ORDER BY id DESC LIMIT 1",
-            [to, kind],
-            |r| r.get(0),
-        )
-        .unwrap_or_else(|e| panic!("no {kind} mail to {to}: {e}"));
-    let row = flightclaim::db::outbox::find_by_id(&conn, id).expect("outbox row");
-    let key = test_key(&test_config(dir, ""));
-    let sealer = flightclaim::crypto::Sealer::new(&key, flightclaim::crypto::Purpose::MailSecrets);
-    flightclaim::mail::sealed::reveal(&row, &sealer)
+    received_mails(dir, to, kind)
+        .pop()
+        .unwrap_or_else(|| panic!("no {kind} mail to {to}"))
+}
+
+/// Signs in the account made by a claim filed while signed out, the way its owner does: with
+/// the link of the confirmation email (until then the account is inert, issue #12).
+pub async fn confirm_claim_account(client: &Client, dir: &std::path::Path, email: &str) {
+    let body = received_mail(dir, email, "claim_account").body_text;
+    let start = body.find("/verify-email/").expect("the link");
+    let end = body[start..]
+        .find(char::is_whitespace)
+        .map_or(body.len(), |e| start + e);
+    let res = client.get(body[start..end].to_string()).dispatch().await;
+    assert_eq!(res.headers().get_one("Location"), Some("/account"));
 }
 
 pub fn rocket_with(extra_toml: &str) -> (Rocket<Build>, TempDir) {
