@@ -91,7 +91,7 @@ pub fn open_database(cfg: &AppConfig, options: ServeOptions) -> Result<Db, Start
 }
 
 fn ensure_data_dir(dir: &Path) -> Result<(), StartError> {
-    std::fs::create_dir_all(dir).map_err(|source| StartError::DataDir {
+    crate::fsperm::create_private_dir(dir).map_err(|source| StartError::DataDir {
         path: dir.display().to_string(),
         source,
     })
@@ -167,6 +167,18 @@ pub fn airport_index() -> Arc<AirportIndex> {
         .clone()
 }
 
+fn rate_limits(cfg: &AppConfig) -> Result<Arc<RateLimits>, StartError> {
+    let mut quotas = Vec::new();
+    for class in RateClass::ALL {
+        let quota = Quota::parse(cfg.rate_limit(class))
+            .map_err(|e| crate::config::ConfigError(format!("{}: {e}", class.config_key())))?;
+        quotas.push((class, quota));
+    }
+    let account_quota = Quota::parse(&cfg.rate_limit_account)
+        .map_err(|e| crate::config::ConfigError(format!("rate_limit_account: {e}")))?;
+    Ok(RateLimits::with_account_quota(quotas, account_quota))
+}
+
 /// Builds the application from a configuration: opens (and, for a fresh database, migrates)
 /// the database, loads templates and assets, and mounts every area.
 pub fn build(cfg: AppConfig) -> Result<Rocket<Build>, StartError> {
@@ -193,15 +205,7 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
         .unwrap_or_default();
     let assets = AssetStore::load();
     let templates = Templates::load(assets.clone())?;
-    let mut quotas = Vec::new();
-    for class in RateClass::ALL {
-        let quota = Quota::parse(cfg.rate_limit(class))
-            .map_err(|e| crate::config::ConfigError(format!("{}: {e}", class.config_key())))?;
-        quotas.push((class, quota));
-    }
-    let account_quota = Quota::parse(&cfg.rate_limit_account)
-        .map_err(|e| crate::config::ConfigError(format!("rate_limit_account: {e}")))?;
-    let limits = RateLimits::with_account_quota(quotas, account_quota);
+    let limits = rate_limits(&cfg)?;
     let trusted = TrustedProxies(cfg.trusted_proxy_nets()?);
     let flight_status = FlightStatusService::from_config(&cfg)?;
     let figment = rocket_figment(&cfg, &key);
@@ -225,6 +229,7 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
         .manage(Metrics::default())
         .manage(airport_index())
         .manage(SearchCache::new())
+        .manage(crate::documents::quota::DailyUploads::default())
         .manage(crate::web::admin::stats_cache::StatsCache::new())
         .manage(mailer)
         .manage(replication_status)
