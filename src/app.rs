@@ -91,7 +91,7 @@ pub fn open_database(cfg: &AppConfig, options: ServeOptions) -> Result<Db, Start
 }
 
 fn ensure_data_dir(dir: &Path) -> Result<(), StartError> {
-    std::fs::create_dir_all(dir).map_err(|source| StartError::DataDir {
+    crate::fsperm::create_private_dir(dir).map_err(|source| StartError::DataDir {
         path: dir.display().to_string(),
         source,
     })
@@ -168,7 +168,7 @@ pub fn airport_index() -> Arc<AirportIndex> {
 }
 
 /// The rate limiters of every class, from the configured quotas.
-fn rate_limits(cfg: &AppConfig) -> Result<std::sync::Arc<RateLimits>, StartError> {
+fn rate_limits(cfg: &AppConfig) -> Result<Arc<RateLimits>, StartError> {
     let mut quotas = Vec::new();
     for class in RateClass::ALL {
         let quota = Quota::parse(cfg.rate_limit(class))
@@ -244,6 +244,7 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
         .manage(Metrics::default())
         .manage(airport_index())
         .manage(SearchCache::new())
+        .manage(crate::documents::quota::DailyUploads::default())
         .manage(crate::web::admin::stats_cache::StatsCache::new())
         .manage(mailer)
         .manage(sealers)

@@ -112,6 +112,9 @@ pub enum Command {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
+    // Whatever the unit's `UMask=` or the shell's umask: database, WAL, keys, logs and documents
+    // are for the service user only.
+    crate::fsperm::restrict_umask();
     let cli = Cli::parse();
     let cfg = match AppConfig::load(cli.config.as_deref()) {
         Ok(cfg) => cfg,
@@ -158,8 +161,19 @@ fn serve(cfg: AppConfig, options: ServeOptions) -> ExitCode {
     let log_dir = cfg.log_to_file.then(|| cfg.data_dir.join("logs"));
     let _guard = crate::logging::init(&cfg.log, log_dir.as_deref());
     let (address, port) = (cfg.address, cfg.port);
+    let limits = crate::gate::Limits::from_config(&cfg);
+    let public = match crate::gate::bind(std::net::SocketAddr::new(address, port)) {
+        Ok(l) => l,
+        Err(e) => {
+            let message = format!(
+                "cannot listen on {address}:{port}: {e}. Fix: stop the other process using the port, or set FLIGHTCLAIM_PORT / FLIGHTCLAIM_ADDRESS"
+            );
+            tracing::error!(%message, "start-up failed");
+            return fail(message, 1);
+        }
+    };
     let rocket = match app::build_with(cfg, options) {
-        Ok(rocket) => rocket,
+        Ok(rocket) => crate::gate::install(rocket, public, limits),
         Err(e) => {
             tracing::error!(error = %e, "start-up failed");
             return fail(e, 1);

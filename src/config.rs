@@ -99,6 +99,13 @@ pub struct AppConfig {
     pub flight_status_timeout_ms: u64,
     /// Staff must enrol a TOTP second factor before opening any admin page.
     pub staff_totp_required: bool,
+    /// Connections that may wait for their request head, and requests served at once
+    /// (`serve`'s connection gate, `src/gate.rs`).
+    pub max_connections: usize,
+    /// Seconds a client has to send a complete request head.
+    pub request_header_timeout_secs: u64,
+    /// Seconds a client has to send a whole request body (forms, uploads, JSON).
+    pub request_body_timeout_secs: u64,
 }
 
 impl Default for AppConfig {
@@ -139,6 +146,9 @@ impl Default for AppConfig {
             flight_status_base_url: None,
             flight_status_timeout_ms: 3000,
             staff_totp_required: false,
+            max_connections: 256,
+            request_header_timeout_secs: 10,
+            request_body_timeout_secs: 120,
         }
     }
 }
@@ -281,6 +291,7 @@ impl AppConfig {
             ));
         }
         self.validate_flight_status()?;
+        self.validate_connections()?;
         for class in RateClass::ALL {
             let key = class.config_key();
             Quota::parse(self.rate_limit(class)).map_err(|problem| {
@@ -305,6 +316,31 @@ impl AppConfig {
                 "use a level such as info, debug or warn",
             )
         })?;
+        Ok(())
+    }
+
+    fn validate_connections(&self) -> Result<(), ConfigError> {
+        if !(16..=16_384).contains(&self.max_connections) {
+            return Err(key_error(
+                "max_connections",
+                "must be between 16 and 16384",
+                "keep the default 256; the process needs about three file descriptors per connection (raise LimitNOFILE= with it)",
+            ));
+        }
+        if !(1..=300).contains(&self.request_header_timeout_secs) {
+            return Err(key_error(
+                "request_header_timeout_secs",
+                "must be between 1 and 300 seconds",
+                "keep the default 10",
+            ));
+        }
+        if !(1..=3600).contains(&self.request_body_timeout_secs) {
+            return Err(key_error(
+                "request_body_timeout_secs",
+                "must be between 1 and 3600 seconds",
+                "keep the default 120 (a 12 MiB upload over a slow mobile link)",
+            ));
+        }
         Ok(())
     }
 

@@ -75,10 +75,15 @@ pub fn negotiate(req: &Request<'_>) -> Locale {
         && let Some(locale) = Locale::from_tag(tag)
     {
         {
+            let secure = req
+                .rocket()
+                .state::<crate::config::AppConfig>()
+                .is_some_and(crate::config::AppConfig::is_https);
             let cookie = Cookie::build((COOKIE, locale.as_str()))
                 .path("/")
                 .same_site(SameSite::Lax)
                 .http_only(true)
+                .secure(secure)
                 .max_age(rocket::time::Duration::days(365));
             req.cookies().add(cookie);
             return locale;

@@ -22,23 +22,30 @@ pub async fn sweep_rate_limits(limits: Arc<RateLimits>, shutdown: rocket::Shutdo
     }
 }
 
-/// How long an unsent claim draft is kept (the privacy page promises six months).
+/// How long an unsent claim draft of a signed-in passenger is kept (the privacy page promises
+/// six months).
 pub const DRAFT_RETENTION: Duration = Duration::from_hours(24 * 183);
+/// How long an anonymous draft (no account) is kept after its last change: its documents are
+/// on our disk for nobody, and anyone can start one (`documents::quota`).
+pub const ANONYMOUS_DRAFT_RETENTION: Duration = Duration::from_hours(24 * 7);
 /// A stored file younger than this is never removed (its row may not be committed yet).
 const FILE_GRACE: Duration = Duration::from_hours(24);
 const CLEANUP_EVERY: Duration = Duration::from_hours(24);
 
-/// Deletes drafts untouched for [`DRAFT_RETENTION`] (their documents and mandate rows go with
-/// them), then the stored files no row points at any more. Returns (drafts, files) removed.
+/// Deletes drafts untouched for [`DRAFT_RETENTION`], anonymous ones untouched for
+/// [`ANONYMOUS_DRAFT_RETENTION`] (their documents and mandate rows go with them), then the
+/// stored files no row points at any more. Returns (drafts, files) removed.
 pub async fn clean_up_drafts(
     db: &Db,
     documents: &DocumentStore,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(usize, usize), Box<dyn std::error::Error + Send + Sync>> {
-    let cutoff = now - chrono::Duration::from_std(DRAFT_RETENTION).unwrap_or_default();
-    let cutoff = crate::db::time_text(cutoff);
+    let cutoff = |keep: Duration| {
+        crate::db::time_text(now - chrono::Duration::from_std(keep).unwrap_or_default())
+    };
+    let (owned, anonymous) = (cutoff(DRAFT_RETENTION), cutoff(ANONYMOUS_DRAFT_RETENTION));
     let drafts = db
-        .write(move |tx| crate::db::drafts::delete_untouched_since(tx, &cutoff))
+        .write(move |tx| crate::db::drafts::delete_untouched_since(tx, &owned, &anonymous))
         .await?;
     let referenced = db.read(crate::db::documents::referenced_hashes).await?;
     let store = documents.clone();

@@ -16,6 +16,8 @@ pub mod demo;
 pub mod documents;
 pub mod domain;
 pub mod flights;
+pub mod fsperm;
+pub mod gate;
 pub mod i18n;
 pub mod jobs;
 pub mod logging;

@@ -465,7 +465,11 @@ async fn ready_and_metrics_show_the_backlog() {
     .await
     .unwrap();
 
-    let res = client.get("/ready").dispatch().await;
+    let res = client
+        .get("/ready")
+        .remote("127.0.0.1:5000".parse().unwrap())
+        .dispatch()
+        .await;
     assert_eq!(res.status(), HttpStatus::Ok);
     let ready: serde_json::Value = res.into_json().await.unwrap();
     assert_eq!(ready["outbox"]["enabled"], false);

@@ -243,7 +243,12 @@ async fn health_ready_and_metrics() {
     assert_eq!(res.status(), Status::Ok);
     assert_eq!(res.into_string().await.unwrap(), "ok");
 
-    let res = client.get("/ready").dispatch().await;
+    // The details are for loopback (or the metrics token); see security_regressions_infra.rs.
+    let res = client
+        .get("/ready")
+        .remote("127.0.0.1:5000".parse().unwrap())
+        .dispatch()
+        .await;
     assert_eq!(res.status(), Status::Ok);
     let ready: serde_json::Value = res.into_json().await.unwrap();
     assert_eq!(ready["database"], "ok");

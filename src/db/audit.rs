@@ -52,7 +52,7 @@ pub fn list(
 ) -> Result<Vec<AuditEntry>, DbError> {
     let mut stmt = conn.prepare(
         "SELECT id, at, actor, action, target, before, after FROM audit_log
-         WHERE (?1 = '' OR actor LIKE '%' || ?1 || '%')
+         WHERE (?1 = '' OR actor LIKE ?6 ESCAPE '\\')
            AND (?2 = '' OR action = ?2)
            AND (?3 = '' OR target = ?3)
            AND (?4 IS NULL OR id < ?4)
@@ -64,7 +64,8 @@ pub fn list(
             filter.action,
             filter.target,
             filter.before_id,
-            limit
+            limit,
+            super::like_contains(&filter.actor)
         ],
         |r| {
             Ok(AuditEntry {

@@ -252,15 +252,19 @@ fn where_clause(filter: &QueueFilter, cursor: Option<&Cursor>) -> (String, Vec<V
             );
         }
     } else if !q.is_empty() && (q.chars().count() >= MIN_SEARCH_CHARS || flight.is_some()) {
-        // `%` is dropped rather than escaped: the trigram index is not used with `ESCAPE`, and a
-        // literal percent sign is nothing anyone searches a claim by (`_` stays a wildcard).
-        let text: String = q.chars().filter(|c| *c != '%').collect();
+        // A trigram phrase query: a substring match that uses the index (a `LIKE … ESCAPE`
+        // would not) and has no wildcards at all — `%`, `_` and `*` are plain characters.
+        // Under three characters a trigram phrase has no trigram: the flight number only.
         let flight = flight.unwrap_or_default();
-        push(
-            "(c.flight_number = ? OR c.id IN (SELECT rowid FROM claim_search WHERE body LIKE ?))",
-            vec![flight.into(), format!("%{text}%").into()],
-            &mut sql,
-        );
+        if q.chars().count() >= MIN_SEARCH_CHARS {
+            push(
+                "(c.flight_number = ? OR c.id IN (SELECT rowid FROM claim_search WHERE claim_search MATCH ?))",
+                vec![flight.into(), super::fts_phrase(q).into()],
+                &mut sql,
+            );
+        } else {
+            push("c.flight_number = ?", vec![flight.into()], &mut sql);
+        }
     }
     if let Some(cur) = cursor {
         let op = if cur.sort.descending() { "<" } else { ">" };

@@ -120,6 +120,18 @@ pub fn insert(
     Ok((tx.last_insert_rowid(), true))
 }
 
+/// How many documents `owner` holds and their total size in bytes.
+pub fn usage(conn: &Connection, owner: Owner) -> Result<(i64, i64), DbError> {
+    Ok(conn.query_row(
+        &format!(
+            "SELECT count(*), coalesce(sum(size_bytes), 0) FROM documents WHERE {} = ?1",
+            owner.column()
+        ),
+        [owner.id()],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
 /// An owner's documents, oldest first.
 pub fn list(conn: &Connection, owner: Owner) -> Result<Vec<Document>, DbError> {
     let mut stmt = conn.prepare(&format!(

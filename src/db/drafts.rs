@@ -93,11 +93,17 @@ pub fn delete(tx: &Transaction<'_>, id: i64) -> Result<(), DbError> {
     Ok(())
 }
 
-/// Deletes drafts untouched since `cutoff` (RFC 3339 text, compared as stored) with their
-/// documents and mandates rows (cascade); returns how many.
-pub fn delete_untouched_since(tx: &Transaction<'_>, cutoff: &str) -> Result<usize, DbError> {
+/// Deletes drafts untouched since `cutoff`, anonymous ones (no account) since
+/// `anonymous_cutoff` (RFC 3339 text, compared as stored), with their documents and mandates
+/// rows (cascade); returns how many.
+pub fn delete_untouched_since(
+    tx: &Transaction<'_>,
+    cutoff: &str,
+    anonymous_cutoff: &str,
+) -> Result<usize, DbError> {
     Ok(tx.execute(
-        "DELETE FROM claim_drafts WHERE updated_at < ?1",
-        params![cutoff],
+        "DELETE FROM claim_drafts WHERE updated_at < ?1
+            OR (user_id IS NULL AND updated_at < ?2)",
+        params![cutoff, anonymous_cutoff],
     )?)
 }

@@ -22,6 +22,7 @@ pub mod sessions;
 pub mod staff_totp;
 pub mod stats;
 pub mod tokens;
+pub mod user_search;
 pub mod users;
 
 use std::path::{Path, PathBuf};
@@ -101,9 +102,13 @@ impl Db {
     /// Opens (creating if needed) the database file. Does not migrate.
     pub fn open(path: &Path) -> Result<Db, DbError> {
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
+            crate::fsperm::create_private_dir(parent)
                 .map_err(|e| DbError::Schema(format!("cannot create {}: {e}", parent.display())))?;
         }
+        // Created 0600 before SQLite sees it: SQLite gives `-wal` and `-shm` the mode of the
+        // database file.
+        crate::fsperm::touch_private(path)
+            .map_err(|e| DbError::Schema(format!("cannot create {}: {e}", path.display())))?;
         let writer = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -219,6 +224,27 @@ impl Db {
         wal.push("-wal");
         (size(&self.inner.path), size(Path::new(&wal)))
     }
+}
+
+/// A `LIKE … ESCAPE '\'` pattern matching `text` anywhere: `%`, `_` and `\` in the text are
+/// literal characters, not wildcards (a search for `%` must not list every row).
+pub fn like_contains(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// An FTS5 query matching `text` as one phrase (trigram tables: as a substring), with no
+/// query syntax: quotes are doubled inside the phrase, so `OR`, `*`, `NEAR` are plain text.
+pub fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
 }
 
 /// A time as the text `SQLite` stores (`YYYY-MM-DDTHH:MM:SSZ`, UTC); sorts like the instant.

@@ -105,7 +105,11 @@ impl DocumentStore {
         reader: impl AsyncRead + Unpin,
         max_bytes: u64,
     ) -> Result<StoredDocument, DocumentError> {
-        tokio::fs::create_dir_all(&self.dir).await?;
+        tokio::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(crate::fsperm::DIR_MODE)
+            .create(&self.dir)
+            .await?;
         let tmp = self.dir.join(format!(
             ".upload-{}.tmp",
             hex::encode(rand::rng().random::<[u8; 12]>())

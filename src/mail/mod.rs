@@ -356,9 +356,13 @@ pub async fn send_test(mailer: &Mailer, to: &str, locale: Locale) -> Result<Stri
     };
     let transport = settings.transport();
     let result = smtp::send_row(&transport, settings, &mailer.from, &row).await;
+    let to = crate::logging::mask_email(&row.to_addr);
     match &result {
-        Ok(()) => tracing::info!(to = %row.to_addr, server = %settings.server, "test email sent"),
-        Err(e) => tracing::warn!(to = %row.to_addr, hint = %e.hint, "test email failed"),
+        Ok(()) => tracing::info!(%to, server = %settings.server, "test email sent"),
+        Err(e) => {
+            let hint = crate::logging::mask_emails_in(&e.hint);
+            tracing::warn!(%to, %hint, "test email failed");
+        }
     }
     result.map(|()| settings.server.clone())
 }

@@ -18,6 +18,7 @@ use super::Mailer;
 use super::smtp::{self, SendError};
 use crate::db::outbox;
 use crate::db::{Db, DbError};
+use crate::logging::{mask_email, mask_emails_in};
 
 /// How often the worker looks for due messages when nothing wakes it (rows enqueued by another
 /// process, retries coming due).
@@ -185,7 +186,7 @@ pub async fn send_next(
         Ok(()) => {
             db.write(move |tx| outbox::mark_sent(tx, id, Utc::now()))
                 .await?;
-            tracing::info!(id, kind = %row.kind, to = %row.to_addr, message_id = %row.message_id, "mail sent");
+            tracing::info!(id, kind = %row.kind, to = %mask_email(&row.to_addr), message_id = %row.message_id, "mail sent");
         }
         Err(error) => {
             let decision = mailer
@@ -195,12 +196,12 @@ pub async fn send_next(
             match decision {
                 Decision::RetryIn(delay) => {
                     let at = Utc::now() + delay;
-                    tracing::warn!(id, kind = %row.kind, attempts, retry_in_secs = delay.as_secs(), hint = %hint, "mail not sent; will retry");
+                    tracing::warn!(id, kind = %row.kind, attempts, retry_in_secs = delay.as_secs(), hint = %mask_emails_in(&hint), "mail not sent; will retry");
                     db.write(move |tx| outbox::mark_retry(tx, id, at, &hint, Utc::now()))
                         .await?;
                 }
                 Decision::GiveUp => {
-                    tracing::error!(id, kind = %row.kind, to = %row.to_addr, attempts, hint = %hint, "mail failed; giving up");
+                    tracing::error!(id, kind = %row.kind, to = %mask_email(&row.to_addr), attempts, hint = %mask_emails_in(&hint), "mail failed; giving up");
                     db.write(move |tx| outbox::mark_failed(tx, id, &hint, Utc::now()))
                         .await?;
                 }
@@ -223,21 +224,21 @@ async fn write_eml_copies(mailer: &Arc<Mailer>, db: &Db) -> Result<(), DbError> 
     for row in rows {
         let path = dir.join(format!("{}-{}.eml", row.id, row.kind));
         let written = mailer.raw_message(&row).and_then(|bytes| {
-            std::fs::create_dir_all(&dir)
-                .and_then(|()| std::fs::write(&path, bytes))
+            crate::fsperm::create_private_dir(&dir)
+                .and_then(|()| crate::fsperm::write_private(&path, &bytes))
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))
         });
         let recorded = match written {
             Ok(()) => path.display().to_string(),
             Err(problem) => {
-                tracing::warn!(id = row.id, %problem, "outbox: no .eml copy");
+                tracing::warn!(id = row.id, problem = %mask_emails_in(&problem), "outbox: no .eml copy");
                 format!("(not written: {problem})")
             }
         };
         let id = row.id;
         db.write(move |tx| outbox::set_eml_path(tx, id, &recorded))
             .await?;
-        tracing::info!(id, kind = %row.kind, to = %row.to_addr, "mail kept in the outbox (no SMTP configured)");
+        tracing::info!(id, kind = %row.kind, to = %mask_email(&row.to_addr), "mail kept in the outbox (no SMTP configured)");
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ use rocket::serde::json::Json;
 use rocket::{Responder, options, post};
 
 use super::api_error::ApiError;
+use super::guards::BodyTimeout;
 use crate::domain::eligibility::{self, EligibilityResponse, RequestError};
 use crate::i18n::{self, Locale};
 use crate::ratelimit::{Api, RateLimit};
@@ -67,8 +68,10 @@ pub async fn post_eligibility_json(
     locale: Locale,
     _quota: RateLimit<Api>,
     body_type: BodyType,
+    timeout: BodyTimeout,
     body: Data<'_>,
 ) -> Result<Json<EligibilityResponse>, ApiError> {
+    let timeout = timeout.0;
     let lang = lang.and_then(Locale::from_tag).unwrap_or(locale).as_str();
     // `application/json` with any parameters, or `application/*+json`; nothing else.
     let is_json = body_type.0.as_ref().is_some_and(|ct| {
@@ -82,7 +85,17 @@ pub async fn post_eligibility_json(
             lang,
         ));
     }
-    let bytes = match body.open(MAX_BODY_BYTES.bytes()).into_bytes().await {
+    let read = tokio::time::timeout(timeout, body.open(MAX_BODY_BYTES.bytes()).into_bytes())
+        .await
+        .map_err(|_| {
+            transport_error(
+                Status::RequestTimeout,
+                "request_timeout",
+                "check.api.error.unreadable",
+                lang,
+            )
+        })?;
+    let bytes = match read {
         Ok(capped) if capped.is_complete() => capped.into_inner(),
         Ok(_) => {
             return Err(transport_error(

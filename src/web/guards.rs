@@ -46,13 +46,38 @@ impl ClientIp {
         ClientIp(client)
     }
 
-    /// Whether the request comes straight from this machine (no proxy in between).
+    /// Whether the request comes straight from this machine (no proxy in between): a
+    /// loopback peer and no forwarding header of any kind — a reverse proxy on the same host
+    /// is a loopback peer too, and which header it adds (`X-Real-IP`, `Forwarded`, …) depends
+    /// on its configuration.
     pub fn is_direct_loopback(req: &Request<'_>) -> bool {
         let peer_loopback = req.remote().is_some_and(|a| a.ip().is_loopback());
-        let proxied =
-            req.headers().contains("X-Forwarded-For") || req.headers().contains("Forwarded");
-        peer_loopback && !proxied
+        peer_loopback
+            && !req
+                .headers()
+                .iter()
+                .any(|h| is_forwarding_header(h.name().as_str()))
     }
+}
+
+/// Headers a proxy adds about the original client (`Forwarded`, `X-Forwarded-*`, `X-Real-IP`,
+/// CDN variants, `Via`).
+fn is_forwarding_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name.starts_with("x-forwarded")
+        || name.starts_with("x-original-")
+        || matches!(
+            name.as_str(),
+            "forwarded"
+                | "via"
+                | "x-real-ip"
+                | "x-client-ip"
+                | "x-cluster-client-ip"
+                | "true-client-ip"
+                | "cf-connecting-ip"
+                | "fastly-client-ip"
+                | "x-proxyuser-ip"
+        )
 }
 
 #[rocket::async_trait]
@@ -124,7 +149,12 @@ impl<'r, T: FromForm<'r> + 'r> FromData<'r> for CsrfForm<T> {
     type Error = String;
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> rocket::data::Outcome<'r, Self> {
-        let body = match data.open(MAX_FORM_BYTES.bytes()).into_string().await {
+        let read = data.open(MAX_FORM_BYTES.bytes()).into_string();
+        let Ok(read) = tokio::time::timeout(body_timeout(req), read).await else {
+            tracing::warn!("request body not received in time");
+            return rocket::data::Outcome::Error((Status::RequestTimeout, "body timeout".into()));
+        };
+        let body = match read {
             Ok(s) if s.is_complete() => s.into_inner(),
             Ok(_) => {
                 return rocket::data::Outcome::Error((
@@ -168,6 +198,73 @@ pub fn csrf_matches(cookies: &rocket::http::CookieJar<'_>, submitted: &str) -> b
     cookies
         .get_private(CSRF_COOKIE)
         .is_some_and(|c| constant_time_eq(c.value(), submitted))
+}
+
+/// How long a client has to send a request body (`request_body_timeout_secs`).
+pub fn body_timeout(req: &Request<'_>) -> std::time::Duration {
+    let secs = req
+        .rocket()
+        .state::<crate::config::AppConfig>()
+        .map_or(120, |c| c.request_body_timeout_secs);
+    std::time::Duration::from_secs(secs)
+}
+
+/// [`body_timeout`] as a request guard, for handlers that read `Data` themselves.
+pub struct BodyTimeout(pub std::time::Duration);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for BodyTimeout {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        Outcome::Success(BodyTimeout(body_timeout(req)))
+    }
+}
+
+/// The CSRF token of a multipart form, checked *before* its body is read: the form's action
+/// carries it in the query string (`?csrf_token=…`, besides the hidden field), so a forged or
+/// token-less upload is refused with 403 without spooling a byte of the file.
+pub struct QueryCsrf;
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for QueryCsrf {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let submitted = req.query_value::<&str>(CSRF_FIELD).and_then(Result::ok);
+        if submitted.is_some_and(|s| csrf_matches(req.cookies(), s)) {
+            Outcome::Success(QueryCsrf)
+        } else {
+            tracing::warn!("CSRF token missing or wrong (upload)");
+            Outcome::Error((Status::Forbidden, ()))
+        }
+    }
+}
+
+/// A data guard `T` that must be read within [`body_timeout`]; 408 otherwise (a client
+/// trickling its body does not hold the request forever).
+pub struct TimedData<T>(pub T);
+
+impl<T> std::ops::Deref for TimedData<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+#[rocket::async_trait]
+impl<'r, T: FromData<'r>> FromData<'r> for TimedData<T> {
+    type Error = Option<T::Error>;
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> rocket::data::Outcome<'r, Self> {
+        if let Ok(outcome) = tokio::time::timeout(body_timeout(req), T::from_data(req, data)).await
+        {
+            outcome.map(TimedData).map_error(|(s, e)| (s, Some(e)))
+        } else {
+            tracing::warn!("request body not received in time");
+            rocket::data::Outcome::Error((Status::RequestTimeout, None))
+        }
+    }
 }
 
 /// The percent-decoded `(name, value)` pairs of a url-encoded body, cached for the request's

@@ -25,9 +25,12 @@ pub async fn get_health(db: &State<Db>) -> (Status, &'static str) {
     }
 }
 
-/// Readiness: database, migrations, replication, outbox.
+/// Readiness: database, migrations, replication, outbox. Everyone gets the status (200/503,
+/// `{"status":"ok"|"unavailable"}`); the details only a direct loopback client or a holder of
+/// the metrics token (they name the replica, the outbox backlog and errors).
 #[get("/ready")]
 pub async fn get_ready(
+    access: Option<MetricsAccess>,
     db: &State<Db>,
     mailer: &State<Arc<Mailer>>,
     replication: &State<StatusHandle>,
@@ -48,10 +51,14 @@ pub async fn get_ready(
     } else {
         Status::ServiceUnavailable
     };
+    let word = if ready { "ok" } else { "unavailable" };
+    if access.is_none() {
+        return (status, Json(json!({ "status": word })));
+    }
     (
         status,
         Json(json!({
-            "status": if ready { "ok" } else { "unavailable" },
+            "status": word,
             "database": if database_ok { "ok" } else { "error" },
             "migrations": { "current": current, "latest": latest, "up_to_date": current == latest },
             "replication": replication_json(&replication.snapshot()),

@@ -138,7 +138,7 @@ impl BaseCtx {
                     .collect()
             })
             .unwrap_or_default();
-        let mut switch_url = format!("{path}?");
+        let mut switch_url = format!("{}?", local_path(&path));
         for q in &query {
             switch_url.push_str(q);
             switch_url.push('&');
@@ -163,6 +163,18 @@ impl BaseCtx {
                 .is_some_and(crate::flights::FlightStatusService::is_enabled),
         }
     }
+}
+
+/// `path` as a link that can only lead to this site: empty segments collapsed (`//evil.example/x`
+/// would be a protocol-relative link to another host) and backslashes encoded (browsers read
+/// `/\evil.example` as `//evil.example`).
+pub fn local_path(path: &str) -> String {
+    let segments: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.replace('\\', "%5C"))
+        .collect();
+    format!("/{}", segments.join("/"))
 }
 
 fn urlencode(s: &str) -> String {

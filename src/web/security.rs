@@ -52,13 +52,40 @@ impl Fairing for RequestTracker {
             metrics.observe(req.method().as_str(), &route, status, elapsed);
         }
         let ms = elapsed.map_or(0.0, |d| d.as_secs_f64() * 1000.0);
-        // The path only: query strings may carry personal data (emails, names).
-        let path = req.uri().path();
+        // The path only (query strings may carry personal data), with secret segments
+        // (emailed links' tokens) replaced: a log reader must not be able to use them.
+        let path = crate::logging::redact_path(req.uri().path().as_str());
         if status >= 500 {
             tracing::error!(request_id = %id, method = %req.method(), %path, status, ms, "request failed");
         } else {
             tracing::info!(request_id = %id, method = %req.method(), %path, status, ms, "request");
         }
+    }
+}
+
+/// Under https, every cookie we set carries `Secure` (the flash and language cookies, and any
+/// cookie a handler builds without it): a cookie sent over plain http could be read or planted
+/// by anyone on the path.
+fn secure_cookies(res: &mut Response<'_>) {
+    let cookies: Vec<String> = res
+        .headers()
+        .get("Set-Cookie")
+        .map(str::to_string)
+        .collect();
+    if cookies.is_empty() {
+        return;
+    }
+    res.remove_header("Set-Cookie");
+    for cookie in cookies {
+        let has_secure = cookie
+            .split(';')
+            .any(|attr| attr.trim().eq_ignore_ascii_case("secure"));
+        let value = if has_secure {
+            cookie
+        } else {
+            format!("{cookie}; Secure")
+        };
+        res.adjoin_header(Header::new("Set-Cookie", value));
     }
 }
 
@@ -92,13 +119,19 @@ impl Fairing for SecurityHeaders {
             res.set_header(Header::new("Content-Security-Policy", csp));
         }
         res.set_header(Header::new("X-Content-Type-Options", "nosniff"));
-        if !res.headers().contains("X-Frame-Options")
-            && !res
-                .headers()
-                .get_one("Content-Security-Policy")
-                .is_some_and(|c| c.contains("frame-ancestors 'self'"))
-        {
-            res.set_header(Header::new("X-Frame-Options", "DENY"));
+        // Always set, never kept: Rocket's default Shield fairing runs first and writes
+        // `SAMEORIGIN`. Only a response whose own CSP lets our pages frame it (the staff email
+        // preview, `frame-ancestors 'self'`) gets SAMEORIGIN; everything else DENY.
+        let framed_by_us = res
+            .headers()
+            .get_one("Content-Security-Policy")
+            .is_some_and(|c| c.contains("frame-ancestors 'self'"));
+        res.set_header(Header::new(
+            "X-Frame-Options",
+            if framed_by_us { "SAMEORIGIN" } else { "DENY" },
+        ));
+        if self.hsts {
+            secure_cookies(res);
         }
         res.set_header(Header::new(
             "Referrer-Policy",

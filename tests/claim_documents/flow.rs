@@ -109,7 +109,8 @@ pub fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (Conte
     (ct, body)
 }
 
-/// Uploads `bytes` as `filename` (kind, passenger) to `action` with the visitor's CSRF token.
+/// Uploads `bytes` as `filename` (kind, passenger) to `action` with the visitor's CSRF token,
+/// in the hidden field and in the action's query string (as the page's form does).
 pub async fn upload<'c>(
     client: &'c Client,
     action: &str,
@@ -126,8 +127,9 @@ pub async fn upload<'c>(
         ],
         file,
     );
+    let sep = if action.contains('?') { '&' } else { '?' };
     client
-        .post(action.to_string())
+        .post(format!("{action}{sep}csrf_token={}", common::enc(&token)))
         .header(ct)
         .body(body)
         .dispatch()

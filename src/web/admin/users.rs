@@ -4,10 +4,9 @@ use rocket::form::FromForm;
 use rocket::http::CookieJar;
 use rocket::response::Redirect;
 use rocket::{State, get, post};
-use serde::Serialize;
 
 use super::auth::{AdminSession, StaffSession};
-use crate::db::{Db, DbError, audit, now_text};
+use crate::db::{Db, DbError, audit, now_text, user_search};
 use crate::web::AppError;
 use crate::web::flash;
 use crate::web::guards::CsrfForm;
@@ -15,45 +14,6 @@ use crate::web::render::Page;
 
 /// Rows per page.
 const PAGE_SIZE: u32 = 50;
-
-#[derive(Debug, Serialize)]
-struct UserRow {
-    id: i64,
-    email: String,
-    name: String,
-    role: String,
-    verified: bool,
-    disabled: bool,
-    created_at: String,
-}
-
-/// Search by email or name; keyset pagination on the id (newest first).
-fn search(
-    conn: &rusqlite::Connection,
-    q: &str,
-    role: &str,
-    before: Option<i64>,
-) -> Result<Vec<UserRow>, DbError> {
-    let mut stmt = conn.prepare(
-        "SELECT id, email, name, role, email_verified_at IS NOT NULL, disabled_at IS NOT NULL, created_at FROM users
-         WHERE (?1 = '' OR email LIKE '%' || ?1 || '%' OR name LIKE '%' || ?1 || '%')
-           AND (?2 = '' OR role = ?2)
-           AND (?3 IS NULL OR id < ?3)
-         ORDER BY id DESC LIMIT ?4",
-    )?;
-    let rows = stmt.query_map(rusqlite::params![q, role, before, PAGE_SIZE], |r| {
-        Ok(UserRow {
-            id: r.get(0)?,
-            email: r.get(1)?,
-            name: r.get(2)?,
-            role: r.get(3)?,
-            verified: r.get(4)?,
-            disabled: r.get(5)?,
-            created_at: r.get(6)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
 
 #[get("/admin/users?<q>&<role>&<before>")]
 pub async fn get_admin_users(
@@ -73,7 +33,9 @@ pub async fn get_admin_users(
         .and_then(|b| b.parse::<i64>().ok())
         .filter(|b| *b > 0);
     let (q2, role2) = (q.clone(), role.clone());
-    let rows = db.read(move |c| search(c, &q2, &role2, before)).await?;
+    let rows = db
+        .read(move |c| user_search::search(c, &q2, &role2, before, PAGE_SIZE))
+        .await?;
     let next = (rows.len() == PAGE_SIZE as usize)
         .then(|| rows.last().map(|r| r.id))
         .flatten();

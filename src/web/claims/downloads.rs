@@ -105,10 +105,9 @@ pub async fn get_claim_mandate_pdf(
     mandate(db, &row, id_param(position)?).await
 }
 
-/// One document of any claim, for staff.
-/// `?view=inline` shows images and PDFs in the browser (opened in a new tab, audited);
-/// `?view=preview` is the claim page's thumbnail (inline, not audited: opening the claim is not
-/// a download).
+/// One document of any claim, for staff. Every read is audited: `?view=inline` (shown in a new
+/// tab) and plain downloads as `document.download`, `?view=preview` (the claim page's
+/// thumbnail, which is the whole file) as `document.preview`.
 #[get("/admin/claims/<claim_ref>/documents/<doc_id>?<view>")]
 pub async fn get_admin_claim_document(
     claim_ref: &str,
@@ -124,14 +123,15 @@ pub async fn get_admin_claim_document(
     if matches!(view, Some("inline" | "preview")) {
         download = download.inline();
     }
-    // The claim page's thumbnails are part of viewing the claim, not a download.
-    if view == Some("preview") {
-        return Ok(download);
-    }
+    let action = if view == Some("preview") {
+        "document.preview"
+    } else {
+        "document.download"
+    };
     audit_download(
         db,
         actor,
-        "document.download",
+        action,
         format!("claim:{}/document:{doc_id}", row.claim_ref),
     )
     .await?;

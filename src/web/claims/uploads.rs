@@ -8,21 +8,22 @@
 //! The original file name is kept only as metadata, sanitised by [`sanitize_name`].
 
 use std::io::Cursor;
+use std::net::IpAddr;
 
 use rocket::form::FromForm;
 use rocket::fs::TempFile;
-use rocket::http::{ContentType, CookieJar};
+use rocket::http::ContentType;
 use rocket::response::{self, Responder, Response};
 use rocket::{Request, State};
 use serde::Serialize;
 
 use crate::config::AppConfig;
 use crate::db::documents::{Document, KINDS, NewDocument};
+use crate::documents::quota::{self, DailyUploads, Usage};
 use crate::documents::{DocumentError, DocumentStore, upload};
 use crate::i18n::translate;
 use crate::web::AppError;
 use crate::web::check::form::{Errors, Field};
-use crate::web::guards::csrf_matches;
 
 /// Longest original file name kept (characters).
 pub const MAX_NAME_CHARS: usize = 120;
@@ -57,6 +58,10 @@ pub struct UploadView {
     pub kinds: Vec<[String; 2]>,
     /// `[position, name]` of each passenger, for identity documents.
     pub passengers: Vec<[String; 2]>,
+    /// How many files and bytes may still be added (empty when not known).
+    pub left: String,
+    /// No more file may be added: the form is not shown.
+    pub full: bool,
 }
 
 impl UploadView {
@@ -86,7 +91,17 @@ impl UploadView {
             file: Field::new("doc-file", "file", "", errors),
             kinds,
             passengers,
+            left: String::new(),
+            full: false,
         }
+    }
+
+    /// Says how much may still be uploaded.
+    #[must_use]
+    pub fn with_usage(mut self, usage: Usage, lang: &str) -> Self {
+        self.left = left_message(usage, lang);
+        self.full = usage.files_left() == 0;
+        self
     }
 }
 
@@ -165,20 +180,24 @@ pub fn sanitize_name(raw: &str) -> String {
     }
 }
 
-/// Checks the form, stores the file and returns the row to insert; or the form's errors
-/// (translated, by field id). `Err(None)` means the CSRF token was wrong (answer 403).
+/// What an upload may still take: the draft's or claim's usage, and the client's daily bytes.
+pub struct Budget<'a> {
+    pub usage: Usage,
+    pub client: IpAddr,
+    pub daily: &'a DailyUploads,
+}
+
+/// Checks the form and the quotas, stores the file and returns the row to insert; or the
+/// form's errors (translated, by field id). The CSRF token was checked before the body was
+/// read ([`crate::web::guards::QueryCsrf`]).
 pub async fn accept(
     form: &UploadForm<'_>,
-    cookies: &CookieJar<'_>,
     cfg: &State<AppConfig>,
     passengers: usize,
     uploaded_by: Option<i64>,
+    budget: &Budget<'_>,
     lang: &str,
-) -> Result<NewDocument, Option<Errors>> {
-    if !csrf_matches(cookies, &form.csrf_token) {
-        tracing::warn!("CSRF token missing or wrong (upload)");
-        return Err(None);
-    }
+) -> Result<NewDocument, Errors> {
     let mut errors = Errors::default();
     let t = |k: &str| translate(lang, k, &[]);
     let kind = form.kind.as_str();
@@ -198,10 +217,13 @@ pub async fn accept(
             || f.len() > 0
     }) else {
         errors.add("doc-file", t("documents.error.missing"));
-        return Err(Some(errors));
+        return Err(errors);
     };
+    if let Some(key) = quota_refusal(budget, file.len()) {
+        errors.add("doc-file", quota_message(key, lang));
+    }
     if !errors.is_empty() {
-        return Err(Some(errors));
+        return Err(errors);
     }
     let store = DocumentStore::new(&cfg.data_dir);
     let stored = match upload::save_temp_file(&store, file).await {
@@ -211,9 +233,10 @@ pub async fn accept(
                 tracing::error!(error = %cause, "document upload failed");
             }
             errors.add("doc-file", t(e.i18n_key()));
-            return Err(Some(errors));
+            return Err(errors);
         }
     };
+    budget.daily.record(budget.client, stored.size_bytes);
     let raw = file
         .raw_name()
         .map(|n| n.dangerous_unsafe_unsanitized_raw().as_str().to_string())
@@ -227,6 +250,34 @@ pub async fn accept(
         original_name: sanitize_name(&raw),
         uploaded_by,
     })
+}
+
+fn quota_refusal(budget: &Budget<'_>, size: u64) -> Option<&'static str> {
+    budget.usage.refusal(size).or_else(|| {
+        (!budget.daily.allows(budget.client, size)).then_some("documents.error.daily_quota")
+    })
+}
+
+/// The message of a quota refusal, with the limits in it.
+fn quota_message(key: &str, lang: &str) -> String {
+    let files = quota::MAX_FILES.to_string();
+    let max_mb = (quota::MAX_BYTES / (1024 * 1024)).to_string();
+    translate(lang, key, &[("n", &files), ("mb", &max_mb)])
+}
+
+/// "You can still add N documents (X MB)." for the upload form.
+pub fn left_message(usage: Usage, lang: &str) -> String {
+    if usage.files_left() == 0 {
+        let n = quota::MAX_FILES.to_string();
+        return translate(lang, "documents.quota.full", &[("n", &n)]);
+    }
+    let files = usage.files_left().to_string();
+    let left_mb = human_size(usage.bytes_left(), lang);
+    translate(
+        lang,
+        "documents.quota.left",
+        &[("files", &files), ("size", &left_mb)],
+    )
 }
 
 /// The extension that goes with a stored content type.

@@ -8,17 +8,18 @@ use rocket::response::Redirect;
 use rocket::{State, get, post};
 use serde::Serialize;
 
-use super::uploads::{self, UploadForm, UploadValues, UploadView};
+use super::uploads::{self, Budget, UploadForm, UploadValues, UploadView};
 use crate::config::AppConfig;
 use crate::db::documents::{self, Owner};
 use crate::db::{Db, claim_admin, claims, mandates};
+use crate::documents::quota::{DailyUploads, Usage};
 use crate::domain::claim::{self, ClaimRef, ClaimStatus, Transition};
 use crate::i18n::Locale;
 use crate::ratelimit::{RateLimit, Upload};
 use crate::web::AppError;
 use crate::web::check::form::Errors;
 use crate::web::flash;
-use crate::web::guards::CsrfForm;
+use crate::web::guards::{ClientIp, CsrfForm, QueryCsrf, TimedData};
 use crate::web::render::Page;
 use crate::web::session::UserSession;
 
@@ -94,7 +95,7 @@ async fn claim_page(
     lang: &str,
 ) -> Result<Page, AppError> {
     let id = row.id;
-    let (events, passengers, docs, signed, requests) = db
+    let (events, passengers, docs, signed, requests, usage) = db
         .read(move |c| {
             Ok((
                 claims::events_for_passenger(c, id)?,
@@ -102,9 +103,14 @@ async fn claim_page(
                 documents::list(c, Owner::Claim(id))?,
                 mandates::list_for_claim(c, id)?,
                 claim_admin::open_document_requests(c, id)?,
+                documents::usage(c, Owner::Claim(id))?,
             ))
         })
         .await?;
+    let usage = Usage {
+        files: usage.0,
+        bytes: usage.1,
+    };
     // "What we need from you": the team's open document requests.
     // Nothing is asked of the passenger any more once the claim is over.
     let over = ClaimStatus::parse(&row.status).is_none_or(ClaimStatus::is_final);
@@ -143,7 +149,10 @@ async fn claim_page(
         .with("documents", &uploads::items(&docs, &names, lang))
         .with("doc_base", &format!("/claims/{}/documents", row.claim_ref))
         .with("mandates", &mandate_items)
-        .with("upload", &UploadView::new(values, errors, &names, lang)))
+        .with(
+            "upload",
+            &UploadView::new(values, errors, &names, lang).with_usage(usage, lang),
+        ))
 }
 
 #[get("/claims/<claim_ref>", rank = 2)]
@@ -170,12 +179,15 @@ pub async fn get_claim(
 #[allow(clippy::too_many_arguments)]
 pub async fn post_claim_document(
     claim_ref: &str,
-    form: Form<UploadForm<'_>>,
+    _csrf: QueryCsrf,
     _quota: RateLimit<Upload>,
+    client: ClientIp,
+    form: TimedData<Form<UploadForm<'_>>>,
     me: Option<UserSession>,
     locale: Locale,
     db: &State<Db>,
     cfg: &State<AppConfig>,
+    daily: &State<DailyUploads>,
     cookies: &CookieJar<'_>,
 ) -> Result<Result<Redirect, Page>, AppError> {
     let row = owned(db, me.as_ref(), cookies, claim_ref).await?;
@@ -183,16 +195,27 @@ pub async fn post_claim_document(
         return Err(AppError::NotFound);
     }
     let id = row.id;
-    let count = db.read(move |c| claims::passengers(c, id)).await?.len();
+    let (count, (files, bytes)) = db
+        .read(move |c| {
+            Ok((
+                claims::passengers(c, id)?.len(),
+                documents::usage(c, Owner::Claim(id))?,
+            ))
+        })
+        .await?;
     let values = UploadValues {
         kind: form.kind.clone(),
         passenger: form.passenger.clone(),
     };
+    let budget = Budget {
+        usage: Usage { files, bytes },
+        client: client.0,
+        daily,
+    };
     let uploader = me.as_ref().map(|m| m.user.user_id);
-    let new = match uploads::accept(&form, cookies, cfg, count, uploader, locale.as_str()).await {
+    let new = match uploads::accept(&form, cfg, count, uploader, &budget, locale.as_str()).await {
         Ok(new) => new,
-        Err(None) => return Err(AppError::Forbidden),
-        Err(Some(errors)) => {
+        Err(errors) => {
             let page = claim_page(db, &row, &errors, &values, locale.as_str()).await?;
             return Ok(Err(page.status(Status::UnprocessableEntity)));
         }

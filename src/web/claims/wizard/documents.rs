@@ -11,6 +11,7 @@ use super::{StepResponse, TEMPLATE, base, go, page, require, user_id};
 use crate::config::AppConfig;
 use crate::db::Db;
 use crate::db::documents::{self, Owner};
+use crate::documents::quota::{DailyUploads, Usage};
 use crate::i18n::Locale;
 use crate::ratelimit::{RateLimit, Upload};
 use crate::web::AppError;
@@ -18,9 +19,9 @@ use crate::web::check::form::Errors;
 use crate::web::claims::downloads::id_param;
 use crate::web::claims::draft::{self, DraftData, Loaded};
 pub use crate::web::claims::uploads::UploadValues;
-use crate::web::claims::uploads::{self, Download, UploadForm, UploadView};
+use crate::web::claims::uploads::{self, Budget, Download, UploadForm, UploadView};
 use crate::web::flash;
-use crate::web::guards::{CsrfForm, CsrfOnly};
+use crate::web::guards::{ClientIp, CsrfForm, CsrfOnly, QueryCsrf, TimedData};
 use crate::web::render::Page;
 use crate::web::session::UserSession;
 
@@ -45,16 +46,28 @@ pub async fn documents_view(
     lang: &str,
 ) -> Result<Page, AppError> {
     let id = d.id;
-    let docs = db
-        .read(move |c| documents::list(c, Owner::Draft(id)))
+    let (docs, usage) = db
+        .read(move |c| {
+            Ok((
+                documents::list(c, Owner::Draft(id))?,
+                documents::usage(c, Owner::Draft(id))?,
+            ))
+        })
         .await?;
+    let usage = Usage {
+        files: usage.0,
+        bytes: usage.1,
+    };
     let names = passenger_names(&d.data);
     Ok(base(Page::new(TEMPLATE), "documents", &d.data)
         .with("errors", &errors.0)
         .with("documents", &uploads::items(&docs, &names, lang))
         .with("doc_base", "/claims/new/documents")
         .with("can_remove", &true)
-        .with("upload", &UploadView::new(values, errors, &names, lang)))
+        .with(
+            "upload",
+            &UploadView::new(values, errors, &names, lang).with_usage(usage, lang),
+        ))
 }
 
 async fn draft_at_documents(
@@ -72,16 +85,20 @@ async fn draft_at_documents(
     Ok(d)
 }
 
-/// Adds one document to the draft.
+/// Adds one document to the draft. The CSRF token (query string) and the rate limit are
+/// checked before the body is read, the body must arrive within the body timeout.
 #[post("/claims/new/documents", data = "<form>")]
 #[allow(clippy::too_many_arguments)]
 pub async fn post_claim_documents(
-    form: Form<UploadForm<'_>>,
+    _csrf: QueryCsrf,
     _quota: RateLimit<Upload>,
+    client: ClientIp,
+    form: TimedData<Form<UploadForm<'_>>>,
     me: Option<UserSession>,
     locale: Locale,
     db: &State<Db>,
     cfg: &State<AppConfig>,
+    daily: &State<DailyUploads>,
     cookies: &CookieJar<'_>,
 ) -> Result<StepResponse, AppError> {
     let d = draft_at_documents(db, cookies, me.as_ref(), cfg).await?;
@@ -89,28 +106,27 @@ pub async fn post_claim_documents(
         kind: form.kind.clone(),
         passenger: form.passenger.clone(),
     };
-    let uploader = user_id(me.as_ref());
-    let new = match uploads::accept(
-        &form,
-        cookies,
-        cfg,
-        d.data.passengers.len(),
-        uploader,
-        locale.as_str(),
-    )
-    .await
-    {
-        Ok(new) => new,
-        Err(None) => return Err(AppError::Forbidden),
-        Err(Some(errors)) => {
-            return Ok(page(
-                documents_view(db, &d, &errors, &values, locale.as_str())
-                    .await?
-                    .status(rocket::http::Status::UnprocessableEntity),
-            ));
-        }
-    };
     let id = d.id;
+    let (files, bytes) = db
+        .read(move |c| documents::usage(c, Owner::Draft(id)))
+        .await?;
+    let budget = Budget {
+        usage: Usage { files, bytes },
+        client: client.0,
+        daily,
+    };
+    let (passengers, uploader) = (d.data.passengers.len(), user_id(me.as_ref()));
+    let new =
+        match uploads::accept(&form, cfg, passengers, uploader, &budget, locale.as_str()).await {
+            Ok(new) => new,
+            Err(errors) => {
+                return Ok(page(
+                    documents_view(db, &d, &errors, &values, locale.as_str())
+                        .await?
+                        .status(rocket::http::Status::UnprocessableEntity),
+                ));
+            }
+        };
     let (_, added) = db
         .write(move |tx| documents::insert(tx, Owner::Draft(id), &new))
         .await?;
