@@ -56,7 +56,9 @@ class Visitor:
         parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
                      f'Content-Type: application/pdf\r\n\r\n'.encode() + data + b"\r\n")
         parts.append(f"--{boundary}--\r\n".encode())
-        req = urllib.request.Request(self.base + path, data=b"".join(parts), headers={
+        # As the real form does: the token also in the action URL, checked before the body.
+        url = self.base + path + "?csrf_token=" + urllib.parse.quote(self.token, safe="")
+        req = urllib.request.Request(url, data=b"".join(parts), headers={
             "Content-Type": f"multipart/form-data; boundary={boundary}"})
         try:
             with self.opener.open(req, timeout=30) as res:
