@@ -28,13 +28,15 @@ async fn post<'c>(
     common::submit(client, page, action, fields).await
 }
 
+/// Registers, then (when an account was created) opens it with the emailed link, as a
+/// passenger does. Returns the answer to the registration form.
 async fn register<'c>(
     client: &'c Client,
     name: &str,
     email: &str,
     password: &str,
 ) -> LocalResponse<'c> {
-    post(
+    let res = post(
         client,
         "/register",
         "/register",
@@ -45,15 +47,65 @@ async fn register<'c>(
             ("password_confirm", password),
         ],
     )
-    .await
+    .await;
+    if res.headers().get_one("Location") == Some("/register/sent") {
+        common::confirm_registration(client, email).await;
+    }
+    res
 }
 
 #[rocket::async_test]
-async fn register_signs_in_and_shows_the_account() {
-    let (client, _dir) = common::client().await;
-    let res = register(&client, "Marie Curie", "marie@example.com", GOOD_PASSWORD).await;
+async fn registration_opens_the_account_through_the_emailed_link() {
+    let (client, dir) = common::client().await;
+    let res = post(
+        &client,
+        "/register",
+        "/register",
+        &[
+            ("name", "Marie Curie"),
+            ("email", "marie@example.com"),
+            ("password", GOOD_PASSWORD),
+            ("password_confirm", GOOD_PASSWORD),
+        ],
+    )
+    .await;
     assert_eq!(res.status(), Status::SeeOther);
-    assert_eq!(res.headers().get_one("Location"), Some("/account"));
+    assert_eq!(res.headers().get_one("Location"), Some("/register/sent"));
+    let sent = client
+        .get("/register/sent")
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(sent.contains("Vérifiez votre boîte mail"), "{sent}");
+    // No account before the address is confirmed, even with the right password.
+    assert_eq!(
+        client.get("/account").dispatch().await.status(),
+        Status::SeeOther
+    );
+    let login = post(
+        &client,
+        "/login",
+        "/login",
+        &[("email", "marie@example.com"), ("password", GOOD_PASSWORD)],
+    )
+    .await;
+    assert_eq!(login.status(), Status::Ok, "refused until confirmed");
+    assert!(
+        login
+            .into_string()
+            .await
+            .unwrap()
+            .contains("nous venons de vous renvoyer le lien par e-mail"),
+        "the page says why and that a new link was sent"
+    );
+    assert_eq!(
+        client.get("/account").dispatch().await.status(),
+        Status::SeeOther
+    );
+    // The emailed link opens it (a new one was sent at the refused sign-in: the newest works).
+    assert!(common::confirm_registration(&client, "marie@example.com").await);
     let page = client
         .get("/account")
         .dispatch()
@@ -62,16 +114,20 @@ async fn register_signs_in_and_shows_the_account() {
         .await
         .unwrap();
     assert!(page.contains("Bonjour Marie Curie"), "{page}");
-    assert!(page.contains("Votre compte est créé"), "flash shown once");
-    assert!(page.contains("Confirmez votre adresse marie@example.com"));
-    let again = client
-        .get("/account")
-        .dispatch()
-        .await
-        .into_string()
-        .await
-        .unwrap();
-    assert!(!again.contains("Votre compte est créé"), "flash gone");
+    assert!(!page.contains("Confirmez votre adresse marie@example.com"));
+    // And the password works from now on, in another browser.
+    let other =
+        Client::tracked(flightclaim::app::build(common::test_config(dir.path(), "")).unwrap())
+            .await
+            .unwrap();
+    let res = post(
+        &other,
+        "/login",
+        "/login",
+        &[("email", "marie@example.com"), ("password", GOOD_PASSWORD)],
+    )
+    .await;
+    assert_eq!(res.status(), Status::SeeOther);
 }
 
 #[rocket::async_test]
@@ -111,12 +167,25 @@ async fn registration_errors_keep_what_was_typed() {
 #[rocket::async_test]
 async fn duplicate_email_is_refused_case_insensitively() {
     let (client, dir) = common::client().await;
-    register(&client, "A", "same@example.com", GOOD_PASSWORD).await;
-    client.post("/logout").dispatch().await;
-    // The page answers as for a new account (issue #12: it must not tell who has one); the
-    // owner of the address is told by email, and no second account is made.
-    let res = register(&client, "B", "SAME@example.com", GOOD_PASSWORD).await;
-    assert_eq!(res.status(), Status::SeeOther);
+    let first = register(&client, "A", "same@example.com", GOOD_PASSWORD).await;
+    let first = (
+        first.headers().get_one("Location").map(str::to_string),
+        first.headers().get("Set-Cookie").count(),
+    );
+    let stranger =
+        Client::tracked(flightclaim::app::build(common::test_config(dir.path(), "")).unwrap())
+            .await
+            .unwrap();
+    // The page answers exactly as for a new account (issue #12: it must not tell who has
+    // one): same redirect, same page after it, no cookie; the owner of the address is told by
+    // email, and no second account is made.
+    let res = register(&stranger, "B", "SAME@example.com", GOOD_PASSWORD).await;
+    let second = (
+        res.headers().get_one("Location").map(str::to_string),
+        res.headers().get("Set-Cookie").count(),
+    );
+    assert_eq!(first, second);
+    assert_eq!(second, (Some("/register/sent".to_string()), 0));
     let conn = rusqlite::Connection::open(dir.path().join("flightclaim.sqlite3")).unwrap();
     let (accounts, hints): (i64, i64) = conn
         .query_row(
@@ -128,7 +197,7 @@ async fn duplicate_email_is_refused_case_insensitively() {
         .unwrap();
     assert_eq!((accounts, hints), (1, 1));
     assert_eq!(
-        client.get("/account").dispatch().await.status(),
+        stranger.get("/account").dispatch().await.status(),
         Status::SeeOther,
         "not signed in to the existing account"
     );
@@ -232,7 +301,20 @@ async fn sign_in_out_and_the_account_page_needs_a_session() {
 #[rocket::async_test]
 async fn session_cookie_is_hardened_and_rotates_at_sign_in() {
     let (client, _dir) = common::client().await;
-    let res = register(&client, "Ada", "ada@example.com", GOOD_PASSWORD).await;
+    register(&client, "Ada", "ada@example.com", GOOD_PASSWORD).await;
+    let first = client
+        .cookies()
+        .get_private("fc_session")
+        .expect("signed in by the emailed link")
+        .value()
+        .to_string();
+    let res = post(
+        &client,
+        "/login",
+        "/login",
+        &[("email", "ada@example.com"), ("password", GOOD_PASSWORD)],
+    )
+    .await;
     let cookie = res
         .headers()
         .get("Set-Cookie")
@@ -243,19 +325,6 @@ async fn session_cookie_is_hardened_and_rotates_at_sign_in() {
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
         "{cookie}"
     );
-    let first = client
-        .cookies()
-        .get_private("fc_session")
-        .unwrap()
-        .value()
-        .to_string();
-    post(
-        &client,
-        "/login",
-        "/login",
-        &[("email", "ada@example.com"), ("password", GOOD_PASSWORD)],
-    )
-    .await;
     let second = client
         .cookies()
         .get_private("fc_session")

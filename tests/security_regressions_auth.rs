@@ -25,8 +25,10 @@ async fn other_client(dir: &std::path::Path, extra: &str) -> Client {
         .unwrap()
 }
 
+/// Registers and, when an account was created, opens it with the emailed link as its owner
+/// does. Returns the answer to the registration form.
 async fn register<'c>(client: &'c Client, name: &str, email: &str) -> LocalResponse<'c> {
-    common::submit(
+    let res = common::submit(
         client,
         "/register",
         "/register",
@@ -37,7 +39,9 @@ async fn register<'c>(client: &'c Client, name: &str, email: &str) -> LocalRespo
             ("password_confirm", PASSWORD),
         ],
     )
-    .await
+    .await;
+    common::confirm_registration(client, email).await;
+    res
 }
 
 async fn login<'c>(client: &'c Client, email: &str, password: &str) -> LocalResponse<'c> {

@@ -105,6 +105,8 @@ pub struct LoginRecord {
     pub id: i64,
     pub password_hash: Option<String>,
     pub disabled: bool,
+    /// The address was confirmed (by a verification, reset or invitation link).
+    pub verified: bool,
 }
 
 /// Creates a passenger account; `Conflict` when the email is taken (case-insensitive).
@@ -130,13 +132,15 @@ pub fn find_login(
 ) -> Result<Option<LoginRecord>, DbError> {
     Ok(conn
         .query_row(
-            "SELECT id, password_hash, disabled_at IS NOT NULL FROM users WHERE email = ?1",
+            "SELECT id, password_hash, disabled_at IS NOT NULL, email_verified_at IS NOT NULL
+             FROM users WHERE email = ?1",
             params![email],
             |r| {
                 Ok(LoginRecord {
                     id: r.get(0)?,
                     password_hash: r.get(1)?,
                     disabled: r.get(2)?,
+                    verified: r.get(3)?,
                 })
             },
         )

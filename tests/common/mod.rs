@@ -94,6 +94,29 @@ pub fn received_mail(
         .unwrap_or_else(|| panic!("no {kind} mail to {to}"))
 }
 
+/// Follows the newest verification link emailed to `email` (registration), as its owner does:
+/// it confirms the address and signs the account in. `true` when it did (a used or expired
+/// link answers otherwise).
+pub async fn confirm_registration(client: &Client, email: &str) -> bool {
+    let dir = client
+        .rocket()
+        .state::<AppConfig>()
+        .expect("configuration")
+        .data_dir
+        .clone();
+    let mails = received_mails(&dir, email, "email_verification");
+    let Some(mail) = mails.last() else {
+        return false;
+    };
+    let body = &mail.body_text;
+    let start = body.find("/verify-email/").expect("the link");
+    let end = body[start..]
+        .find(char::is_whitespace)
+        .map_or(body.len(), |e| start + e);
+    let res = client.get(body[start..end].to_string()).dispatch().await;
+    res.headers().get_one("Location") == Some("/account")
+}
+
 /// Signs in the account made by a claim filed while signed out, the way its owner does: with
 /// the link of the confirmation email (until then the account is inert, issue #12).
 pub async fn confirm_claim_account(client: &Client, dir: &std::path::Path, email: &str) {

@@ -54,6 +54,7 @@ pub async fn post_login(
     db: &State<Db>,
     cfg: &State<AppConfig>,
     limits: &State<std::sync::Arc<RateLimits>>,
+    mailer: &State<std::sync::Arc<crate::mail::Mailer>>,
     cookies: &CookieJar<'_>,
 ) -> Result<Result<Redirect, Page>, AppError> {
     let form = form.0;
@@ -84,10 +85,16 @@ pub async fn post_login(
         state.error("password", lang, "account.login.error.wrong");
         return Ok(Err(page(&state)));
     }
-    let user_id = record
-        .map(|r| r.id)
-        .ok_or(AppError::Internal("verified without a record".into()))?;
-    session::start(db, cookies, cfg, user_id, &agent.0).await?;
+    let record = record.ok_or(AppError::Internal("verified without a record".into()))?;
+    if !record.verified {
+        // The right password of an account whose address nobody has confirmed: it opens only
+        // through the emailed link (so nobody can hold an account on an address they do not
+        // read). Only someone who knows the password sees this answer.
+        super::register::resend_verification(db, mailer, record.id).await?;
+        state.error("password", lang, "account.login.error.unverified");
+        return Ok(Err(page(&state)));
+    }
+    session::start(db, cookies, cfg, record.id, &agent.0).await?;
     flash::set(cookies, "account.login.flash.welcome");
     Ok(Ok(Redirect::to(next)))
 }

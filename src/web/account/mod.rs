@@ -13,6 +13,7 @@ pub fn routes() -> Vec<Route> {
     routes![
         register::get_register,
         register::post_register,
+        register::get_register_sent,
         register::get_verify_email,
         register::get_verify_invalid,
         login::get_login,

@@ -73,16 +73,10 @@ fn validate(form: &RegisterForm, locale: &str, state: &mut FormState) -> Option<
 
 /// What a registration did; the visitor is answered the same way in both cases.
 enum Registered {
-    New(i64),
+    New,
     /// The address already has an account: its owner was told by email.
     Existing,
 }
-
-/// The flash after registering. Both keys have the same length, so the encrypted flash cookie
-/// is the same size whichever case it is (the cookie must not tell who has an account).
-const FLASH_CREATED: &str = "account.register.flash.created";
-const FLASH_EXISTING: &str = "account.register.flash.checkin";
-const _: () = assert!(FLASH_CREATED.len() == FLASH_EXISTING.len());
 
 /// Creates the account and its verification email in one transaction; when the address has an
 /// account already, enqueues the "you already have an account" email instead (issue #12: the
@@ -110,7 +104,7 @@ async fn create_or_hint(
             let id = users::insert_passenger(tx, &address, &name, &hash, &locale)?;
             tokens::insert(tx, &verify_digest, id, Purpose::VerifyEmail, None, &expires)?;
             super::notify::verification(tx, &mailer, id, &verify_token)?;
-            Ok(Registered::New(id))
+            Ok(Registered::New)
         })
         .await;
     match outcome {
@@ -121,20 +115,19 @@ async fn create_or_hint(
     }
 }
 
-/// Creates the account, signs the visitor in and sends the verification email. For an address
-/// that has an account already, the answer is the same redirect with the same cookies (a
-/// session cookie that opens nothing) after the same password hashing, and the owner gets an
-/// email; only the mailbox learns that the account exists.
+/// Creates the account and sends the verification email; for an address that has an account
+/// already, emails its owner instead. Both answer with the same redirect to the same page, no
+/// cookie, after the same password hashing: only the mailbox learns whether the account
+/// existed (issue #12). The new account opens through the emailed link, which signs it in:
+/// until then nobody can use it, so an address cannot be claimed by someone who does not
+/// read its mail.
 #[post("/register", data = "<form>")]
 pub async fn post_register(
     form: CsrfForm<RegisterForm>,
     _quota: RateLimit<Auth>,
     locale: Locale,
-    agent: UserAgent,
     db: &State<Db>,
-    cfg: &State<AppConfig>,
     mailer: &State<Arc<Mailer>>,
-    cookies: &CookieJar<'_>,
 ) -> Result<Result<Redirect, Page>, AppError> {
     let form = form.0;
     let lang = locale.as_str();
@@ -148,21 +141,44 @@ pub async fn post_register(
     }
     let hash = super::hash_password(form.password).await?;
     let name = form.name.trim().to_string();
-    match create_or_hint(db, mailer, address, name, hash, lang.to_string()).await? {
-        Registered::New(user_id) => {
-            session::start(db, cookies, cfg, user_id, &agent.0).await?;
-            flash::set(cookies, FLASH_CREATED);
-        }
-        Registered::Existing => {
-            session::start_decoy(db, cookies, cfg).await?;
-            flash::set(cookies, FLASH_EXISTING);
-        }
-    }
-    Ok(Ok(Redirect::to("/account")))
+    create_or_hint(db, mailer, address, name, hash, lang.to_string()).await?;
+    Ok(Ok(Redirect::to("/register/sent")))
 }
 
-/// What following a link proved: whose address it is, and whether that account has no password
-/// yet (made by a claim filed while signed out), in which case the link also signs it in.
+/// A fresh verification link for an account whose address is not confirmed yet.
+pub async fn resend_verification(
+    db: &Db,
+    mailer: &Arc<Mailer>,
+    user_id: i64,
+) -> Result<(), AppError> {
+    let (verify_token, verify_digest) = token::generate();
+    let expires =
+        crate::db::time_text(chrono::Utc::now() + chrono::Duration::days(VERIFY_TTL_DAYS));
+    let mailer = Arc::clone(mailer);
+    db.write(move |tx| {
+        tokens::insert(
+            tx,
+            &verify_digest,
+            user_id,
+            Purpose::VerifyEmail,
+            None,
+            &expires,
+        )?;
+        super::notify::verification(tx, &mailer, user_id, &verify_token)
+    })
+    .await?;
+    Ok(())
+}
+
+/// "Check your inbox": the one answer to every valid registration.
+#[get("/register/sent")]
+pub fn get_register_sent() -> Page {
+    Page::new("pages/account/register_sent.html")
+}
+
+/// What following a link proved: whose address it is, and whether the link also signs in (a
+/// verification link does: it is how a new account is opened, whether it was registered with a
+/// password or made by a claim filed while signed out).
 fn follow_link(
     tx: &rusqlite::Transaction<'_>,
     mailer: &Mailer,
@@ -170,8 +186,7 @@ fn follow_link(
 ) -> Result<Option<(i64, bool)>, DbError> {
     if let Some(used) = tokens::consume(tx, digest, Purpose::VerifyEmail)? {
         users::mark_verified(tx, used.user_id)?;
-        let passwordless = users::password_hash(tx, used.user_id)?.is_none();
-        return Ok(Some((used.user_id, passwordless)));
+        return Ok(Some((used.user_id, true)));
     }
     if let Some(used) = tokens::consume(tx, digest, Purpose::ChangeEmail)?
         && let Some(new_email) = used.new_email
@@ -186,9 +201,8 @@ fn follow_link(
     Ok(None)
 }
 
-/// Confirms the address the link was sent to. An account made by a claim filed while signed
-/// out stays inert until this link is followed; following it is also how its owner signs in
-/// the first time (it has no password yet).
+/// Confirms the address the link was sent to and signs its account in. A new account stays
+/// inert until this link is followed.
 #[get("/verify-email/<link>")]
 pub async fn get_verify_email(
     link: &str,

@@ -27,7 +27,7 @@ test('an admin walks through the dashboard', async ({ page, checkA11y }, testInf
   await page.getByLabel('Nouveau mot de passe').fill('violet tandem orbit 93 caramel');
   await page.getByLabel('Confirmez le mot de passe').fill('violet tandem orbit 93 caramel');
   await page.getByRole('button', { name: 'Créer mon compte' }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  await expect(page).toHaveURL(/\/register\/sent$/);
 
   await page.goto('/admin/login?lang=fr');
   await checkA11y(page);
@@ -49,7 +49,9 @@ test('an admin walks through the dashboard', async ({ page, checkA11y }, testInf
   await checkA11y(page);
   await page.screenshot({ path: '../../docs/screenshots/admin-emails.png', fullPage: true });
   await row.getByRole('link').click();
-  await expect(page.getByText('/verify-email/').first()).toBeVisible();
+  // The single-use link is hidden from staff (issue #12): only the recipient's copy has it.
+  await expect(page.getByText('/verify-email/[hidden-link-1]').first()).toBeVisible();
+  await expect(page.getByText('seul l\'exemplaire du destinataire', { exact: false })).toBeVisible();
   await checkA11y(page, { exclude: 'iframe' });
   await page.getByRole('button', { name: "Réessayer l'envoi" }).click();
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();

@@ -6,7 +6,7 @@
 // claim URL (404); and a whole claim without JavaScript (airports resolved by the server,
 // upload and signature as plain forms). Each test
 // uses its own email so that reruns do not collide with earlier accounts.
-const { test, expect, latestMailLink } = require('./fixtures');
+const { test, expect, latestMailLink, openRegisteredAccount } = require('./fixtures');
 
 const EN = {
   flight: 'Flight number',
@@ -283,11 +283,13 @@ test('a full claim in English on desktop, with a photo and the signed mandate', 
     const eve = await other.newPage();
     await eve.goto('/register?lang=en');
     await eve.getByLabel('Full name').fill('Eve Other');
-    await eve.getByLabel('Email address').fill(`eve.${Date.now()}@example.com`);
+    const eveEmail = `eve.${Date.now()}@example.com`;
+    await eve.getByLabel('Email address').fill(eveEmail);
     await eve.getByLabel('New password').fill('violet tandem orbit 93 caramel');
     await eve.getByLabel('Confirm the password').fill('violet tandem orbit 93 caramel');
     await eve.getByRole('button', { name: 'Create my account' }).click();
-    await expect(eve).toHaveURL(/\/account$/);
+    await expect(eve).toHaveURL(/\/register\/sent$/);
+    await openRegisteredAccount(eve, eveEmail);
     const res = await eve.goto(claimUrl);
     expect(res?.status()).toBe(404);
     await expect(eve.getByRole('heading', { level: 1 })).toHaveText('Page not found');

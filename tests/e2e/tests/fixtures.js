@@ -115,4 +115,21 @@ const test = base.test.extend({
   },
 });
 
-module.exports = { test, expect: base.expect, checkA11y, checkWeight, latestMailLink, A11Y_TAGS };
+/**
+ * Opens the account just registered for `email` the way its owner does: with the link of the
+ * verification email (waits for the server's `.eml` copy).
+ * @param {import('@playwright/test').Page} page @param {string} email
+ */
+async function openRegisteredAccount(page, email) {
+  let link = null;
+  await base.expect
+    .poll(() => {
+      link = latestMailLink(email, 'email_verification', '/verify-email/');
+      return link;
+    }, { timeout: 15000 })
+    .not.toBeNull();
+  await page.goto(new URL(/** @type {string} */ (link)).pathname);
+  await base.expect(page).toHaveURL(/\/account$/);
+}
+
+module.exports = { test, expect: base.expect, checkA11y, checkWeight, latestMailLink, openRegisteredAccount, A11Y_TAGS };
