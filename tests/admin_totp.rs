@@ -321,6 +321,19 @@ async fn enrolment_shows_a_qr_code_and_the_secret_is_stored_sealed() {
     .await;
     assert_eq!(res.status(), Status::SeeOther);
     assert_eq!(second.get("/admin").dispatch().await.status(), Status::Ok);
+    // The sign-in through the second step is in the audit log with the client's address.
+    let with_address: i64 = rusqlite::Connection::open(dir.path().join("flightclaim.sqlite3"))
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'staff.login' AND target LIKE 'ip:%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        with_address >= 2,
+        "password step and code step both recorded"
+    );
 }
 
 #[rocket::async_test]

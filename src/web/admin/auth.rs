@@ -224,24 +224,12 @@ pub async fn post_admin_login(
         ))));
     }
     let from = Some(client.0);
-    start_staff_session_from(db, cfg, cookies, user_id, address, agent.0, from).await?;
+    start_staff_session(db, cfg, cookies, user_id, address, agent.0, from).await?;
     Ok(Ok(Redirect::to(next)))
 }
 
-/// Opens a staff session (audited as `staff.login`) and sets its cookie.
+/// Opens a staff session (cookie + audit entry with the client's address when known).
 pub async fn start_staff_session(
-    db: &Db,
-    cfg: &AppConfig,
-    cookies: &CookieJar<'_>,
-    user_id: i64,
-    actor: String,
-    agent_text: String,
-) -> Result<(), AppError> {
-    start_staff_session_from(db, cfg, cookies, user_id, actor, agent_text, None).await
-}
-
-/// [`start_staff_session`], with the client's address in the audit entry when known.
-pub async fn start_staff_session_from(
     db: &Db,
     cfg: &AppConfig,
     cookies: &CookieJar<'_>,

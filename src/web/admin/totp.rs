@@ -30,7 +30,7 @@ use crate::ratelimit::{Auth, RateLimit, RateLimits};
 use crate::web::AppError;
 use crate::web::flash;
 use crate::web::forms::FormState;
-use crate::web::guards::{CsrfForm, CsrfOnly, UserAgent};
+use crate::web::guards::{ClientIp, CsrfForm, CsrfOnly, UserAgent};
 use crate::web::render::Page;
 
 const PENDING_COOKIE: &str = "fc_staff_pending";
@@ -184,6 +184,7 @@ pub fn get_admin_login_totp(
 pub async fn post_admin_login_totp(
     form: CsrfForm<CodeForm>,
     _quota: RateLimit<Auth>,
+    client: ClientIp,
     locale: Locale,
     agent: UserAgent,
     db: &State<Db>,
@@ -223,7 +224,7 @@ pub async fn post_admin_login_totp(
     db.write(move |tx| staff_totp::accept(tx, user_id, step))
         .await?;
     cookies.remove_private(Cookie::build(PENDING_COOKIE).path("/admin"));
-    start_staff_session(db, cfg, cookies, user_id, email, agent.0).await?;
+    start_staff_session(db, cfg, cookies, user_id, email, agent.0, Some(client.0)).await?;
     Ok(Ok(Redirect::to(next)))
 }
 

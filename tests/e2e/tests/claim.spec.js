@@ -85,6 +85,7 @@ async function wizardToPassengers(page, lang) {
 }
 
 test('a full claim in French, from the answer to the claim page', async ({ page, browser, checkA11y }, testInfo) => {
+  test.slow(); // a whole journey of a dozen pages: three times the default budget
   const email = `marie.${testInfo.project.name}.${Date.now()}@example.com`;
   // One claim per flight, date and passenger: each project files for a different passenger.
   const lastName = testInfo.project.name === 'phone' ? 'Curie' : 'Sklodowska';
@@ -220,6 +221,7 @@ test('a full claim in French, from the answer to the claim page', async ({ page,
 });
 
 test('a full claim in English on desktop, with a photo and the signed mandate', async ({ page, browser, checkA11y }, testInfo) => {
+  test.slow(); // a whole journey of a dozen pages: three times the default budget
   test.skip(testInfo.project.name !== 'desktop', 'the English journey is the desktop one');
   const email = `jane.${Date.now()}@example.com`;
   await wizardToPassengers(page, 'en');
