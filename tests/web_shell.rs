@@ -362,7 +362,10 @@ async fn metrics_name_the_build_and_the_free_disk_space() {
         .find_map(|l| l.strip_prefix("flightclaim_disk_free_bytes "))
         .expect("flightclaim_disk_free_bytes");
     assert!(free.parse::<f64>().unwrap() > 0.0);
-    assert!(text.contains("flightclaim_disk_min_free_bytes 536870912"));
+    assert!(
+        text.contains("flightclaim_disk_min_free_bytes 1048576"),
+        "{text}"
+    );
     assert!(text.contains("flightclaim_ready 1"), "{text}");
 }
 
