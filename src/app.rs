@@ -90,6 +90,45 @@ pub fn open_database(cfg: &AppConfig, options: ServeOptions) -> Result<Db, Start
     Ok(db)
 }
 
+/// Whether this user can use the data directory (or create it) — without creating anything:
+/// `check-config` runs it; `serve` finds the same problems creating the directory.
+pub fn check_data_dir(dir: &Path) -> Result<(), StartError> {
+    let fail = |source: std::io::Error| StartError::DataDir {
+        path: dir.display().to_string(),
+        source,
+    };
+    let mut probe = dir;
+    loop {
+        match std::fs::metadata(probe) {
+            Ok(m) if m.is_dir() => {
+                return rustix::fs::access(
+                    probe,
+                    rustix::fs::Access::WRITE_OK | rustix::fs::Access::EXEC_OK,
+                )
+                .map_err(|e| {
+                    fail(std::io::Error::new(
+                        std::io::Error::from(e).kind(),
+                        format!("{} is not writable by this user", probe.display()),
+                    ))
+                });
+            }
+            Ok(_) => {
+                return Err(fail(std::io::Error::other(format!(
+                    "{} is not a directory",
+                    probe.display()
+                ))));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                probe = match probe.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => p,
+                    _ => Path::new("."),
+                };
+            }
+            Err(e) => return Err(fail(e)),
+        }
+    }
+}
+
 fn ensure_data_dir(dir: &Path) -> Result<(), StartError> {
     crate::fsperm::create_private_dir(dir).map_err(|source| StartError::DataDir {
         path: dir.display().to_string(),

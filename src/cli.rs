@@ -130,11 +130,7 @@ pub fn main() -> ExitCode {
             email,
             password_file,
         } => create_admin(&cfg, &email, password_file.as_deref()),
-        Command::CheckConfig => {
-            print!("{}", cfg.redacted());
-            println!("# configuration OK");
-            ExitCode::SUCCESS
-        }
+        Command::CheckConfig => check_config(&cfg),
         Command::Healthcheck => healthcheck(&cfg),
         Command::SendTestEmail { to, lang } => send_test_email(&cfg, &to, &lang),
         Command::Backup => backup(&cfg),
@@ -150,6 +146,21 @@ pub fn main() -> ExitCode {
             force,
         } => demo_data(&cfg, claims, seed, force),
     }
+}
+
+/// Every check `serve` runs before touching anything: the configuration's validation (already
+/// passed to get here: SMTP URL, sender, replica URL, log filter, shutdown grace…), then the
+/// data directory.
+fn check_config(cfg: &AppConfig) -> ExitCode {
+    if let Err(e) = cfg.validate() {
+        return fail(e, 2);
+    }
+    if let Err(e) = app::check_data_dir(&cfg.data_dir) {
+        return fail(e, 2);
+    }
+    print!("{}", cfg.redacted());
+    println!("# configuration OK");
+    ExitCode::SUCCESS
 }
 
 fn fail(message: impl std::fmt::Display, code: u8) -> ExitCode {
@@ -272,7 +283,8 @@ fn create_admin(cfg: &AppConfig, email: &str, password_file: Option<&std::path::
         Ok(h) => h,
         Err(e) => return fail(e, 1),
     };
-    let db = match app::open_database(cfg, ServeOptions { migrate: true }) {
+    // A fresh database gets its schema; an old one is refused as `serve` refuses it.
+    let db = match app::open_database(cfg, ServeOptions::default()) {
         Ok(db) => db,
         Err(e) => return fail(e, 1),
     };
@@ -355,7 +367,8 @@ fn send_test_email(cfg: &AppConfig, to: &str, lang: &str) -> ExitCode {
 }
 
 fn demo_data(cfg: &AppConfig, claims: usize, seed: u64, force: bool) -> ExitCode {
-    let db = match app::open_database(cfg, ServeOptions { migrate: true }) {
+    // A fresh database gets its schema; an old one is refused as `serve` refuses it.
+    let db = match app::open_database(cfg, ServeOptions::default()) {
         Ok(db) => db,
         Err(e) => return fail(e, 1),
     };

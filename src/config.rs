@@ -19,6 +19,12 @@ use crate::ratelimit::{Quota, RateClass};
 /// Prefix of every environment variable the application reads.
 pub const ENV_PREFIX: &str = "FLIGHTCLAIM_";
 
+/// `TimeoutStopSec=` of `systemd/flightclaim.service` (a test keeps them equal): systemd kills
+/// the process this long after SIGTERM.
+pub const UNIT_TIMEOUT_STOP_SECS: u32 = 60;
+/// What the process needs after the grace period: background jobs, the last replication sync.
+pub const SHUTDOWN_MARGIN_SECS: u32 = 10;
+
 /// A secret string whose `Debug`/`Display` never show the value.
 #[derive(Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(transparent)]
@@ -68,6 +74,8 @@ pub struct AppConfig {
     /// Seconds between two compactions of level 0 into level 1 (levels 2 and 3 follow at 10×
     /// and 120× that, at least every 5 minutes and every hour).
     pub replica_compaction_secs: u64,
+    /// Free space (MiB) on the data directory's file system below which `/ready` answers 503.
+    pub disk_min_free_mb: u64,
     /// Comma-separated IPs or CIDR ranges whose `X-Forwarded-For` is believed.
     pub trusted_proxies: String,
     pub log: String,
@@ -126,6 +134,7 @@ impl Default for AppConfig {
             replica_lag_alert_secs: 60,
             replica_snapshot_interval_hours: 24,
             replica_compaction_secs: 30,
+            disk_min_free_mb: 512,
             trusted_proxies: String::new(),
             log: "info".into(),
             metrics_token: None,
@@ -250,28 +259,7 @@ impl AppConfig {
                 "set a percentage between 0 and 50",
             ));
         }
-        if let Some(smtp) = &self.smtp_url
-            && !(smtp.expose().starts_with("smtp://") || smtp.expose().starts_with("smtps://"))
-        {
-            {
-                return Err(key_error(
-                    "smtp_url",
-                    "the URL must start with smtp:// or smtps://",
-                    "e.g. smtp://127.0.0.1:2525 or smtps://user:pass@mail.example.com:465",
-                ));
-            }
-        }
-        if let Some(replica) = &self.replica_url
-            && !(replica.starts_with("file://") || replica.starts_with("s3://"))
-        {
-            {
-                return Err(key_error(
-                    "replica_url",
-                    "only file:// and s3:// replicas are supported",
-                    "e.g. file:///var/backups/flightclaim or s3://bucket/prefix",
-                ));
-            }
-        }
+        self.validate_services()?;
         if let Some(secret) = &self.secret_key
             && decode_secret_key(secret.expose()).is_none()
         {
@@ -309,13 +297,57 @@ impl AppConfig {
                 "write a quota such as 20/hour",
             )
         })?;
-        tracing_subscriber::EnvFilter::try_new(&self.log).map_err(|e| {
+        check_log_filter(&self.log).map_err(|problem| {
             key_error(
                 "log",
-                &format!("invalid filter: {e}"),
-                "use a level such as info, debug or warn",
+                &problem,
+                "use a level (error, warn, info, debug, trace) or target=level pairs after it, e.g. info or info,flightclaim=debug",
             )
         })?;
+        Ok(())
+    }
+
+    /// The mail server, the sender, the replica and the shutdown grace: what `serve` would
+    /// otherwise only find out when it first uses them.
+    fn validate_services(&self) -> Result<(), ConfigError> {
+        if let Some(smtp) = self.smtp_url.as_ref().filter(|u| !u.is_empty()) {
+            check_smtp_url(smtp.expose()).map_err(|problem| {
+                key_error(
+                    "smtp_url",
+                    &problem,
+                    "e.g. smtp://127.0.0.1:2525, smtp://user:pass@host:587?tls=required or smtps://user:pass@mail.example.com:465",
+                )
+            })?;
+        }
+        if let Err(e) = self.mail_from.trim().parse::<lettre::message::Mailbox>() {
+            return Err(key_error(
+                "mail_from",
+                &format!("`{}` is not a valid sender ({e})", self.mail_from),
+                "use `Name <address@example.com>` or a bare address",
+            ));
+        }
+        if let Some(replica) = &self.replica_url {
+            crate::backup::store::check_url(replica).map_err(|problem| {
+                key_error(
+                    "replica_url",
+                    &problem,
+                    "e.g. file:///var/backups/flightclaim or s3://bucket/prefix",
+                )
+            })?;
+        }
+        if self.shutdown_grace_secs + SHUTDOWN_MARGIN_SECS > UNIT_TIMEOUT_STOP_SECS {
+            return Err(key_error(
+                "shutdown_grace_secs",
+                &format!(
+                    "{} s leaves less than {SHUTDOWN_MARGIN_SECS} s before systemd kills the process (the unit's TimeoutStopSec={UNIT_TIMEOUT_STOP_SECS}s), cutting the last replication sync",
+                    self.shutdown_grace_secs
+                ),
+                &format!(
+                    "keep it at most {} (default 10), or raise TimeoutStopSec= in a drop-in and keep this {SHUTDOWN_MARGIN_SECS} s below it",
+                    UNIT_TIMEOUT_STOP_SECS - SHUTDOWN_MARGIN_SECS
+                ),
+            ));
+        }
         Ok(())
     }
 
@@ -462,6 +494,54 @@ impl AppConfig {
     }
 }
 
+/// An SMTP URL that lettre accepts and that names a host and a usable port.
+fn check_smtp_url(text: &str) -> Result<(), String> {
+    let text = text.trim();
+    let Some(rest) = text
+        .strip_prefix("smtp://")
+        .or_else(|| text.strip_prefix("smtps://"))
+    else {
+        return Err("the URL must start with smtp:// or smtps://".into());
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let (host, port) = if host_port.starts_with('[') {
+        let end = host_port.find(']').unwrap_or(host_port.len());
+        let port = host_port[end..].strip_prefix("]:");
+        (&host_port[..end], port)
+    } else {
+        match host_port.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (host_port, None),
+        }
+    };
+    if host.trim_start_matches('[').is_empty() {
+        return Err("the URL names no mail server host".into());
+    }
+    if let Some(port) = port
+        && !port.parse::<u16>().is_ok_and(|p| p > 0)
+    {
+        return Err(format!("`{port}` is not a port (1 to 65535)"));
+    }
+    crate::mail::smtp::SmtpSettings::from_url(&Secret::new(text)).map(|_| ())
+}
+
+/// A tracing filter whose every directive is a level or `target=level`: a bare word such as
+/// `verbose` is a target name to tracing, and would silently switch every other log off.
+fn check_log_filter(filter: &str) -> Result<(), String> {
+    const LEVELS: [&str; 6] = ["off", "error", "warn", "info", "debug", "trace"];
+    for directive in filter.split(',').map(str::trim).filter(|d| !d.is_empty()) {
+        if !directive.contains('=') && !LEVELS.contains(&directive.to_ascii_lowercase().as_str()) {
+            return Err(format!(
+                "`{directive}` is not a log level (it would be read as a module name and switch every other log off)"
+            ));
+        }
+    }
+    tracing_subscriber::EnvFilter::try_new(filter)
+        .map(|_| ())
+        .map_err(|e| format!("invalid filter: {e}"))
+}
+
 /// Decodes a base64 secret key of exactly 64 bytes.
 pub fn decode_secret_key(text: &str) -> Option<Vec<u8>> {
     use base64::Engine as _;
@@ -540,10 +620,60 @@ mod tests {
             ("smtp_url", "\"http://x\"", "FLIGHTCLAIM_SMTP_URL"),
             ("secret_key", "\"short\"", "FLIGHTCLAIM_SECRET_KEY"),
             ("log", "\"info,,=[\"", "FLIGHTCLAIM_LOG"),
+            ("log", "\"verbose\"", "FLIGHTCLAIM_LOG"),
+            ("smtp_url", "\"smtp://\"", "FLIGHTCLAIM_SMTP_URL"),
+            ("smtp_url", "\"smtp://user:pw@:25\"", "FLIGHTCLAIM_SMTP_URL"),
+            (
+                "smtp_url",
+                "\"smtp://mail.example.com:99999\"",
+                "FLIGHTCLAIM_SMTP_URL",
+            ),
+            ("mail_from", "\"not an address\"", "FLIGHTCLAIM_MAIL_FROM"),
+            (
+                "replica_url",
+                "\"file://backups\"",
+                "FLIGHTCLAIM_REPLICA_URL",
+            ),
+            ("replica_url", "\"s3://\"", "FLIGHTCLAIM_REPLICA_URL"),
+            ("replica_url", "\"s3:///prefix\"", "FLIGHTCLAIM_REPLICA_URL"),
+            (
+                "shutdown_grace_secs",
+                "55",
+                "FLIGHTCLAIM_SHUTDOWN_GRACE_SECS",
+            ),
         ] {
             let err = with(&[(k, v)]).unwrap_err().0;
             assert!(err.contains(var), "{k}: {err}");
         }
+    }
+
+    #[test]
+    fn usual_values_stay_valid() {
+        for (k, v) in [
+            ("log", "\"info,flightclaim=debug\""),
+            ("log", "\"WARN\""),
+            ("smtp_url", "\"smtp://127.0.0.1:2525\""),
+            ("smtp_url", "\"smtps://u:p@mail.example.com:465\""),
+            ("smtp_url", "\"smtp://u:p@mail.example.com?tls=required\""),
+            ("smtp_url", "\"smtp://[::1]:2525\""),
+            ("mail_from", "\"claims@example.com\""),
+            ("replica_url", "\"file:///var/backups/flightclaim\""),
+            ("replica_url", "\"s3://bucket/prefix?region=eu-west-3\""),
+            ("shutdown_grace_secs", "50"),
+        ] {
+            assert!(with(&[(k, v)]).is_ok(), "{k} = {v}");
+        }
+    }
+
+    /// The grace check reads the unit's stop timeout from this constant.
+    #[test]
+    fn the_stop_timeout_matches_the_unit() {
+        let unit = include_str!("../systemd/flightclaim.service");
+        assert!(
+            unit.lines()
+                .any(|l| l.trim() == format!("TimeoutStopSec={UNIT_TIMEOUT_STOP_SECS}s")),
+            "systemd/flightclaim.service must say TimeoutStopSec={UNIT_TIMEOUT_STOP_SECS}s"
+        );
     }
 
     #[test]

@@ -42,6 +42,14 @@ pub struct Gauges {
     pub outbox: Option<crate::db::outbox::OutboxStats>,
     /// `None` when replication is off.
     pub replication: Option<ReplicationGauges>,
+    /// Free bytes on the data directory's file system (`None`: could not be read).
+    pub disk_free_bytes: Option<u64>,
+    /// `disk_min_free_mb` in bytes: below it `/ready` answers 503.
+    pub disk_min_free_bytes: u64,
+    /// 1 when `/ready` would answer 200.
+    pub ready: bool,
+    /// Whether mail is stuck (`mail::watchdog::is_stuck`: SMTP on, a message waiting > 1 h).
+    pub outbox_stuck: bool,
 }
 
 /// Replication numbers for `/metrics`.
@@ -51,6 +59,17 @@ pub struct ReplicationGauges {
     pub last_success_unix: Option<i64>,
     pub txid: u64,
     pub consecutive_failures: u32,
+    pub last_snapshot_unix: Option<i64>,
+}
+
+/// Version and git revision of this binary, for `flightclaim_build_info`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+pub const REVISION: &str = env!("BUILD_GIT_REVISION");
+
+/// Free bytes available to this (unprivileged) process on the file system holding `path`.
+pub fn disk_free_bytes(path: &std::path::Path) -> Option<u64> {
+    let st = rustix::fs::statvfs(path).ok()?;
+    st.f_bavail.checked_mul(st.f_frsize)
 }
 
 impl Metrics {
@@ -131,6 +150,7 @@ impl Metrics {
     }
 
     fn render_gauges(&self, out: &mut String, gauges: &Gauges) {
+        render_build_info(out);
         out.push_str(
             "# HELP flightclaim_rate_limited_total Requests refused by a rate limit, by class.\n",
         );
@@ -169,29 +189,9 @@ impl Metrics {
             ),
         ];
         if let Some(r) = &gauges.replication {
-            rows.extend([
-                (
-                    "flightclaim_replication_lag_seconds",
-                    "Age of the oldest change not yet in the replica.",
-                    r.lag_seconds,
-                ),
-                (
-                    "flightclaim_replication_last_success_timestamp_seconds",
-                    "Unix time of the last successful replication sync (0: never).",
-                    as_f64(u64::try_from(r.last_success_unix.unwrap_or(0)).unwrap_or(0)),
-                ),
-                (
-                    "flightclaim_replication_txid",
-                    "Last TXID shipped to the replica.",
-                    as_f64(r.txid),
-                ),
-                (
-                    "flightclaim_replication_consecutive_failures",
-                    "Replication attempts failed in a row.",
-                    f64::from(r.consecutive_failures),
-                ),
-            ]);
+            rows.extend(replication_rows(r));
         }
+        rows.extend(readiness_rows(gauges));
         if let Some(outbox) = &gauges.outbox {
             rows.extend([
                 (
@@ -208,6 +208,11 @@ impl Metrics {
                     "flightclaim_outbox_oldest_pending_seconds",
                     "Age of the oldest mail waiting to be sent, 0 when none waits.",
                     outbox.oldest_pending_secs,
+                ),
+                (
+                    "flightclaim_outbox_stuck",
+                    "1 when SMTP is configured and a mail has waited more than an hour.",
+                    if gauges.outbox_stuck { 1.0 } else { 0.0 },
                 ),
             ]);
         }
@@ -230,6 +235,71 @@ impl Metrics {
             );
         }
     }
+}
+
+fn render_build_info(out: &mut String) {
+    out.push_str("# HELP flightclaim_build_info Version and git revision of the running binary.\n");
+    out.push_str("# TYPE flightclaim_build_info gauge\n");
+    let _ = writeln!(
+        out,
+        "flightclaim_build_info{{version=\"{}\",revision=\"{}\"}} 1",
+        escape(VERSION),
+        escape(REVISION)
+    );
+}
+
+fn replication_rows(r: &ReplicationGauges) -> [(&'static str, &'static str, f64); 5] {
+    [
+        (
+            "flightclaim_replication_lag_seconds",
+            "Age of the oldest change not yet in the replica.",
+            r.lag_seconds,
+        ),
+        (
+            "flightclaim_replication_last_success_timestamp_seconds",
+            "Unix time of the last successful replication sync (0: never).",
+            as_f64(u64::try_from(r.last_success_unix.unwrap_or(0)).unwrap_or(0)),
+        ),
+        (
+            "flightclaim_replication_txid",
+            "Last TXID shipped to the replica.",
+            as_f64(r.txid),
+        ),
+        (
+            "flightclaim_replication_consecutive_failures",
+            "Replication attempts failed in a row.",
+            f64::from(r.consecutive_failures),
+        ),
+        (
+            "flightclaim_replication_last_snapshot_timestamp_seconds",
+            "Unix time of the last full snapshot shipped to the replica (0: none since start).",
+            as_f64(u64::try_from(r.last_snapshot_unix.unwrap_or(0)).unwrap_or(0)),
+        ),
+    ]
+}
+
+fn readiness_rows(gauges: &Gauges) -> Vec<(&'static str, &'static str, f64)> {
+    let mut rows = Vec::with_capacity(3);
+    if let Some(free) = gauges.disk_free_bytes {
+        rows.push((
+            "flightclaim_disk_free_bytes",
+            "Free bytes on the data directory's file system.",
+            as_f64(free),
+        ));
+    }
+    rows.extend([
+        (
+            "flightclaim_disk_min_free_bytes",
+            "Free space below which /ready answers 503 (disk_min_free_mb).",
+            as_f64(gauges.disk_min_free_bytes),
+        ),
+        (
+            "flightclaim_ready",
+            "1 when /ready answers 200, 0 when it answers 503.",
+            if gauges.ready { 1.0 } else { 0.0 },
+        ),
+    ]);
+    rows
 }
 
 /// Counters as gauge values; exact below 2^53, which byte and message counts stay under.
@@ -271,8 +341,13 @@ mod tests {
             outbox: None,
             replication: Some(ReplicationGauges {
                 lag_seconds: 1.5,
+                last_snapshot_unix: Some(1_700_000_000),
                 ..ReplicationGauges::default()
             }),
+            disk_free_bytes: Some(1 << 30),
+            disk_min_free_bytes: 512 << 20,
+            ready: true,
+            outbox_stuck: false,
         });
         assert!(text.contains(
             "flightclaim_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"} 2"
@@ -280,5 +355,14 @@ mod tests {
         assert!(text.contains("le=\"0.005\"} 1"));
         assert!(text.contains("flightclaim_rate_limited_total{class=\"auth\"} 4"));
         assert!(text.contains("flightclaim_replication_lag_seconds 1.5"));
+        assert!(
+            text.contains("flightclaim_replication_last_snapshot_timestamp_seconds 1700000000")
+        );
+        assert!(text.contains("flightclaim_disk_free_bytes 1073741824"));
+        assert!(text.contains("flightclaim_disk_min_free_bytes 536870912"));
+        assert!(text.contains("flightclaim_ready 1"));
+        assert!(text.contains(&format!(
+            "flightclaim_build_info{{version=\"{VERSION}\",revision=\"{REVISION}\"}} 1"
+        )));
     }
 }

@@ -221,3 +221,143 @@ fn serve_refuses_an_old_schema_without_migrate() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("flightclaim migrate"));
 }
+
+/// `check-config` runs every check `serve` runs: each bad value exits 2 naming the variable and
+/// a fix, and `configuration OK` is never printed for it.
+#[test]
+fn check_config_refuses_what_serve_would_refuse() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let under_a_file = file.join("var");
+    let under_a_file = under_a_file.to_str().unwrap();
+    for (var, value, fix) in [
+        ("FLIGHTCLAIM_SMTP_URL", "smtp://", "smtp://127.0.0.1:2525"),
+        (
+            "FLIGHTCLAIM_SMTP_URL",
+            "smtp://user:pw@:25",
+            "smtp://127.0.0.1:2525",
+        ),
+        (
+            "FLIGHTCLAIM_SMTP_URL",
+            "smtp://mail.example.com:99999",
+            "smtp://127.0.0.1:2525",
+        ),
+        ("FLIGHTCLAIM_PORT", "99999", "Fix"),
+        (
+            "FLIGHTCLAIM_REPLICA_URL",
+            "file://backups",
+            "file:///var/backups/flightclaim",
+        ),
+        ("FLIGHTCLAIM_REPLICA_URL", "s3://", "s3://bucket/prefix"),
+        (
+            "FLIGHTCLAIM_MAIL_FROM",
+            "not an address",
+            "Name <address@example.com>",
+        ),
+        ("FLIGHTCLAIM_LOG", "verbose", "info,flightclaim=debug"),
+        ("FLIGHTCLAIM_SHUTDOWN_GRACE_SECS", "90", "TimeoutStopSec"),
+        ("FLIGHTCLAIM_DATA_DIR", under_a_file, "make it writable"),
+    ] {
+        let out = bin()
+            .arg("check-config")
+            .env("FLIGHTCLAIM_DATA_DIR", dir.path().join("var"))
+            .env(var, value)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{var}={value}: {err}");
+        assert!(
+            err.contains(var) && err.contains("Fix") && err.contains(fix),
+            "{var}={value}: {err}"
+        );
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("configuration OK"));
+    }
+    // A good configuration passes, and creates nothing.
+    let out = bin()
+        .arg("check-config")
+        .env("FLIGHTCLAIM_DATA_DIR", dir.path().join("var"))
+        .env("FLIGHTCLAIM_SMTP_URL", "smtp://127.0.0.1:2525")
+        .env("FLIGHTCLAIM_LOG", "info,flightclaim=debug")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("configuration OK"));
+    assert!(!dir.path().join("var").exists());
+    // `serve` refuses the same way, before listening.
+    let out = bin()
+        .arg("serve")
+        .env("FLIGHTCLAIM_DATA_DIR", dir.path().join("var"))
+        .env("FLIGHTCLAIM_PORT", free_port().to_string())
+        .env("FLIGHTCLAIM_LOG", "verbose")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("FLIGHTCLAIM_LOG"));
+}
+
+/// `create-admin` and `demo-data` never migrate silently: on an old schema they refuse with
+/// the message `serve` gives; on a fresh database they create the schema.
+#[test]
+fn create_admin_and_demo_data_refuse_an_old_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("flightclaim.sqlite3");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("CREATE TABLE legacy (x); PRAGMA user_version = 0;")
+        .unwrap();
+    drop(conn);
+    let pw = dir.path().join("pw");
+    std::fs::write(&pw, "a long enough passphrase\n").unwrap();
+    let serve = bin()
+        .arg("serve")
+        .env("FLIGHTCLAIM_DATA_DIR", dir.path())
+        .env("FLIGHTCLAIM_PORT", free_port().to_string())
+        .output()
+        .unwrap();
+    let serve_err = String::from_utf8_lossy(&serve.stderr).into_owned();
+    let message = serve_err
+        .lines()
+        .find(|l| l.starts_with("flightclaim: ") && l.contains("flightclaim migrate"))
+        .expect("serve names `flightclaim migrate`")
+        .to_string();
+    for args in [
+        vec![
+            "create-admin",
+            "--email",
+            "boss@example.com",
+            "--password-file",
+            pw.to_str().unwrap(),
+        ],
+        vec!["demo-data", "--claims", "1"],
+    ] {
+        let out = bin()
+            .args(&args)
+            .env("FLIGHTCLAIM_DATA_DIR", dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.lines().any(|l| l == message), "{args:?}: {err}");
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 0, "{args:?} migrated the database");
+    }
+    // A fresh database: the schema is created.
+    let fresh = tempfile::tempdir().unwrap();
+    let out = bin()
+        .args(["demo-data", "--claims", "1"])
+        .env("FLIGHTCLAIM_DATA_DIR", fresh.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

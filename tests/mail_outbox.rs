@@ -364,11 +364,15 @@ fn every_variant_label_is_translated() {
 
 #[test]
 fn invalid_configuration_is_explained() {
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = common::test_config(dir.path(), "mail_from = \"not an address\"");
-    let err = Mailer::from_config(&cfg, &common::test_key(&cfg))
-        .unwrap_err()
-        .to_string();
+    // The sender is checked with the rest of the configuration (`check-config` and `serve`).
+    let bad_sender = figment::Figment::from(figment::providers::Serialized::defaults(
+        AppConfig::default(),
+    ))
+    .merge(figment::providers::Serialized::default(
+        "mail_from",
+        "not an address",
+    ));
+    let err = AppConfig::from_figment(&bad_sender).unwrap_err().0;
     assert!(
         err.contains("FLIGHTCLAIM_MAIL_FROM") && err.contains("Fix"),
         "{err}"

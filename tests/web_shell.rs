@@ -285,6 +285,128 @@ async fn health_ready_and_metrics() {
     assert_eq!(res.status(), Status::Forbidden);
 }
 
+/// `/ready` is 503 when the disk is nearly full or migrations are pending; strangers get only
+/// the status word, loopback gets the reasons.
+#[rocket::async_test]
+async fn ready_is_unavailable_when_the_disk_is_nearly_full() {
+    // No file system has an exabyte free.
+    let (client, _dir) = common::client_with("disk_min_free_mb = 1000000000000").await;
+    let res = client
+        .get("/ready")
+        .remote("203.0.113.9:5000".parse().unwrap())
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::ServiceUnavailable);
+    let public: serde_json::Value = res.into_json().await.unwrap();
+    assert_eq!(public, serde_json::json!({ "status": "unavailable" }));
+    let res = client
+        .get("/ready")
+        .remote("127.0.0.1:5000".parse().unwrap())
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::ServiceUnavailable);
+    let ready: serde_json::Value = res.into_json().await.unwrap();
+    assert_eq!(ready["reasons"], serde_json::json!(["disk_nearly_full"]));
+    assert!(ready["disk"]["free_bytes"].as_u64().unwrap() > 0);
+    // Liveness is not readiness.
+    assert_eq!(client.get("/health").dispatch().await.status(), Status::Ok);
+    let text = client
+        .get("/metrics")
+        .remote("127.0.0.1:5000".parse().unwrap())
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(text.contains("flightclaim_ready 0"), "{text}");
+}
+
+#[rocket::async_test]
+async fn ready_is_unavailable_while_migrations_are_pending() {
+    let (client, dir) = common::client().await;
+    let latest = flightclaim::db::migrate::latest_version();
+    let conn = rusqlite::Connection::open(dir.path().join("flightclaim.sqlite3")).unwrap();
+    conn.pragma_update(None, "user_version", latest - 1)
+        .unwrap();
+    let res = client
+        .get("/ready")
+        .remote("127.0.0.1:5000".parse().unwrap())
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::ServiceUnavailable);
+    let ready: serde_json::Value = res.into_json().await.unwrap();
+    assert_eq!(ready["reasons"], serde_json::json!(["migrations_pending"]));
+    assert_eq!(ready["migrations"]["up_to_date"], false);
+}
+
+#[rocket::async_test]
+async fn metrics_name_the_build_and_the_free_disk_space() {
+    let (client, _dir) = common::client().await;
+    let text = client
+        .get("/metrics")
+        .remote("127.0.0.1:5000".parse().unwrap())
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(
+        text.contains(&format!(
+            "flightclaim_build_info{{version=\"{}\",revision=\"",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{text}"
+    );
+    let free = text
+        .lines()
+        .find_map(|l| l.strip_prefix("flightclaim_disk_free_bytes "))
+        .expect("flightclaim_disk_free_bytes");
+    assert!(free.parse::<f64>().unwrap() > 0.0);
+    assert!(
+        text.contains("flightclaim_disk_min_free_bytes 1048576"),
+        "{text}"
+    );
+    assert!(text.contains("flightclaim_ready 1"), "{text}");
+}
+
+/// A write that fails for lack of space (`SQLITE_FULL`) gets the translated "temporarily
+/// unavailable" page with 503, not the generic server error.
+#[rocket::async_test]
+async fn a_full_disk_answers_a_translated_503() {
+    let (client, _dir) = common::client().await;
+    let db = client
+        .rocket()
+        .state::<flightclaim::db::Db>()
+        .unwrap()
+        .clone();
+    // The database may not grow by a single page any more: what a full disk does to SQLite.
+    db.with_writer(|c| {
+        c.execute_batch("VACUUM")?;
+        let pages: i64 = c.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        let _: i64 = c.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
+            r.get(0)
+        })?;
+        Ok(())
+    })
+    .unwrap();
+    let res = common::submit(
+        &client,
+        "/register?lang=en",
+        "/register",
+        &[
+            ("name", "Marie Curie"),
+            ("email", "marie@example.com"),
+            ("password", "violet tandem orbit 93 caramel"),
+            ("password_confirm", "violet tandem orbit 93 caramel"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), Status::ServiceUnavailable);
+    let html = res.into_string().await.unwrap();
+    assert!(html.contains("Temporarily unavailable"), "{html}");
+    assert!(!html.contains("Server error"), "{html}");
+}
+
 #[rocket::async_test]
 async fn metrics_with_a_bearer_token() {
     let (client, _dir) = common::client_with("metrics_token = \"tok-123456\"").await;

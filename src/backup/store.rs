@@ -69,10 +69,32 @@ fn query_param<'a>(query: &'a str, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
+/// What can be told of a replica URL without touching the store (`check-config` and `serve`
+/// both run it, through the configuration's validation).
+pub fn check_url(url: &str) -> Result<(), String> {
+    let base = url.split_once('?').map_or(url, |(b, _)| b);
+    if let Some(path) = base.strip_prefix("file://") {
+        if !path.starts_with('/') {
+            return Err(format!(
+                "a file replica needs an absolute path (file://{path} is relative: {path} is read as a host name)"
+            ));
+        }
+        return Ok(());
+    }
+    let Some(rest) = base.strip_prefix("s3://") else {
+        return Err("only file:// and s3:// replicas are supported".into());
+    };
+    if rest.split('/').next().unwrap_or_default().is_empty() {
+        return Err("missing bucket name: s3://bucket/prefix".into());
+    }
+    Ok(())
+}
+
 impl Replica {
     /// Opens the replica named by `url` (creating a file replica's root directory).
     pub fn open(url: &str) -> Result<Replica, StoreError> {
         let bad = |why: &str| StoreError::Url(url.to_string(), why.to_string());
+        check_url(url).map_err(|why| bad(&why))?;
         let (base, query) = url.split_once('?').unwrap_or((url, ""));
         if let Some(path) = base.strip_prefix("file://") {
             if !path.starts_with('/') {

@@ -60,6 +60,25 @@ pub enum DbError {
     Join(String),
 }
 
+impl DbError {
+    /// Whether the write failed for lack of disk space (`SQLITE_FULL`: `SQLite` reports `ENOSPC`
+    /// that way), which passengers see as "temporarily unavailable" rather than a server error.
+    pub fn is_disk_full(&self) -> bool {
+        matches!(
+            self,
+            DbError::Sqlite(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DiskFull
+        )
+    }
+}
+
+/// Whether an I/O error means the file system is full (`ENOSPC`, or `EDQUOT` for a quota).
+pub fn is_disk_full_io(err: &std::io::Error) -> bool {
+    err.kind() == std::io::ErrorKind::StorageFull
+        || err.kind() == std::io::ErrorKind::QuotaExceeded
+        || matches!(err.raw_os_error(), Some(28 | 122))
+}
+
 impl From<rusqlite::Error> for DbError {
     fn from(err: rusqlite::Error) -> Self {
         match err {

@@ -11,7 +11,7 @@ use crate::i18n::{self, Locale};
 use crate::ratelimit::RetryAfter;
 
 /// Statuses with their own translated title and message; others use the generic text.
-const KNOWN: [u16; 9] = [400, 401, 403, 404, 405, 413, 422, 429, 500];
+const KNOWN: [u16; 10] = [400, 401, 403, 404, 405, 413, 422, 429, 500, 503];
 
 fn key_for(status: Status) -> &'static str {
     match status.code {
@@ -24,6 +24,7 @@ fn key_for(status: Status) -> &'static str {
         422 => "422",
         429 => "429",
         500 => "500",
+        503 => "503",
         _ => "other",
     }
 }
@@ -117,6 +118,7 @@ pub fn error_code(status: Status) -> &'static str {
         413 => "payload_too_large",
         422 => "unprocessable_entity",
         429 => "rate_limited",
+        503 => "unavailable",
         _ => "internal_error",
     }
 }

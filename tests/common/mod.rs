@@ -14,6 +14,9 @@ pub fn test_config(dir: &std::path::Path, extra_toml: &str) -> AppConfig {
         .merge(Serialized::default("data_dir", dir))
         .merge(Serialized::default("log_to_file", false))
         .merge(Serialized::default("shutdown_grace_secs", 0))
+        // `/ready` must not depend on the free space of the machine running the tests (a
+        // shared CI disk may be under the 512 MiB default); tests that want it set it.
+        .merge(Serialized::default("disk_min_free_mb", 1))
         .merge(Toml::string(extra_toml));
     AppConfig::from_figment(&figment).expect("valid test config")
 }
