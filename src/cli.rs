@@ -132,6 +132,9 @@ pub fn main() -> ExitCode {
         } => create_admin(&cfg, &email, password_file.as_deref()),
         Command::CheckConfig => {
             print!("{}", cfg.redacted());
+            for warning in cfg.warnings() {
+                eprintln!("flightclaim: {warning}");
+            }
             println!("# configuration OK");
             ExitCode::SUCCESS
         }
