@@ -159,6 +159,9 @@ fn check_config(cfg: &AppConfig) -> ExitCode {
         return fail(e, 2);
     }
     print!("{}", cfg.redacted());
+    for warning in cfg.warnings() {
+        eprintln!("flightclaim: {warning}");
+    }
     println!("# configuration OK");
     ExitCode::SUCCESS
 }

@@ -114,6 +114,19 @@ pub struct AppConfig {
     pub request_header_timeout_secs: u64,
     /// Seconds a client has to send a whole request body (forms, uploads, JSON).
     pub request_body_timeout_secs: u64,
+    /// Who runs this instance (shown on `/legal`, in the footer, and as the agent in the
+    /// mandate). All optional; `check-config` warns when they are missing in production.
+    pub operator_legal_name: String,
+    /// E.g. `SAS`, `GmbH`, `sole trader`.
+    pub operator_legal_form: String,
+    pub operator_address: String,
+    /// Company register entry, e.g. `RCS Paris 123 456 789`.
+    pub operator_registration_number: String,
+    pub operator_vat_number: String,
+    pub operator_email: String,
+    pub operator_phone: String,
+    /// The person who signs for the operator (director, manager).
+    pub operator_representative: String,
 }
 
 impl Default for AppConfig {
@@ -158,6 +171,14 @@ impl Default for AppConfig {
             max_connections: 256,
             request_header_timeout_secs: 10,
             request_body_timeout_secs: 120,
+            operator_legal_name: String::new(),
+            operator_legal_form: String::new(),
+            operator_address: String::new(),
+            operator_registration_number: String::new(),
+            operator_vat_number: String::new(),
+            operator_email: String::new(),
+            operator_phone: String::new(),
+            operator_representative: String::new(),
         }
     }
 }
@@ -464,6 +485,41 @@ impl AppConfig {
         self.base_url.starts_with("https://")
     }
 
+    /// The operator identity keys (TOML key, value), in the order the legal notice shows them.
+    pub fn operator_fields(&self) -> [(&'static str, &str); 8] {
+        [
+            ("operator_legal_name", &self.operator_legal_name),
+            ("operator_legal_form", &self.operator_legal_form),
+            ("operator_address", &self.operator_address),
+            (
+                "operator_registration_number",
+                &self.operator_registration_number,
+            ),
+            ("operator_vat_number", &self.operator_vat_number),
+            ("operator_email", &self.operator_email),
+            ("operator_phone", &self.operator_phone),
+            ("operator_representative", &self.operator_representative),
+        ]
+    }
+
+    /// Warnings (not errors) for `check-config`: in production (`https://` base URL) the
+    /// operator identity the legal notice and the mandate need.
+    pub fn warnings(&self) -> Vec<String> {
+        if !self.is_https() {
+            return Vec::new();
+        }
+        self.operator_fields()
+            .iter()
+            .filter(|(_, v)| v.trim().is_empty())
+            .map(|(key, _)| {
+                format!(
+                    "warning: `{key}` ({}) is not set: the legal notice (/legal) says the operator has not configured it. Fix: set it to the operator's details",
+                    env_var_name(key)
+                )
+            })
+            .collect()
+    }
+
     /// A human-readable dump with every secret replaced by `***`.
     pub fn redacted(&self) -> String {
         let mut value = serde_json::to_value(self).unwrap_or_default();
@@ -740,6 +796,32 @@ mod tests {
             let err = with(&pairs).unwrap_err().0;
             assert!(err.contains(var), "{pairs:?}: {err}");
         }
+    }
+
+    #[test]
+    fn missing_operator_identity_warns_in_production_only() {
+        let dev = AppConfig::default();
+        assert!(dev.warnings().is_empty());
+        let prod = AppConfig {
+            base_url: "https://claims.example.com".into(),
+            ..AppConfig::default()
+        };
+        let warnings = prod.warnings();
+        assert_eq!(warnings.len(), 8, "{warnings:?}");
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("FLIGHTCLAIM_OPERATOR_LEGAL_NAME")),
+            "{warnings:?}"
+        );
+        let named = with(&[
+            ("base_url", "\"https://claims.example.com\""),
+            ("operator_legal_name", "\"Vols Retardés SAS\""),
+            ("operator_email", "\"contact@example.com\""),
+        ])
+        .unwrap();
+        assert_eq!(named.warnings().len(), 6);
+        assert_eq!(named.operator_legal_name, "Vols Retardés SAS");
     }
 
     /// The example environment file documents every configuration key, so an operator never

@@ -24,6 +24,7 @@ pub mod logging;
 pub mod mail;
 pub mod mandate;
 pub mod metrics;
+pub mod pdf;
 pub mod ratelimit;
 pub mod refdata;
 pub mod search;

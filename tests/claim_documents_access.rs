@@ -143,6 +143,31 @@ async fn owner_downloads_with_safe_headers_and_the_signed_pdf() {
 }
 
 /// The data export lists the claim, its document metadata and the mandate.
+/// Issue 19: the signed mandate prints a Polish name as typed and names the configured operator
+/// as the agent.
+#[rocket::async_test]
+async fn the_mandate_prints_the_name_as_typed_and_names_the_operator() {
+    let (client, dir) = common::client_with("operator_legal_name = \"Vols Retardés SAS\"").await;
+    let (claim_ref, _) = submitted(&client, "lw@example.com", "Łukasz", "Wąsowski").await;
+    let res = client
+        .get(format!("/claims/{claim_ref}/mandates/0"))
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::Ok);
+    let path = dir.path().join("mandate.pdf");
+    std::fs::write(&path, res.into_bytes().await.unwrap()).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Łukasz Wąsowski"), "{text}");
+    assert!(flat.contains("Vols Retardés SAS"), "{text}");
+}
+
 async fn check_export(client: &Client, claim_ref: &str) {
     let res = client.get("/account/export").dispatch().await;
     assert_eq!(res.status(), Status::Ok);

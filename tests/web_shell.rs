@@ -68,6 +68,7 @@ async fn content_pages_exist_in_both_languages() {
         ("/faq", "Questions fréquentes", "Frequently asked questions"),
         ("/privacy", "Politique de confidentialité", "Privacy policy"),
         ("/terms", "Conditions générales", "Terms of service"),
+        ("/legal", "Mentions légales", "Legal notice"),
     ] {
         let body = client
             .get(format!("{path}?lang=fr"))
@@ -86,6 +87,76 @@ async fn content_pages_exist_in_both_languages() {
             .unwrap();
         assert!(body.contains(en), "{path} en");
     }
+}
+
+/// Without the `operator_*` keys, `/legal` says the details are missing and the footer names
+/// no operator; with them, `/legal` lists them and the footer shows the legal name and email.
+#[rocket::async_test]
+async fn legal_notice_shows_the_configured_operator() {
+    let (client, _dir) = common::client().await;
+    let body = client
+        .get("/legal?lang=en")
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(
+        body.contains("data-testid=\"legal-not-configured\""),
+        "{body}"
+    );
+    assert!(!body.contains("data-testid=\"legal-operator\""));
+    assert!(!body.contains("data-testid=\"footer-operator\""));
+    assert!(body.contains("href=\"/legal\""), "footer links the notice");
+
+    let (client, _dir) = common::client_with(
+        r#"
+operator_legal_name = "Vols Retardés & Cie SAS"
+operator_legal_form = "SAS au capital de 10 000 €"
+operator_address = "12 rue de l'Exemple, 75001 Paris"
+operator_registration_number = "RCS Paris 123 456 789"
+operator_vat_number = "FR12123456789"
+operator_email = "contact@vols.example"
+operator_phone = "+33 1 23 45 67 89"
+operator_representative = "Camille Martin"
+"#,
+    )
+    .await;
+    for (lang, label) in [("fr", "Raison sociale"), ("en", "Legal name")] {
+        let body = client
+            .get(format!("/legal?lang={lang}"))
+            .dispatch()
+            .await
+            .into_string()
+            .await
+            .unwrap();
+        assert!(body.contains(label), "{lang}");
+        for value in [
+            "Vols Retardés &amp; Cie SAS",
+            "SAS au capital de 10 000 €",
+            "RCS Paris 123 456 789",
+            "FR12123456789",
+            "+33 1 23 45 67 89",
+            "Camille Martin",
+        ] {
+            assert!(body.contains(value), "{lang}: {value} in {body}");
+        }
+        assert!(!body.contains("legal-not-configured"), "{lang}");
+        assert!(!body.contains("Vols Retardés & Cie"), "escaped");
+    }
+    let home = client
+        .get("/?lang=en")
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(home.contains("data-testid=\"footer-operator\""));
+    assert!(
+        home.contains("Operated by Vols Retardés &amp; Cie SAS"),
+        "{home}"
+    );
+    assert!(home.contains("href=\"mailto:contact@vols.example\""));
 }
 
 #[rocket::async_test]

@@ -19,6 +19,8 @@ use sha2::{Digest as _, Sha256};
 
 #[derive(RustEmbed)]
 #[folder = "assets/"]
+// The PDF fonts are compiled into the documents module (`crate::pdf::font`), not served.
+#[exclude = "fonts/*"]
 struct AssetFiles;
 
 /// One asset with its precompressed variants.

@@ -32,6 +32,7 @@ pub fn routes() -> Vec<Route> {
         pages::get_faq,
         pages::get_privacy,
         pages::get_terms,
+        pages::get_legal,
         airports::get_airport_search_json,
         airports::get_airport_json,
         eligibility_api::post_eligibility_json,

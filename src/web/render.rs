@@ -116,6 +116,9 @@ pub struct BaseCtx {
     pub flight_lookup: bool,
     /// A staff page: the passenger navigation is left out of the header.
     pub staff_page: bool,
+    /// The operator's legal name and contact email for the footer (empty when not configured).
+    pub operator_name: String,
+    pub operator_email: String,
 }
 
 impl BaseCtx {
@@ -146,7 +149,13 @@ impl BaseCtx {
         switch_url.push_str("lang=");
         switch_url.push_str(other_locale);
         let staff_page = path == "/admin" || path.starts_with("/admin/");
+        let cfg = req.rocket().state::<crate::config::AppConfig>();
+        let operator = |f: fn(&crate::config::AppConfig) -> &String| {
+            cfg.map(|c| f(c).trim().to_string()).unwrap_or_default()
+        };
         BaseCtx {
+            operator_name: operator(|c| &c.operator_legal_name),
+            operator_email: operator(|c| &c.operator_email),
             staff_page,
             locale: Locale::as_str(locale),
             other_locale,

@@ -98,7 +98,7 @@ pub async fn post_claim_review(
     let signed = db
         .read(move |c| mandates::list(c, Owner::Draft(draft_id)))
         .await?;
-    if !wizard::mandates_complete(&signed, &data, cfg.fee_percent) {
+    if !wizard::mandates_complete(&signed, &data, cfg) {
         errors.add(
             "review",
             translate(lang, "claims.review.error.mandate", &[]),

@@ -42,7 +42,7 @@ test('the English home page follows the browser language', async ({ browser }) =
   await context.close();
 });
 
-for (const path of ['/faq', '/privacy', '/terms']) {
+for (const path of ['/faq', '/privacy', '/terms', '/legal']) {
   test(`content page ${path} is accessible in both languages`, async ({ page, checkA11y }) => {
     for (const lang of ['fr', 'en']) {
       await page.goto(`${path}?lang=${lang}`);

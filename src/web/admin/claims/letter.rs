@@ -2,8 +2,8 @@
 //! language (French for an airline licensed in France, English otherwise), citing Regulation
 //! (EC) No 261/2004 or its UK version, the flight, the passengers and the amount.
 //!
-//! Drawn with `pdf-writer` and the standard Helvetica fonts in `WinAnsiEncoding`, like the
-//! mandate (`src/mandate/pdf.rs`, whose encoder and metrics it reuses).
+//! Drawn in the embedded `DejaVu Sans` like the mandate ([`crate::pdf`]), so every passenger's
+//! name prints as typed.
 
 use rocket::http::Header;
 use rocket::{Responder, State, get};
@@ -15,14 +15,11 @@ use crate::db::claims::{self, ClaimPassenger};
 use crate::db::{Db, audit};
 use crate::domain::eligibility::{evaluate, parse_request};
 use crate::i18n::{Locale, translate};
-use crate::mandate::pdf::{helvetica_width, win_ansi};
+use crate::pdf::{self, Face, PAGE_HEIGHT, PAGE_WIDTH, Run};
 use crate::refdata::RefData;
 use crate::web::AppError;
 use crate::web::when::format_when;
-use pdf_writer::{Content, Finish as _, Name, Pdf, Rect, Ref, Str, TextStr};
 
-const PAGE_WIDTH: f32 = 595.0; // A4 in points
-const PAGE_HEIGHT: f32 = 842.0;
 const MARGIN: f32 = 64.0;
 const SIZE: f32 = 10.5;
 const LEADING: f32 = 14.5;
@@ -153,101 +150,35 @@ fn facts(d: &ClaimDetail, lang: &str, today: chrono::NaiveDate) -> String {
     text
 }
 
-fn width(s: &str, size: f32) -> f32 {
-    s.chars().map(helvetica_width).sum::<f32>() * size / 1000.0
-}
-
-/// Greedy word wrap to the text width.
-fn wrap(paragraph: &str, size: f32) -> Vec<String> {
-    let max = PAGE_WIDTH - 2.0 * MARGIN;
-    let mut lines = Vec::new();
-    for source in paragraph.lines() {
-        let mut current = String::new();
-        for word in source.split_whitespace() {
-            let candidate = if current.is_empty() {
-                word.to_string()
-            } else {
-                format!("{current} {word}")
-            };
-            if width(&candidate, size) > max && !current.is_empty() {
-                lines.push(std::mem::replace(&mut current, word.to_string()));
-            } else {
-                current = candidate;
-            }
-        }
-        lines.push(current);
-    }
-    lines
-}
-
 /// The PDF of the letter's paragraphs (the first one bold, as the subject).
 pub fn letter_pdf(paragraphs: &[String]) -> Vec<u8> {
-    // (bold, text, y) per page.
-    let mut pages: Vec<Vec<(bool, String, f32)>> = vec![Vec::new()];
+    let max = PAGE_WIDTH - 2.0 * MARGIN;
+    let mut pages: Vec<Vec<Run>> = vec![Vec::new()];
     let mut y = PAGE_HEIGHT - MARGIN;
     for (i, p) in paragraphs.iter().enumerate() {
-        for line in wrap(p, SIZE) {
-            if y < MARGIN {
-                pages.push(Vec::new());
-                y = PAGE_HEIGHT - MARGIN;
+        let face = if i == 0 { Face::Bold } else { Face::Regular };
+        for source in p.lines() {
+            for text in pdf::wrap(source, face, SIZE, max) {
+                if y < MARGIN {
+                    pages.push(Vec::new());
+                    y = PAGE_HEIGHT - MARGIN;
+                }
+                if let Some(page) = pages.last_mut() {
+                    page.push(Run {
+                        face,
+                        size: SIZE,
+                        x: MARGIN,
+                        y,
+                        text,
+                    });
+                }
+                y -= LEADING;
             }
-            if let Some(page) = pages.last_mut() {
-                page.push((i == 0, line, y));
-            }
-            y -= LEADING;
         }
         y -= LEADING * 0.6;
     }
-    let catalog = Ref::new(1);
-    let tree = Ref::new(2);
-    let regular = Ref::new(3);
-    let bold = Ref::new(4);
-    let info = Ref::new(5);
-    let refs: Vec<(Ref, Ref)> = (0..pages.len())
-        .map(|i| {
-            let i = i32::try_from(i).unwrap_or(1000);
-            (Ref::new(6 + 2 * i), Ref::new(7 + 2 * i))
-        })
-        .collect();
-    let mut pdf = Pdf::new();
-    pdf.catalog(catalog).pages(tree);
-    pdf.pages(tree)
-        .kids(refs.iter().map(|(p, _)| *p))
-        .count(i32::try_from(refs.len()).unwrap_or(1));
-    for (id, base) in [(regular, &b"Helvetica"[..]), (bold, &b"Helvetica-Bold"[..])] {
-        pdf.type1_font(id)
-            .base_font(Name(base))
-            .encoding_predefined(Name(b"WinAnsiEncoding"));
-    }
-    let title = paragraphs.first().cloned().unwrap_or_default();
-    pdf.document_info(info)
-        .title(TextStr(&title))
-        .producer(TextStr("FlightClaim"));
-    for (lines, (page_id, content_id)) in pages.iter().zip(&refs) {
-        let mut page = pdf.page(*page_id);
-        page.parent(tree)
-            .media_box(Rect::new(0.0, 0.0, PAGE_WIDTH, PAGE_HEIGHT))
-            .contents(*content_id);
-        {
-            let mut resources = page.resources();
-            let mut fonts = resources.fonts();
-            fonts.pair(Name(b"F1"), regular);
-            fonts.pair(Name(b"F2"), bold);
-        }
-        page.finish();
-        let mut content = Content::new();
-        for (is_bold, text, y) in lines {
-            let font = if *is_bold { Name(b"F2") } else { Name(b"F1") };
-            content
-                .begin_text()
-                .set_font(font, SIZE)
-                .next_line(MARGIN, *y)
-                .show(Str(&win_ansi(text)))
-                .end_text();
-        }
-        pdf.stream(*content_id, &content.finish());
-    }
-    pdf.finish()
+    let title = paragraphs.first().map_or("", String::as_str);
+    pdf::document(title, &pages)
 }
 
 #[derive(Responder)]
@@ -291,4 +222,25 @@ pub async fn get_admin_claim_letter(
         ),
         cache: Header::new("Cache-Control", "no-store"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::letter_pdf;
+    use crate::pdf::tests::{EU_NAMES, pdftotext};
+
+    #[test]
+    fn the_letter_prints_every_passenger_name_as_typed() {
+        let paragraphs = vec![
+            "Claim FC-TEST – Flight LO 281 – Łukasz Wąsowski".to_string(),
+            format!("Passengers: {}.", EU_NAMES.join(", ")),
+        ];
+        let pdf = letter_pdf(&paragraphs);
+        let Some(text) = pdftotext(&pdf) else { return };
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains("Łukasz Wąsowski"), "{flat}");
+        for name in EU_NAMES {
+            assert!(flat.contains(name), "{name:?} not in {flat}");
+        }
+    }
 }

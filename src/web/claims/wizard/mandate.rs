@@ -2,7 +2,8 @@
 //! adult signs their own by typing their full name and ticking the consent box; the lead
 //! passenger signs for the minors. A signature records the time, IP, user agent and the
 //! SHA-256 of the exact text (`crate::mandate::sign`); it stays valid while the text it signed
-//! is still the one the draft would render (names, flight and fee unchanged).
+//! is still the one the draft would render (names, flight, fee and the operator's legal name
+//! unchanged).
 
 use std::collections::HashMap;
 
@@ -31,7 +32,7 @@ pub fn mandate_text(
     data: &DraftData,
     req: &EligibilityRequest,
     position: usize,
-    fee_percent: u8,
+    cfg: &AppConfig,
     lang: &str,
 ) -> Option<String> {
     let p = data.passengers.get(position)?;
@@ -39,13 +40,13 @@ pub fn mandate_text(
     let last = req.legs.last().unwrap_or(first);
     let ctx = MandateContext {
         passenger_name: full_name(&p.first_name, &p.last_name),
-        agency: translate(lang, "app.name", &[]),
+        agency: agency(cfg, lang),
         flight_number: first.flight_number.clone(),
         flight_date: first.scheduled_departure_local.date(),
         departure: first.from_iata.clone(),
         arrival: last.to_iata.clone(),
         booking_ref: Some(data.booking_ref.clone()).filter(|b| !b.trim().is_empty()),
-        fee_percent,
+        fee_percent: cfg.fee_percent,
         // Minors are signed for by the lead passenger, as their legal representative.
         representative: data
             .passengers
@@ -54,6 +55,17 @@ pub fn mandate_text(
             .map(|lead| full_name(&lead.first_name, &lead.last_name)),
     };
     Some(render_mandate(&ctx, lang))
+}
+
+/// The agent the mandate names: the operator's legal name when configured
+/// (`operator_legal_name`), else the application's name.
+pub fn agency(cfg: &AppConfig, lang: &str) -> String {
+    let name = cfg.operator_legal_name.trim();
+    if name.is_empty() {
+        translate(lang, "app.name", &[])
+    } else {
+        name.to_string()
+    }
 }
 
 fn full_name(first: &str, last: &str) -> String {
@@ -71,12 +83,12 @@ fn signer_of(data: &DraftData, i: usize) -> usize {
 
 /// Whether `stored` holds, for every passenger, a mandate over the exact text the draft renders
 /// now in the language it was signed in. Submission refuses the draft otherwise.
-pub fn mandates_complete(stored: &[Mandate], data: &DraftData, fee_percent: u8) -> bool {
+pub fn mandates_complete(stored: &[Mandate], data: &DraftData, cfg: &AppConfig) -> bool {
     let Some((req, _)) = evaluated(data, "en") else {
         return false;
     };
     !data.passengers.is_empty()
-        && (0..data.passengers.len()).all(|i| is_signed(stored, data, &req, i, fee_percent))
+        && (0..data.passengers.len()).all(|i| is_signed(stored, data, &req, i, cfg))
 }
 
 fn is_signed(
@@ -84,13 +96,13 @@ fn is_signed(
     data: &DraftData,
     req: &EligibilityRequest,
     i: usize,
-    fee_percent: u8,
+    cfg: &AppConfig,
 ) -> bool {
     stored
         .iter()
         .find(|m| usize::try_from(m.passenger_position).ok() == Some(i))
         .is_some_and(|m| {
-            mandate_text(data, req, i, fee_percent, &m.locale)
+            mandate_text(data, req, i, cfg, &m.locale)
                 .is_some_and(|t| text_sha256(&t) == m.text_sha256 && t == m.text)
         })
 }
@@ -102,11 +114,11 @@ fn needs_signing(
     data: &DraftData,
     req: &EligibilityRequest,
     i: usize,
-    fee: u8,
+    cfg: &AppConfig,
 ) -> bool {
     (0..data.passengers.len())
         .filter(|&j| signer_of(data, j) == i)
-        .any(|j| !is_signed(stored, data, req, j, fee))
+        .any(|j| !is_signed(stored, data, req, j, cfg))
 }
 
 /// One passenger's part of the page.
@@ -156,12 +168,12 @@ pub async fn mandate_view(
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let text = mandate_text(data, &req, i, cfg.fee_percent, lang).unwrap_or_default();
+            let text = mandate_text(data, &req, i, cfg, lang).unwrap_or_default();
             let minor = signer_of(data, i) != i;
             let signed = stored
                 .iter()
                 .find(|m| usize::try_from(m.passenger_position).ok() == Some(i))
-                .filter(|_| is_signed(&stored, data, &req, i, cfg.fee_percent));
+                .filter(|_| is_signed(&stored, data, &req, i, cfg));
             let (name, consent) = typed.get(&i).cloned().unwrap_or_default();
             SignerView {
                 position: i,
@@ -169,7 +181,7 @@ pub async fn mandate_view(
                 name: full_name(&p.first_name, &p.last_name),
                 minor,
                 paragraphs: text.split("\n\n").map(str::to_string).collect(),
-                needs_signing: !minor && needs_signing(&stored, data, &req, i, cfg.fee_percent),
+                needs_signing: !minor && needs_signing(&stored, data, &req, i, cfg),
                 signed_by: signed.map(|m| m.signer_name.clone()),
                 signed_at: signed.map(|m| m.signed_at.replace('T', " ").replace('Z', " UTC")),
                 f_name: Field::new(
@@ -248,7 +260,7 @@ pub async fn post_claim_mandate(
     let mut errors = Errors::default();
     let mut new = Vec::new();
     for (i, p) in data.passengers.iter().enumerate() {
-        if signer_of(&data, i) != i || !needs_signing(&stored, &data, &req, i, fee) {
+        if signer_of(&data, i) != i || !needs_signing(&stored, &data, &req, i, cfg) {
             continue;
         }
         let expected = full_name(&p.first_name, &p.last_name);
@@ -274,7 +286,7 @@ pub async fn post_claim_mandate(
         }
         // This adult's own mandate and, for the lead, the minors'.
         for j in (0..data.passengers.len()).filter(|&j| signer_of(&data, j) == i) {
-            let Some(text) = mandate_text(&data, &req, j, fee, lang) else {
+            let Some(text) = mandate_text(&data, &req, j, cfg, lang) else {
                 continue;
             };
             let q = &data.passengers[j];
@@ -308,4 +320,17 @@ pub async fn post_claim_mandate(
     d.data.mandate_seen = true;
     draft::save(db, &d, user_id(me.as_ref()), "payout").await?;
     Ok(go("payout"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_mandate_names_the_operator_when_configured() {
+        let mut cfg = AppConfig::default();
+        assert_eq!(agency(&cfg, "en"), translate("en", "app.name", &[]));
+        cfg.operator_legal_name = "  Vols Retardés SAS ".into();
+        assert_eq!(agency(&cfg, "fr"), "Vols Retardés SAS");
+    }
 }

@@ -98,6 +98,27 @@ pub(crate) fn valid_name(s: &str) -> bool {
     (1..=80).contains(&n) && !s.chars().any(char::is_control)
 }
 
+/// The message refusing a name the documents' font cannot draw (a script other than Latin,
+/// Greek or Cyrillic, an emoji): the mandate and the letter to the airline print names as typed
+/// (`crate::pdf::font`), so a name that would print as empty boxes is refused here, naming the
+/// characters, rather than mangled in a signed document.
+pub(crate) fn unprintable(name: &str, lang: &str) -> Option<String> {
+    let missing = crate::pdf::font::missing_chars(name);
+    if missing.is_empty() {
+        return None;
+    }
+    let chars = missing
+        .iter()
+        .map(char::to_string)
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(translate(
+        lang,
+        "claims.passengers.error.script",
+        &[("chars", &chars)],
+    ))
+}
+
 /// Checks step 4; returns the errors (the draft gets the typed values either way).
 pub fn check_passengers(data: &DraftData, lang: &str) -> Errors {
     let mut errors = Errors::default();
@@ -107,14 +128,23 @@ pub fn check_passengers(data: &DraftData, lang: &str) -> Errors {
         errors.add("booking-ref", t("claims.passengers.error.booking_ref"));
     }
     for (i, p) in data.passengers.iter().enumerate() {
-        if !valid_name(&p.first_name) {
-            errors.add(
+        for (id, name, key) in [
+            (
                 format!("p{i}-first"),
-                t("claims.passengers.error.first_name"),
-            );
-        }
-        if !valid_name(&p.last_name) {
-            errors.add(format!("p{i}-last"), t("claims.passengers.error.last_name"));
+                &p.first_name,
+                "claims.passengers.error.first_name",
+            ),
+            (
+                format!("p{i}-last"),
+                &p.last_name,
+                "claims.passengers.error.last_name",
+            ),
+        ] {
+            if !valid_name(name) {
+                errors.add(id, t(key));
+            } else if let Some(message) = unprintable(name, lang) {
+                errors.add(id, message);
+            }
         }
         if !p.birth_date.is_empty() && flights::parse_date(&p.birth_date).is_none() {
             errors.add(
@@ -192,4 +222,48 @@ pub async fn post_claim_passengers(
     }
     draft::save(db, &d, user_id(me.as_ref()), "documents").await?;
     Ok(go("documents"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(first: &str, last: &str) -> DraftData {
+        DraftData {
+            booking_ref: "XK7Q2P".into(),
+            email: "a@example.com".into(),
+            passengers: vec![PassengerData {
+                first_name: first.into(),
+                last_name: last.into(),
+                ..PassengerData::default()
+            }],
+            ..DraftData::default()
+        }
+    }
+
+    #[test]
+    fn names_of_every_eu_language_are_accepted() {
+        for name in crate::pdf::tests::EU_NAMES {
+            let (first, last) = name.split_once(' ').unwrap();
+            let errors = check_passengers(&draft(first, last), "en");
+            assert!(errors.is_empty(), "{name}: {:?}", errors.0);
+        }
+    }
+
+    #[test]
+    fn a_name_the_documents_cannot_print_is_refused_with_the_characters() {
+        for lang in ["en", "fr"] {
+            let errors = check_passengers(&draft("小明", "Wang"), lang);
+            let e = errors.get("p0-first").expect("first name refused");
+            assert!(e.contains("小 明"), "{lang}: {e}");
+            assert!(errors.get("p0-last").is_none());
+            let errors = check_passengers(&draft("Ana", "Silva 😀"), lang);
+            assert!(errors.get("p0-last").is_some(), "{lang}: emoji refused");
+            let errors = check_passengers(&draft("محمد", "Ali"), lang);
+            assert!(errors.get("p0-first").is_some(), "{lang}: Arabic refused");
+        }
+        let en = unprintable("王", "en").unwrap();
+        let fr = unprintable("王", "fr").unwrap();
+        assert_ne!(en, fr, "translated");
+    }
 }
