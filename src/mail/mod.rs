@@ -128,6 +128,21 @@ pub fn enqueue(tx: &Transaction<'_>, mail: &OutgoingMail) -> Result<i64, DbError
     Ok(id)
 }
 
+/// Renders `message` for `to` ([`Mailer::compose`], which seals one-time links) and stores it
+/// in the outbox inside `tx` ([`enqueue`]): the one way to queue an email from a transaction.
+/// Returns the outbox id.
+pub fn queue<E: Email>(
+    tx: &Transaction<'_>,
+    mailer: &Mailer,
+    to: &Recipient,
+    message: &E,
+) -> Result<i64, DbError> {
+    let composed = mailer
+        .compose(to, message)
+        .map_err(|e| DbError::Mail(e.to_string()))?;
+    enqueue(tx, &composed)
+}
+
 /// Everything mail needs: templates, sender, SMTP settings, retry policy, the worker's bell.
 pub struct Mailer {
     renderer: render::Renderer,
