@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction};
 
 use super::messages::{AdminOutboxStuck, Email};
-use super::{Mailer, Recipient, enqueue};
+use super::{Mailer, Recipient, queue};
 use crate::db::outbox::{self, OutboxStats};
 use crate::db::{Db, DbError};
 use crate::i18n::Locale;
@@ -54,10 +54,7 @@ pub async fn check_once(
         for admin in &admins {
             let locale = Locale::from_tag(&admin.locale).unwrap_or_default();
             let to = Recipient::new(admin.email.clone(), admin.name.clone(), locale);
-            let mail = mailer
-                .compose(&to, &message)
-                .map_err(|e| DbError::Mail(e.to_string()))?;
-            enqueue(tx, &mail)?;
+            queue(tx, &mailer, &to, &message)?;
         }
         if !admins.is_empty() {
             tracing::error!(

@@ -62,18 +62,17 @@ pub async fn post_admin_invitation_new(
                 return Ok(false);
             }
             invitations::insert(tx, &digest, &address, staff.user.user_id, &expires)?;
-            let composed = m
-                .compose(
-                    &Recipient::new(&address, "", locale),
-                    &StaffInvitation {
-                        inviter,
-                        role: StaffRole::Agent,
-                        token: link,
-                        valid_hours: u32::try_from(INVITE_TTL_HOURS).unwrap_or(72),
-                    },
-                )
-                .map_err(|e| DbError::Mail(e.to_string()))?;
-            mail::enqueue(tx, &composed)?;
+            mail::queue(
+                tx,
+                &m,
+                &Recipient::new(&address, "", locale),
+                &StaffInvitation {
+                    inviter,
+                    role: StaffRole::Agent,
+                    token: link,
+                    valid_hours: u32::try_from(INVITE_TTL_HOURS).unwrap_or(72),
+                },
+            )?;
             audit::record(
                 tx,
                 Some(staff.user.user_id),
