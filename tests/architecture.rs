@@ -32,11 +32,6 @@ const NOT_YET_MOVED: &[(&str, &str)] = &[
     ("src/demo/mod.rs", "moved in a later slice"),
     ("src/web/admin/user_detail.rs", "moved in a later slice"),
     ("src/web/admin/users.rs", "moved in a later slice"),
-    ("src/web/admin/invitations.rs", "moved in a later slice"),
-    ("src/web/admin/claims/mod.rs", "moved in a later slice"),
-    ("src/web/admin/totp.rs", "moved in a later slice"),
-    ("src/web/account/profile.rs", "moved in a later slice"),
-    ("src/mail/watchdog.rs", "moved in a later slice"),
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {

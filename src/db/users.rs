@@ -256,6 +256,24 @@ pub fn insert_passenger_without_password(
     Ok(tx.last_insert_rowid())
 }
 
+/// Creates a staff account whose address is already verified (an accepted invitation).
+pub fn insert_verified_staff(
+    tx: &Transaction<'_>,
+    email: &str,
+    name: &str,
+    password_hash: &str,
+    role: Role,
+    locale: &str,
+) -> Result<i64, DbError> {
+    let now = now_text();
+    tx.execute(
+        "INSERT INTO users (email, name, password_hash, role, locale, email_verified_at,
+         created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?6)",
+        params![email, name, password_hash, role.as_str(), locale, now],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

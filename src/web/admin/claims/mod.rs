@@ -57,8 +57,7 @@ pub fn assignee_label(conn: &Connection, id: Option<i64>) -> Result<String, DbEr
     let Some(id) = id else {
         return Ok("none".into());
     };
-    let email: String =
-        conn.query_row("SELECT email FROM users WHERE id = ?1", [id], |r| r.get(0))?;
+    let email = crate::db::users::find_account(conn, id)?.email;
     Ok(format!("user:{id} {email}"))
 }
 
