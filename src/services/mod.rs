@@ -14,3 +14,4 @@
 
 pub mod accounts;
 pub mod claims;
+pub mod staff;
