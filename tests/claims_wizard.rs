@@ -407,6 +407,36 @@ async fn draft_resumes_with_the_cookie_and_duplicates_are_caught() {
     assert!(page.contains("Une demande existe déjà"), "{page}");
 }
 
+/// A refused duplicate creates nothing: before the use-case layer, an anonymous visitor's
+/// duplicate committed the passenger account made for it (no claim, but a user row).
+#[rocket::async_test]
+async fn refused_anonymous_duplicate_creates_no_account() {
+    let (client, dir) = common::client().await;
+    through_review(&client, "first@example.com", "Dupont").await;
+    assert_eq!(
+        post(&client, "/claims/new/review", &[]).await.status(),
+        Status::SeeOther
+    );
+    let other =
+        Client::tracked(flightclaim::app::build(common::test_config(dir.path(), "")).unwrap())
+            .await
+            .unwrap();
+    through_review(&other, "second@example.com", "Dupont").await;
+    let res = post(&other, "/claims/new/review", &[]).await;
+    assert_eq!(res.status(), Status::Ok);
+    let page = res.into_string().await.unwrap();
+    assert!(page.contains("Une demande existe déjà"), "{page}");
+    let conn = db(dir.path());
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(
+        count("SELECT count(*) FROM users WHERE email = 'second@example.com'"),
+        0
+    );
+    assert_eq!(count("SELECT count(*) FROM claims"), 1);
+    assert_eq!(count("SELECT count(*) FROM account_tokens"), 1);
+    assert_eq!(count("SELECT count(*) FROM outbox"), 2);
+}
+
 #[rocket::async_test]
 async fn existing_account_must_sign_in_first() {
     let (client, dir) = common::client().await;

@@ -225,10 +225,7 @@ async fn email_admins_about_lag(
             for admin in crate::db::users::list_admins(tx)? {
                 let locale = crate::i18n::Locale::from_tag(&admin.locale).unwrap_or_default();
                 let to = crate::mail::Recipient::new(admin.email, admin.name, locale);
-                let mail = mailer
-                    .compose(&to, &message)
-                    .map_err(|e| crate::db::DbError::Mail(e.to_string()))?;
-                crate::mail::enqueue(tx, &mail)?;
+                crate::mail::queue(tx, &mailer, &to, &message)?;
             }
             Ok(())
         })

@@ -205,6 +205,31 @@ pub fn insert(
     Ok((id, claim_ref))
 }
 
+/// What a claim stores beyond its summary: the declared request and the engine's answer (both
+/// JSON text) and the payout details.
+#[derive(Debug, Clone)]
+pub struct ClaimPayload {
+    pub request_json: String,
+    pub result_json: String,
+    pub payout_iban: String,
+    pub payout_holder: String,
+}
+
+pub fn find_payload(conn: &Connection, claim_id: i64) -> Result<ClaimPayload, DbError> {
+    Ok(conn.query_row(
+        "SELECT request_json, result_json, payout_iban, payout_holder FROM claims WHERE id = ?1",
+        params![claim_id],
+        |r| {
+            Ok(ClaimPayload {
+                request_json: r.get(0)?,
+                result_json: r.get(1)?,
+                payout_iban: r.get(2)?,
+                payout_holder: r.get(3)?,
+            })
+        },
+    )?)
+}
+
 /// Records a status change on the timeline (visible to the passenger).
 pub fn add_status_event(
     tx: &Transaction<'_>,

@@ -182,6 +182,41 @@ impl Db {
             .map_err(|e| DbError::Join(e.to_string()))?
     }
 
+    /// Runs a use case inside one `BEGIN IMMEDIATE` transaction on the writer: committed on
+    /// `Ok`, rolled back on any `Err`, a refusal (`E`'s business variants) included, so that a
+    /// refused use case leaves nothing behind.
+    pub async fn transact<F, T, E>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&Transaction<'_>) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || db.transact_blocking(f))
+            .await
+            .map_err(|e| E::from(DbError::Join(e.to_string())))?
+    }
+
+    /// [`Db::transact`] on the calling thread.
+    pub fn transact_blocking<F, T, E>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&Transaction<'_>) -> Result<T, E>,
+        E: From<DbError>,
+    {
+        let mut conn = self
+            .inner
+            .writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(DbError::from)?;
+        // Dropping `tx` on the error path rolls it back.
+        let out = f(&tx)?;
+        tx.commit().map_err(DbError::from)?;
+        Ok(out)
+    }
+
     pub fn read_blocking<F, T>(&self, f: F) -> Result<T, DbError>
     where
         F: FnOnce(&Connection) -> Result<T, DbError>,

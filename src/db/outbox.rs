@@ -3,13 +3,41 @@
 //! Life of a row: `queued` → (claimed) `sending` → `sent`, or back to `queued` with a later
 //! `next_attempt_at` after a temporary failure, or `failed` after a permanent one. While a row
 //! is `sending`, `next_attempt_at` is the end of the worker's lease: a row whose lease expired
-//! (its worker died) is due again. Callers insert through `mail::Mailer::enqueue`, which renders
-//! the message; this module only stores rows.
+//! (its worker died) is due again. Callers insert through `mail::queue`, which renders the
+//! message; this module only stores rows.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension as _, Row, Transaction, params};
 
 use super::DbError;
+
+/// Whether a message of `kind` was enqueued after `since`.
+pub fn has_kind_since(
+    conn: &Connection,
+    kind: &str,
+    since: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let found: Option<i64> = conn
+        .query_row(
+            "SELECT 1 FROM outbox WHERE kind = ?1 AND created_at > ?2 LIMIT 1",
+            params![kind, timestamp(since)],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(found.is_some())
+}
+
+/// The most recent error of a message still waiting (`queued` or `sending`).
+pub fn latest_pending_error(conn: &Connection) -> Result<Option<String>, DbError> {
+    Ok(conn
+        .query_row(
+            "SELECT last_error FROM outbox WHERE status IN ('queued', 'sending')
+             AND last_error IS NOT NULL ORDER BY updated_at DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
 
 /// Timestamp format of this table: UTC with milliseconds, sortable as text.
 const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.3fZ";

@@ -99,6 +99,14 @@ pub fn delete(tx: &Transaction<'_>, token_hash: &str) -> Result<(), DbError> {
     Ok(())
 }
 
+/// Ends a user's staff sessions (their role changed); returns how many.
+pub fn delete_staff_for_user(tx: &Transaction<'_>, user_id: i64) -> Result<usize, DbError> {
+    Ok(tx.execute(
+        "DELETE FROM sessions WHERE user_id = ?1 AND staff = 1",
+        params![user_id],
+    )?)
+}
+
 /// Ends every session of a user ("sign out everywhere", password reset); returns how many.
 pub fn delete_for_user(tx: &Transaction<'_>, user_id: i64) -> Result<usize, DbError> {
     Ok(tx.execute("DELETE FROM sessions WHERE user_id = ?1", params![user_id])?)

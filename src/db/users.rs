@@ -14,6 +14,16 @@ pub enum Role {
 }
 
 impl Role {
+    /// `passenger`, `agent` or `admin`; anything else is `None`.
+    pub fn parse(text: &str) -> Option<Role> {
+        match text {
+            "passenger" => Some(Role::Passenger),
+            "agent" => Some(Role::Agent),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Passenger => "passenger",
@@ -258,6 +268,111 @@ pub fn insert_passenger_without_password(
         params![email, name, locale, now],
     )?;
     Ok(tx.last_insert_rowid())
+}
+
+/// Creates a staff account whose address is already verified (an accepted invitation).
+pub fn insert_verified_staff(
+    tx: &Transaction<'_>,
+    email: &str,
+    name: &str,
+    password_hash: &str,
+    role: Role,
+    locale: &str,
+) -> Result<i64, DbError> {
+    let now = now_text();
+    tx.execute(
+        "INSERT INTO users (email, name, password_hash, role, locale, email_verified_at,
+         created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?6)",
+        params![email, name, password_hash, role.as_str(), locale, now],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// The stored role of a user (as text: `passenger`, `agent`, `admin`). `NotFound` if no such user.
+pub fn find_role(conn: &rusqlite::Connection, id: i64) -> Result<String, DbError> {
+    Ok(
+        conn.query_row("SELECT role FROM users WHERE id = ?1", params![id], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
+/// How many enabled admins there are besides user `id`.
+pub fn count_other_enabled_admins(conn: &rusqlite::Connection, id: i64) -> Result<i64, DbError> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id <> ?1",
+        params![id],
+        |r| r.get(0),
+    )?)
+}
+
+pub fn set_role(tx: &Transaction<'_>, id: i64, role: Role) -> Result<(), DbError> {
+    tx.execute(
+        "UPDATE users SET role = ?1, updated_at = ?2 WHERE id = ?3",
+        params![role.as_str(), now_text(), id],
+    )?;
+    Ok(())
+}
+
+/// Disables (now) or re-enables an account. `NotFound` if no such user.
+pub fn set_disabled(tx: &Transaction<'_>, id: i64, disabled: bool) -> Result<(), DbError> {
+    let changed = tx.execute(
+        "UPDATE users SET disabled_at = CASE WHEN ?1 THEN ?2 ELSE NULL END, updated_at = ?2 WHERE id = ?3",
+        params![disabled, now_text(), id],
+    )?;
+    if changed == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
+/// Removes the password: it stops working at once (a reset link sets a new one).
+pub fn clear_password(tx: &Transaction<'_>, id: i64) -> Result<(), DbError> {
+    tx.execute(
+        "UPDATE users SET password_hash = NULL, updated_at = ?2 WHERE id = ?1",
+        params![id, now_text()],
+    )?;
+    Ok(())
+}
+
+/// An account as the staff detail page shows it.
+#[derive(Debug, serde::Serialize)]
+pub struct UserDetail {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub locale: String,
+    pub verified: bool,
+    pub disabled: bool,
+    pub created_at: String,
+    pub sessions: i64,
+    pub has_password: bool,
+}
+
+pub fn find_detail(conn: &rusqlite::Connection, id: i64) -> Result<UserDetail, DbError> {
+    Ok(conn.query_row(
+        "SELECT id, email, name, role, locale, email_verified_at IS NOT NULL,
+                disabled_at IS NOT NULL, created_at,
+                (SELECT count(*) FROM sessions s WHERE s.user_id = users.id),
+                password_hash IS NOT NULL
+         FROM users WHERE id = ?1",
+        params![id],
+        |r| {
+            Ok(UserDetail {
+                id: r.get(0)?,
+                email: r.get(1)?,
+                name: r.get(2)?,
+                role: r.get(3)?,
+                locale: r.get(4)?,
+                verified: r.get(5)?,
+                disabled: r.get(6)?,
+                created_at: r.get(7)?,
+                sessions: r.get(8)?,
+                has_password: r.get(9)?,
+            })
+        },
+    )?)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //!
 //! ```ignore
 //! let to = Recipient::new(&user.email, &user.name, Locale::from_tag(&user.locale).unwrap_or_default());
-//! mailer.enqueue(tx, &to, &messages::ClaimSubmitted { claim_ref, flight_number, .. })?;
+//! mail::queue(tx, &mailer, &to, &messages::ClaimSubmitted { claim_ref, flight_number, .. })?;
 //! ```
 //!
 //! Adding a kind: a struct here, three templates, its keys in `locales/mail.*.yml`, a case in

@@ -2,13 +2,19 @@
 //!
 //! # Sending a message
 //!
-//! 1. Render it (outside the database transaction, so the single writer is not held while Tera
-//!    and the CSS inliner run): `let mail = mailer.compose(&to, &messages::ClaimSubmitted {…})?;`
-//!    The recipient's stored language is passed explicitly in [`Recipient`].
-//! 2. Enqueue it **in the same transaction** as the change that causes it:
-//!    `db.write(move |tx| { claims::insert(tx, …)?; mail::enqueue(tx, &mail)?; Ok(()) })`.
-//!    If the transaction rolls back, no mail exists; if it commits, the mail will be sent.
-//!    Subject and bodies are stored as rendered, so what was promised is what is sent.
+//! Queue it **in the same transaction** as the change that causes it, with [`queue`]:
+//! `mail::queue(tx, &mailer, &to, &messages::ClaimSubmitted {…})?` renders it in the
+//! recipient's stored language (passed explicitly in [`Recipient`]), seals its one-time links
+//! ([`Mailer::compose`], [`sealed`]) and stores it in the outbox ([`enqueue`]). If the
+//! transaction rolls back, no mail exists; if it commits, the mail will be sent. Subject and
+//! bodies are stored as rendered, so what was promised is what is sent.
+//!
+//! Rendering happens inside the transaction, so the single writer is held while Tera and the
+//! CSS inliner run (a few milliseconds per message, at a few submissions per second at most).
+//! That is the price of one obvious way to do it: the message can use what the transaction
+//! has just written (the claim reference, the account's language). [`Mailer::compose`] and
+//! [`enqueue`] stay public for the rare caller that renders without storing (the test email,
+//! the constant-time "no such account" reset answer).
 //!
 //! # Delivery
 //!
@@ -126,6 +132,21 @@ pub fn enqueue(tx: &Transaction<'_>, mail: &OutgoingMail) -> Result<i64, DbError
         wake.notify_one();
     }
     Ok(id)
+}
+
+/// Renders `message` for `to` ([`Mailer::compose`], which seals one-time links) and stores it
+/// in the outbox inside `tx` ([`enqueue`]): the one way to queue an email from a transaction.
+/// Returns the outbox id.
+pub fn queue<E: Email>(
+    tx: &Transaction<'_>,
+    mailer: &Mailer,
+    to: &Recipient,
+    message: &E,
+) -> Result<i64, DbError> {
+    let composed = mailer
+        .compose(to, message)
+        .map_err(|e| DbError::Mail(e.to_string()))?;
+    enqueue(tx, &composed)
 }
 
 /// Everything mail needs: templates, sender, SMTP settings, retry policy, the worker's bell.

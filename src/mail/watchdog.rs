@@ -11,10 +11,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Transaction};
+use rusqlite::Transaction;
 
 use super::messages::{AdminOutboxStuck, Email};
-use super::{Mailer, Recipient, enqueue};
+use super::{Mailer, Recipient, queue};
 use crate::db::outbox::{self, OutboxStats};
 use crate::db::{Db, DbError};
 use crate::i18n::Locale;
@@ -48,16 +48,13 @@ pub async fn check_once(
             queued: stats.queued,
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             oldest_pending_minutes: (stats.oldest_pending_secs / 60.0) as u64,
-            last_error: latest_error(tx)?,
+            last_error: outbox::latest_pending_error(tx)?,
         };
         let admins = crate::db::users::list_admins(tx)?;
         for admin in &admins {
             let locale = Locale::from_tag(&admin.locale).unwrap_or_default();
             let to = Recipient::new(admin.email.clone(), admin.name.clone(), locale);
-            let mail = mailer
-                .compose(&to, &message)
-                .map_err(|e| DbError::Mail(e.to_string()))?;
-            enqueue(tx, &mail)?;
+            queue(tx, &mailer, &to, &message)?;
         }
         if !admins.is_empty() {
             tracing::error!(
@@ -73,25 +70,7 @@ pub async fn check_once(
 
 fn alerted_since(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<bool, DbError> {
     let since = now - chrono::Duration::from_std(REALERT_AFTER).unwrap_or_default();
-    let found: Option<i64> = tx
-        .query_row(
-            "SELECT 1 FROM outbox WHERE kind = ?1 AND created_at > ?2 LIMIT 1",
-            rusqlite::params![AdminOutboxStuck::KIND, outbox::timestamp(since)],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(found.is_some())
-}
-
-fn latest_error(tx: &Transaction<'_>) -> Result<Option<String>, DbError> {
-    Ok(tx
-        .query_row(
-            "SELECT last_error FROM outbox WHERE status IN ('queued', 'sending')
-             AND last_error IS NOT NULL ORDER BY updated_at DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?)
+    outbox::has_kind_since(tx, AdminOutboxStuck::KIND, since)
 }
 
 /// Checks every few minutes until shutdown.

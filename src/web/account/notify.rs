@@ -18,10 +18,7 @@ fn send<E: Email>(
     to: &Recipient,
     email: &E,
 ) -> Result<(), DbError> {
-    let composed = mailer
-        .compose(to, email)
-        .map_err(|e| DbError::Mail(e.to_string()))?;
-    mail::enqueue(tx, &composed).map(|_| ())
+    mail::queue(tx, mailer, to, email).map(|_| ())
 }
 
 fn recipient(

@@ -270,20 +270,14 @@ fn export_claims(
         .map(|claim| {
             // What was declared (flights, disruption), the engine's answer then, and where
             // the money goes: all of it is the passenger's data too.
-            let (request, result, iban, holder): (String, String, String, String) = conn
-                .query_row(
-                    "SELECT request_json, result_json, payout_iban, payout_holder FROM claims
-                     WHERE id = ?1",
-                    [claim.id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-                )?;
+            let payload = claims::find_payload(conn, claim.id)?;
             let parse = |text: &str| {
                 serde_json::from_str::<serde_json::Value>(text).unwrap_or(serde_json::Value::Null)
             };
             Ok(serde_json::json!({
-                "declared": parse(&request),
-                "eligibility": parse(&result),
-                "payout": { "iban": iban, "account_holder": holder },
+                "declared": parse(&payload.request_json),
+                "eligibility": parse(&payload.result_json),
+                "payout": { "iban": payload.payout_iban, "account_holder": payload.payout_holder },
                 "timeline": claims::events_for_passenger(conn, claim.id)?,
                 "passengers": claims::passengers(conn, claim.id)?,
                 "documents": documents::list_for_claim(conn, claim.id)?,

@@ -12,7 +12,8 @@ use rocket::{State, get, post};
 
 use super::auth::AdminSession;
 use crate::accounts::{email, password, token};
-use crate::db::{Db, DbError, audit, invitations, now_text, time_text};
+use crate::db::users::{self, Role};
+use crate::db::{Db, DbError, audit, invitations, time_text};
 use crate::i18n::Locale;
 use crate::mail::messages::{StaffInvitation, StaffRole};
 use crate::mail::{self, Mailer, Recipient};
@@ -53,27 +54,21 @@ pub async fn post_admin_invitation_new(
     let m = Arc::clone(mailer);
     let sent = db
         .write(move |tx| {
-            let exists: i64 = tx.query_row(
-                "SELECT count(*) FROM users WHERE email = ?1",
-                [&address],
-                |r| r.get(0),
-            )?;
-            if exists > 0 {
+            if users::find_login(tx, &address)?.is_some() {
                 return Ok(false);
             }
             invitations::insert(tx, &digest, &address, staff.user.user_id, &expires)?;
-            let composed = m
-                .compose(
-                    &Recipient::new(&address, "", locale),
-                    &StaffInvitation {
-                        inviter,
-                        role: StaffRole::Agent,
-                        token: link,
-                        valid_hours: u32::try_from(INVITE_TTL_HOURS).unwrap_or(72),
-                    },
-                )
-                .map_err(|e| DbError::Mail(e.to_string()))?;
-            mail::enqueue(tx, &composed)?;
+            mail::queue(
+                tx,
+                &m,
+                &Recipient::new(&address, "", locale),
+                &StaffInvitation {
+                    inviter,
+                    role: StaffRole::Agent,
+                    token: link,
+                    valid_hours: u32::try_from(INVITE_TTL_HOURS).unwrap_or(72),
+                },
+            )?;
             audit::record(
                 tx,
                 Some(staff.user.user_id),
@@ -178,13 +173,14 @@ pub async fn post_admin_invitation(
             let Some(address) = invitations::consume(tx, &digest)? else {
                 return Ok(None);
             };
-            let now = now_text();
-            tx.execute(
-                "INSERT INTO users (email, name, password_hash, role, locale, email_verified_at,
-                 created_at, updated_at) VALUES (?1, ?2, ?3, 'agent', ?4, ?5, ?5, ?5)",
-                rusqlite::params![address, name, hash, locale_code, now],
+            let id = users::insert_verified_staff(
+                tx,
+                &address,
+                &name,
+                &hash,
+                Role::Agent,
+                &locale_code,
             )?;
-            let id = tx.last_insert_rowid();
             audit::record(
                 tx,
                 Some(id),

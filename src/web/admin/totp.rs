@@ -202,10 +202,7 @@ pub async fn post_admin_login_totp(
     let mut state = FormState::with_values(&[("next", &next)]);
     let (email, stored) = db
         .read(move |c| {
-            let email: String =
-                c.query_row("SELECT email FROM users WHERE id = ?1", [user_id], |r| {
-                    r.get(0)
-                })?;
+            let email = crate::db::users::find_account(c, user_id)?.email;
             Ok((email, load(c, user_id, &sealer)?))
         })
         .await?;

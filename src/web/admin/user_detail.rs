@@ -8,12 +8,12 @@ use chrono::{Duration, Utc};
 use rocket::http::CookieJar;
 use rocket::response::Redirect;
 use rocket::{State, get, post};
-use serde::Serialize;
 
 use super::auth::StaffSession;
 use crate::accounts::token;
 use crate::db::claims::{self, ClaimRow};
 use crate::db::tokens::{self, Purpose};
+use crate::db::users::{self, UserDetail};
 use crate::db::{Db, DbError, audit, sessions, time_text};
 use crate::mail::Mailer;
 use crate::web::AppError;
@@ -23,46 +23,6 @@ use crate::web::account::register::VERIFY_TTL_DAYS;
 use crate::web::flash;
 use crate::web::guards::{CsrfForm, CsrfOnly};
 use crate::web::render::Page;
-
-/// An account as the staff detail page shows it.
-#[derive(Debug, Serialize)]
-pub struct UserView {
-    pub id: i64,
-    pub email: String,
-    pub name: String,
-    pub role: String,
-    pub locale: String,
-    pub verified: bool,
-    pub disabled: bool,
-    pub created_at: String,
-    pub sessions: i64,
-    pub has_password: bool,
-}
-
-fn find_user(conn: &rusqlite::Connection, id: i64) -> Result<UserView, DbError> {
-    Ok(conn.query_row(
-        "SELECT id, email, name, role, locale, email_verified_at IS NOT NULL,
-                disabled_at IS NOT NULL, created_at,
-                (SELECT count(*) FROM sessions s WHERE s.user_id = users.id),
-                password_hash IS NOT NULL
-         FROM users WHERE id = ?1",
-        [id],
-        |r| {
-            Ok(UserView {
-                id: r.get(0)?,
-                email: r.get(1)?,
-                name: r.get(2)?,
-                role: r.get(3)?,
-                locale: r.get(4)?,
-                verified: r.get(5)?,
-                disabled: r.get(6)?,
-                created_at: r.get(7)?,
-                sessions: r.get(8)?,
-                has_password: r.get(9)?,
-            })
-        },
-    )?)
-}
 
 /// Whether this staff member may act on an account with `role`.
 pub fn may_act_on(staff: &StaffSession, role: &str) -> bool {
@@ -75,8 +35,8 @@ pub async fn get_admin_user(
     id: i64,
     db: &State<Db>,
 ) -> Result<Page, AppError> {
-    let (user, claims): (UserView, Vec<ClaimRow>) = db
-        .read(move |c| Ok((find_user(c, id)?, claims::list_for_user(c, id)?)))
+    let (user, claims): (UserDetail, Vec<ClaimRow>) = db
+        .read(move |c| Ok((users::find_detail(c, id)?, claims::list_for_user(c, id)?)))
         .await?;
     let may_act = may_act_on(&staff, &user.role);
     Ok(Page::new("admin/user.html")
@@ -94,7 +54,7 @@ fn target_role(
     staff: &StaffSession,
     id: i64,
 ) -> Result<String, DbError> {
-    let role: String = tx.query_row("SELECT role FROM users WHERE id = ?1", [id], |r| r.get(0))?;
+    let role = users::find_role(tx, id)?;
     if may_act_on(staff, &role) {
         Ok(role)
     } else {
@@ -125,12 +85,7 @@ pub async fn post_admin_user_resend_verification(
     let sent = db
         .write(move |tx| {
             target_role(tx, &actor, id)?;
-            let verified: bool = tx.query_row(
-                "SELECT email_verified_at IS NOT NULL FROM users WHERE id = ?1",
-                [id],
-                |r| r.get(0),
-            )?;
-            if verified {
+            if users::find_account(tx, id)?.verified {
                 return Ok(false);
             }
             tokens::insert(tx, &digest, id, Purpose::VerifyEmail, None, &expires)?;
@@ -179,10 +134,7 @@ pub async fn post_admin_user_password_reset(
     db.write(move |tx| {
         target_role(tx, &actor, id)?;
         // The current password stops working at once; the reset link sets a new one.
-        tx.execute(
-            "UPDATE users SET password_hash = NULL, updated_at = ?2 WHERE id = ?1",
-            rusqlite::params![id, crate::db::now_text()],
-        )?;
+        users::clear_password(tx, id)?;
         let ended = sessions::delete_for_user(tx, id)?;
         tokens::insert(tx, &digest, id, Purpose::ResetPassword, None, &expires)?;
         notify::password_reset(tx, &m, id, &link)?;

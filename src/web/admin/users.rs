@@ -6,7 +6,9 @@ use rocket::response::Redirect;
 use rocket::{State, get, post};
 
 use super::auth::{AdminSession, StaffSession};
-use crate::db::{Db, DbError, audit, now_text, user_search};
+use crate::db::users::{self, Role};
+use crate::db::{Db, audit, sessions, user_search};
+use crate::services::staff::{self, Actor, SetRoleError};
 use crate::web::AppError;
 use crate::web::flash;
 use crate::web::guards::CsrfForm;
@@ -62,52 +64,19 @@ pub async fn post_admin_user_role(
     db: &State<Db>,
     cookies: &CookieJar<'_>,
 ) -> Result<Redirect, AppError> {
-    let role = form.0.role;
-    if !matches!(role.as_str(), "passenger" | "agent" | "admin") {
-        return Err(AppError::BadRequest);
-    }
-    let actor = admin.0.user.email.clone();
+    let role = Role::parse(&form.0.role).ok_or(AppError::BadRequest)?;
     let actor_id = admin.0.user.user_id;
-    let changed = db.write(move |tx| {
-        let before: String =
-            tx.query_row("SELECT role FROM users WHERE id = ?1", [id], |r| r.get(0))?;
-        if before == role {
-            return Ok(true);
-        }
-        // The last enabled admin cannot stop being one: nobody could manage the team any more.
-        if before == "admin" {
-            let others: i64 = tx.query_row(
-                "SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id <> ?1",
-                [id],
-                |r| r.get(0),
-            )?;
-            if others == 0 {
-                return Ok(false);
-            }
-        }
-        tx.execute(
-            "UPDATE users SET role = ?1, updated_at = ?2 WHERE id = ?3",
-            rusqlite::params![role, now_text(), id],
-        )?;
-        // A changed role ends the account's staff sessions.
-        tx.execute(
-            "DELETE FROM sessions WHERE user_id = ?1 AND staff = 1",
-            [id],
-        )?;
-        audit::record(
-            tx,
-            Some(actor_id),
-            &actor,
-            "user.role",
-            &format!("user:{id}"),
-            Some(&before),
-            Some(&role),
-        )?;
-        Ok(true)
-    })
-    .await?;
-    if !changed {
-        flash::set(cookies, "admin.user.flash.last_admin");
+    let actor = Actor {
+        user_id: actor_id,
+        email: admin.0.user.email.clone(),
+    };
+    match db
+        .transact(move |tx| staff::set_role(tx, &actor, id, role))
+        .await
+    {
+        Ok(()) => {}
+        Err(SetRoleError::LastAdmin) => flash::set(cookies, "admin.user.flash.last_admin"),
+        Err(SetRoleError::Db(e)) => return Err(e.into()),
     }
     if id == actor_id {
         // Demoted themself: their staff session ended with the change.
@@ -136,18 +105,24 @@ pub async fn post_admin_user_disabled(
     let actor = admin.0.user.email.clone();
     let actor_id = admin.0.user.user_id;
     db.write(move |tx| {
-        let changed = tx.execute(
-            "UPDATE users SET disabled_at = CASE WHEN ?1 THEN ?2 ELSE NULL END, updated_at = ?2 WHERE id = ?3",
-            rusqlite::params![disabled, now_text(), id],
-        )?;
-        if changed == 0 {
-            return Err(DbError::NotFound);
-        }
+        users::set_disabled(tx, id, disabled)?;
         if disabled {
-            tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
+            sessions::delete_for_user(tx, id)?;
         }
-        let (before, after) = if disabled { ("enabled", "disabled") } else { ("disabled", "enabled") };
-        audit::record(tx, Some(actor_id), &actor, "user.disabled", &format!("user:{id}"), Some(before), Some(after))
+        let (before, after) = if disabled {
+            ("enabled", "disabled")
+        } else {
+            ("disabled", "enabled")
+        };
+        audit::record(
+            tx,
+            Some(actor_id),
+            &actor,
+            "user.disabled",
+            &format!("user:{id}"),
+            Some(before),
+            Some(after),
+        )
     })
     .await?;
     Ok(Redirect::to(format!("/admin/users/{id}")))

@@ -1,10 +1,8 @@
 //! Step 8: review and submit. A draft without a valid signed mandate for every passenger is
-//! refused. One transaction creates the claim, its passengers, the first timeline event and
-//! the `ClaimSubmitted` email (outbox), moves the draft's documents and mandates to the claim,
-//! deletes the draft and — for a
-//! visitor who is not signed in — creates a passenger account without password plus its
-//! confirmation email. That account is inert until the emailed link is followed (anyone can
-//! type anyone's address): the filing browser gets a receipt for this one claim, not a session.
+//! refused; a complete one is filed by [`crate::services::claims::submit_claim`] in one
+//! transaction (claim, passengers, timeline, emails, documents and mandates; for a visitor, an
+//! inert passenger account). The filing browser of a visitor gets a receipt for this one claim,
+//! not a session: anyone can type anyone's address.
 
 use std::sync::Arc;
 
@@ -15,47 +13,20 @@ use rocket::{State, post};
 use super::draft::{self, DraftData};
 use super::receipt;
 use super::wizard::{self, StepResponse, amount_cents, evaluated, user_id};
-use crate::accounts::{email, token};
+use crate::accounts::email;
 use crate::config::AppConfig;
-use crate::db::claims::{self, ClaimPassenger, InsertError, NewClaim};
+use crate::db::claims::{ClaimPassenger, NewClaim};
 use crate::db::documents::Owner;
-use crate::db::tokens::{self, Purpose};
-use crate::db::{Db, DbError, documents, drafts, mandates, users};
+use crate::db::{Db, mandates};
 use crate::i18n::{Locale, translate};
-use crate::mail::messages::{ClaimSubmitted, Money};
-use crate::mail::{self, Mailer, Recipient};
+use crate::mail::Mailer;
 use crate::search::airports::AirportIndex;
+use crate::services::claims::{self, SubmitClaim, SubmitError, Submitted};
 use crate::web::AppError;
-use crate::web::account::register::VERIFY_TTL_DAYS;
 use crate::web::check::form::Errors;
+use crate::web::flash;
 use crate::web::guards::{CsrfForm, CsrfOnly};
 use crate::web::session::UserSession;
-use crate::web::{account, flash};
-
-/// The duplicate check's key: lower case, letters and digits only, accents folded.
-pub fn name_key(first: &str, last: &str) -> String {
-    format!("{first} {last}")
-        .chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' | 'í' | 'ì' => 'i',
-            'ô' | 'ö' | 'ó' | 'ò' | 'õ' => 'o',
-            'û' | 'ü' | 'ú' | 'ù' => 'u',
-            'ç' => 'c',
-            'ñ' => 'n',
-            other => other,
-        })
-        .filter(|c| c.is_alphanumeric())
-        .collect()
-}
-
-enum Outcome {
-    Created(String),
-    Duplicate,
-    EmailTaken,
-}
 
 #[post("/claims/new/review", data = "<_form>")]
 #[allow(clippy::too_many_arguments, clippy::too_many_lines)]
@@ -132,7 +103,7 @@ pub async fn post_claim_review(
         fee_percent: cfg.fee_percent,
         payout_iban: data.iban.clone(),
         payout_holder: data.holder.clone(),
-        lead_name_key: name_key(&lead.first_name, &lead.last_name),
+        lead_name_key: String::new(),
     };
     let passengers: Vec<ClaimPassenger> = data
         .passengers
@@ -148,75 +119,23 @@ pub async fn post_claim_review(
         })
         .collect();
     let signed_in = user_id(me.as_ref());
+    let input = SubmitClaim {
+        draft_id,
+        signed_in,
+        email: address,
+        full_name: format!("{} {}", lead.first_name, lead.last_name),
+        locale: lang.to_string(),
+        claim: new,
+        total_cents: amount_cents(&resp) * i64::try_from(passengers.len()).unwrap_or(1),
+        passengers,
+    };
     let mailer = Arc::clone(mailer);
-    let locale_code = lang.to_string();
-    let full_name = format!("{} {}", lead.first_name, lead.last_name);
-    let passenger_count = passengers.len();
-    let total = amount_cents(&resp) * i64::try_from(passengers.len()).unwrap_or(1);
     let outcome = db
-        .write(move |tx| {
-            let user = if let Some(u) = signed_in {
-                u
-            } else {
-                if users::find_login(tx, &address)?.is_some() {
-                    return Ok(Outcome::EmailTaken);
-                }
-                users::insert_passenger_without_password(tx, &address, &full_name, &locale_code)?
-            };
-            let claim = NewClaim {
-                user_id: user,
-                ..new
-            };
-            let (claim_id, claim_ref) = match claims::insert(tx, &claim, &passengers) {
-                Ok(ok) => ok,
-                Err(InsertError::Duplicate) => return Ok(Outcome::Duplicate),
-                Err(InsertError::Db(e)) => return Err(e),
-            };
-            if signed_in.is_none() {
-                // The account stays inert until its address is verified: the mail says
-                // plainly that someone filed a claim with it, and how to report it.
-                let (verify_token, digest) = token::generate();
-                let expires = crate::db::time_text(
-                    chrono::Utc::now() + chrono::Duration::days(VERIFY_TTL_DAYS),
-                );
-                tokens::insert(tx, &digest, user, Purpose::VerifyEmail, None, &expires)?;
-                account::notify::claim_account(
-                    tx,
-                    &mailer,
-                    user,
-                    &claim_ref.to_string(),
-                    &verify_token,
-                )?;
-            }
-            let account = users::find_account(tx, user)?;
-            let to = Recipient::new(
-                &account.email,
-                account.name,
-                Locale::from_tag(&account.locale).unwrap_or_default(),
-            );
-            let email = ClaimSubmitted {
-                claim_ref: claim_ref.to_string(),
-                flight_number: claim.flight_number.clone(),
-                flight_date: claim.flight_date.clone(),
-                route: claim.route.clone(),
-                amount: Money {
-                    minor: total,
-                    currency: claim.currency.clone(),
-                },
-            };
-            let composed = mailer
-                .compose(&to, &email)
-                .map_err(|e| DbError::Mail(e.to_string()))?;
-            mail::enqueue(tx, &composed)?;
-            documents::attach_draft_to_claim(tx, draft_id, claim_id)?;
-            mandates::attach_draft_to_claim(tx, draft_id, claim_id, passenger_count)?;
-            drafts::delete(tx, draft_id)?;
-            Ok(Outcome::Created(claim_ref.to_string()))
-        })
-        .await?;
+        .transact(move |tx| claims::submit_claim(tx, &mailer, input))
+        .await;
     let mut errors = Errors::default();
     match outcome {
-        Outcome::Created(claim_ref) => {
+        Ok(Submitted { claim_ref, .. }) => {
             if signed_in.is_none() {
                 // No session for an account anyone could have made with anyone's address:
                 // this browser may see the claim it filed, nothing else.
@@ -228,7 +147,7 @@ pub async fn post_claim_review(
                 "/claims/{claim_ref}"
             )))))
         }
-        Outcome::Duplicate => {
+        Err(SubmitError::Duplicate) => {
             errors.add(
                 "review",
                 translate(lang, "claims.review.error.duplicate", &[]),
@@ -237,7 +156,7 @@ pub async fn post_claim_review(
                 &data, &errors, cfg, locale, index,
             )))
         }
-        Outcome::EmailTaken => {
+        Err(SubmitError::EmailTaken) => {
             errors.add(
                 "review",
                 translate(lang, "claims.review.error.sign_in", &[]),
@@ -246,5 +165,6 @@ pub async fn post_claim_review(
                 wizard::review_view(&data, &errors, cfg, locale, index).with("sign_in", &true),
             ))
         }
+        Err(SubmitError::Db(e)) => Err(e.into()),
     }
 }

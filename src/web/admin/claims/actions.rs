@@ -11,12 +11,12 @@ use rocket::{State, post};
 
 use super::super::auth::StaffSession;
 use super::detail::{self, document_labels, enum_name};
-use super::{assignee_label, enqueue, parse_assignee, recipient};
+use super::{assignee_label, parse_assignee, recipient};
 use crate::db::claim_admin::{self, ClaimDetail};
 use crate::db::{Db, DbError, audit};
 use crate::i18n::{Locale, translate};
-use crate::mail::Mailer;
 use crate::mail::messages::{DocumentKind, DocumentsRequested, TeamMessage};
+use crate::mail::{self, Mailer};
 use crate::web::guards::CsrfForm;
 use crate::web::render::Page;
 use crate::web::{AppError, flash};
@@ -159,7 +159,7 @@ pub async fn post_admin_claim_documents(
             None,
             Some(&names.join(",")),
         )?;
-        enqueue(
+        mail::queue(
             tx,
             &mailer,
             &to,
@@ -168,7 +168,8 @@ pub async fn post_admin_claim_documents(
                 documents: kinds,
                 note: (!note.is_empty()).then_some(note.clone()),
             },
-        )
+        )?;
+        Ok(())
     })
     .await?;
     flash::set(cookies, "admin.claims.flash.documents");
@@ -257,7 +258,7 @@ pub async fn post_admin_claim_message(
             None,
             Some(&body),
         )?;
-        enqueue(
+        mail::queue(
             tx,
             &mailer,
             &recipient(&claim),
@@ -266,7 +267,8 @@ pub async fn post_admin_claim_message(
                 author,
                 body,
             },
-        )
+        )?;
+        Ok(())
     })
     .await?;
     flash::set(cookies, "admin.claims.flash.message");

@@ -13,8 +13,8 @@ use crate::db::DbError;
 use crate::db::claim_admin::ClaimDetail;
 use crate::domain::claim::ClaimRef;
 use crate::i18n::Locale;
-use crate::mail::messages::{Email, Money};
-use crate::mail::{self, Mailer, Recipient};
+use crate::mail::Recipient;
+use crate::mail::messages::Money;
 use crate::web::AppError;
 
 /// An amount for people, in `locale`.
@@ -57,8 +57,7 @@ pub fn assignee_label(conn: &Connection, id: Option<i64>) -> Result<String, DbEr
     let Some(id) = id else {
         return Ok("none".into());
     };
-    let email: String =
-        conn.query_row("SELECT email FROM users WHERE id = ?1", [id], |r| r.get(0))?;
+    let email = crate::db::users::find_account(conn, id)?.email;
     Ok(format!("user:{id} {email}"))
 }
 
@@ -69,20 +68,6 @@ pub fn recipient(d: &ClaimDetail) -> Recipient {
         d.name.clone(),
         Locale::from_tag(&d.locale).unwrap_or_default(),
     )
-}
-
-/// Renders `email` for `to` and puts it in the outbox, inside the caller's transaction.
-pub fn enqueue<E: Email>(
-    tx: &rusqlite::Transaction<'_>,
-    mailer: &Mailer,
-    to: &Recipient,
-    email: &E,
-) -> Result<(), DbError> {
-    let composed = mailer
-        .compose(to, email)
-        .map_err(|e| DbError::Mail(e.to_string()))?;
-    mail::enqueue(tx, &composed)?;
-    Ok(())
 }
 
 /// A claim reference from the path; anything else is a 404.

@@ -16,15 +16,15 @@ use rocket::{State, post};
 
 use super::super::auth::StaffSession;
 use super::detail::{self, enum_name};
-use super::{enqueue, mask_iban, parse_amount, recipient};
+use super::{mask_iban, parse_amount, recipient};
 use crate::db::claim_admin::{self, ClaimDetail};
 use crate::db::{Db, DbError, audit};
 use crate::domain::claim::{self, ClaimStatus, Transition, TransitionError, split_fee};
 use crate::i18n::{Locale, translate};
-use crate::mail::Mailer;
 use crate::mail::messages::{
     ClaimApproved, ClaimRejected, ClaimStage, Money, PaymentSent, RejectionReason, StatusChanged,
 };
+use crate::mail::{self, Mailer};
 use crate::web::guards::CsrfForm;
 use crate::web::render::Page;
 use crate::web::{AppError, flash};
@@ -135,14 +135,14 @@ fn notify(
         note,
     };
     match transition {
-        Transition::StartReview => enqueue(tx, mailer, &to, &stage(ClaimStage::InReview, note)),
+        Transition::StartReview => mail::queue(tx, mailer, &to, &stage(ClaimStage::InReview, note)),
         Transition::SendToAirline => {
-            enqueue(tx, mailer, &to, &stage(ClaimStage::SentToAirline, note))
+            mail::queue(tx, mailer, &to, &stage(ClaimStage::SentToAirline, note))
         }
         Transition::RecordAirlineAnswer { .. } => {
-            enqueue(tx, mailer, &to, &stage(ClaimStage::AirlineAnswered, note))
+            mail::queue(tx, mailer, &to, &stage(ClaimStage::AirlineAnswered, note))
         }
-        Transition::Approve { amount_cents } => enqueue(
+        Transition::Approve { amount_cents } => mail::queue(
             tx,
             mailer,
             &to,
@@ -157,7 +157,7 @@ fn notify(
                 .into_iter()
                 .find(|r| enum_name(*r) == *reason)
                 .unwrap_or(RejectionReason::Other);
-            enqueue(
+            mail::queue(
                 tx,
                 mailer,
                 &to,
@@ -170,7 +170,7 @@ fn notify(
         }
         Transition::MarkPaid { paid_cents } => {
             let split = split_fee(*paid_cents, u8::try_from(d.fee_percent).unwrap_or(25));
-            enqueue(
+            mail::queue(
                 tx,
                 mailer,
                 &to,
@@ -183,8 +183,9 @@ fn notify(
                 },
             )
         }
-        Transition::Close | Transition::Withdraw => Ok(()),
-    }
+        Transition::Close | Transition::Withdraw => return Ok(()),
+    }?;
+    Ok(())
 }
 
 /// What the audit log records after a transition: the new status and what it carried.
