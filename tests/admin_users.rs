@@ -21,7 +21,7 @@ fn seed(dir: &std::path::Path, email: &str, role: &str) -> i64 {
     db.write_blocking(move |tx| {
         flightclaim::db::users::upsert_admin(tx, &email, &hash)?;
         tx.execute(
-            "UPDATE users SET role = ?1, email_verified_at = NULL WHERE email = ?2",
+            "UPDATE users SET role = ?1 WHERE email = ?2",
             [&role, &email],
         )?;
         Ok(
@@ -262,7 +262,15 @@ async fn support_actions_are_audited_and_take_effect() {
     );
     let detail = format!("/admin/users/{pax}");
 
-    // Resend verification (agent on a passenger).
+    // Resend verification (agent on a passenger whose address is not confirmed, e.g. since an
+    // email change).
+    rusqlite::Connection::open(dir.path().join("flightclaim.sqlite3"))
+        .unwrap()
+        .execute(
+            "UPDATE users SET email_verified_at = NULL WHERE email = 'pax@example.com'",
+            [],
+        )
+        .unwrap();
     let (s, location) = post(
         &agent,
         &detail,

@@ -567,3 +567,58 @@ async fn the_answer_page_and_change_my_answers_from_a_token() {
     let (status, _) = get(&client, "/check/result").await;
     assert_eq!(status, Status::BadRequest);
 }
+
+/// Issue 14: the home page's quick check sends the airports to `/check`, which used to ignore
+/// them (the passenger typed them twice). Picked airports arrive filled in with their codes; a
+/// typed name is kept as typed for the step to resolve; junk is harmless.
+#[rocket::async_test]
+async fn the_home_page_quick_check_fills_the_first_step() {
+    let (client, _dir) = common::client().await;
+    let res = client
+        .get("/check?from=Lisbon&from_iata=LIS&to=Paris&to_iata=CDG")
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::Ok);
+    let page = res.into_string().await.unwrap();
+    let fields = hidden_fields(&page);
+    assert!(
+        fields
+            .iter()
+            .any(|(k, v)| k.ends_with("from_iata") && v == "LIS"),
+        "{fields:?}"
+    );
+    assert!(
+        fields
+            .iter()
+            .any(|(k, v)| k.ends_with("to_iata") && v == "CDG"),
+        "{fields:?}"
+    );
+    assert!(
+        page.contains("(LIS)") && page.contains("(CDG)"),
+        "labels shown"
+    );
+
+    // Typed without the widget (no JavaScript): the text is kept for the step to resolve.
+    let page = client
+        .get("/check?from=Toulouse&from_iata=&to=&to_iata=")
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(page.contains("Toulouse"), "typed text kept");
+
+    // Junk never breaks the page.
+    for q in [
+        "from=%00%3Cscript%3E&from_iata=ZZZZ",
+        "to_iata=%F0%9F%98%80",
+        "from=&to=&from_iata=&to_iata=",
+    ] {
+        let res = client.get(format!("/check?{q}")).dispatch().await;
+        assert_eq!(res.status(), Status::Ok, "{q}");
+        assert!(
+            !res.into_string().await.unwrap().contains("<script>"),
+            "{q}"
+        );
+    }
+}

@@ -27,6 +27,7 @@ pub fn seed(dir: &std::path::Path, email: &str, role: &str, locale: &str) -> i64
     db(dir)
         .write_blocking(move |tx| {
             let id = flightclaim::db::users::insert_passenger(tx, &email, "", &hash, &locale)?;
+            flightclaim::db::users::mark_verified(tx, id)?;
             tx.execute("UPDATE users SET role = ?1 WHERE id = ?2", (&role, id))?;
             Ok(id)
         })

@@ -101,6 +101,22 @@ pub fn parse_time(s: &str) -> Option<NaiveTime> {
         .find_map(|f| NaiveTime::parse_from_str(&s, f).ok())
 }
 
+/// The first leg as the home page's quick check sends it: each airport the passenger picked (or
+/// typed unambiguously) is shown with its label and code; anything else stays as typed, to be
+/// resolved (or offered as choices) when the step is submitted.
+pub fn quick_check_leg(mut leg: LegForm, index: &AirportIndex, lang: &str) -> LegForm {
+    for end in [End::From, End::To] {
+        let given = match end {
+            End::From => leg.from.is_some() || leg.from_iata.is_some(),
+            End::To => leg.to.is_some() || leg.to_iata.is_some(),
+        };
+        if given {
+            let _ = resolve_airport(&mut leg, end, index, lang);
+        }
+    }
+    leg
+}
+
 /// Resolves one airport field, rewriting it to the airport's label and code when found.
 fn resolve_airport(
     leg: &mut LegForm,

@@ -229,15 +229,42 @@ pub fn engine_error_field(e: &RequestError) -> (bool, String) {
     (false, if key.is_empty() { "what".into() } else { key })
 }
 
-#[get("/check?<r>")]
-pub fn get_check(r: Option<&str>, locale: Locale, index: &State<Arc<AirportIndex>>) -> Page {
+/// The first step. `r` re-opens an answered check ("Change"); `from`/`to` (typed text) and
+/// `from_iata`/`to_iata` (picked with the widget) come from the home page's quick check, so the
+/// airports are never typed twice.
+#[get("/check?<r>&<from>&<to>&<from_iata>&<to_iata>")]
+pub fn get_check(
+    r: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+    from_iata: Option<&str>,
+    to_iata: Option<&str>,
+    locale: Locale,
+    index: &State<Arc<AirportIndex>>,
+) -> Page {
     let lang = locale.as_str();
     let mut form = r
         .and_then(token::decode)
         .map(|req| result::form_from_request(&req, index, lang))
         .unwrap_or_default();
     if form.legs.is_empty() {
-        form.legs.push(LegForm::default());
+        let quick = [from, to, from_iata, to_iata].map(|v| {
+            v.map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| v.chars().take(200).collect::<String>())
+        });
+        let [from, to, from_iata, to_iata] = quick;
+        form.legs.push(flights::quick_check_leg(
+            LegForm {
+                from,
+                to,
+                from_iata,
+                to_iata,
+                ..LegForm::default()
+            },
+            index,
+            lang,
+        ));
     }
     flights_page(&form, &Errors::default(), &[])
 }

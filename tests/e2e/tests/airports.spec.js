@@ -79,6 +79,9 @@ test('the quick check sends the chosen airports and their codes to /check', asyn
   }
   await page.getByRole('button', { name: 'Vérifier mon vol' }).click();
   await expect(page).toHaveURL(/\/check\?from=Lisbon[^&]*&from_iata=LIS&to=Paris[^&]*&to_iata=CDG$/);
+  // What the passenger sees: the first step already holds both airports (issue #14).
+  await expect(page.getByRole('combobox', { name: 'Aéroport de départ' })).toHaveValue(/\(LIS\)/);
+  await expect(page.getByRole('combobox', { name: "Aéroport d'arrivée" })).toHaveValue(/\(CDG\)/);
 });
 
 test('touch: tapping an option picks it', async ({ page }, testInfo) => {
