@@ -257,8 +257,8 @@ pub fn get_check(
         form.legs.push(flights::quick_check_leg(
             LegForm {
                 from,
-                to,
                 from_iata,
+                to,
                 to_iata,
                 ..LegForm::default()
             },
