@@ -200,16 +200,45 @@ async fn check_export(client: &Client, claim_ref: &str) {
     );
 }
 
+/// The owner cannot reach another claim's document through their own reference, nor an
+/// unknown or malformed id or reference.
+async fn owner_cannot_reach_others(
+    owner: &Client,
+    claim_ref: &str,
+    bob_ref: &str,
+    bob_doc: i64,
+    draft_doc: i64,
+) {
+    for uri in [
+        format!("/claims/{claim_ref}/documents/{bob_doc}"),
+        format!("/claims/{claim_ref}/documents/999999"),
+        format!("/claims/{claim_ref}/mandates/1"),
+        format!("/claims/{claim_ref}/mandates/x"),
+        format!("/claims/{claim_ref}/documents/..%2F..%2Fsecret.key"),
+        "/claims/new/documents/abc".to_string(),
+        format!("/claims/{bob_ref}/documents/{bob_doc}"),
+        format!("/claims/{bob_ref}/mandates/0"),
+        "/claims/FC-ZZZZZZ/documents/1".to_string(),
+        format!("/claims/new/documents/{draft_doc}"),
+    ] {
+        let (status, _, _) = get(owner, &uri).await;
+        assert_eq!(status, Status::NotFound, "{uri}");
+    }
+}
+
 #[rocket::async_test]
 async fn everyone_else_gets_404_on_every_route_and_staff_can_download() {
     let (owner, dir) = common::client().await;
     let (claim_ref, _) = submitted(&owner, "alice@example.com", "Alice", "Martin").await;
+    common::confirm_claim_account(&owner, dir.path(), "alice@example.com").await;
     let id = doc_id(dir.path(), &claim_ref);
 
     // A second passenger with their own claim and an unsubmitted draft holding a document.
     let bob = other_client(dir.path()).await;
     let (bob_ref, _) = submitted(&bob, "bob@example.com", "Bob", "Durand").await;
     let bob_doc = doc_id(dir.path(), &bob_ref);
+    // Bob signs in (his claim's confirmation link): a signed-in stranger to Alice's claim.
+    common::confirm_claim_account(&bob, dir.path(), "bob@example.com").await;
     let bob_draft = other_client(dir.path()).await;
     to_documents(
         &bob_draft,
@@ -243,10 +272,19 @@ async fn everyone_else_gets_404_on_every_route_and_staff_can_download() {
         format!("/admin/claims/{claim_ref}/documents/{id}"),
         format!("/admin/claims/{claim_ref}/mandates/0"),
     ];
-    for client in [&bob, &anonymous] {
+    for (client, signed_in) in [(&bob, true), (&anonymous, false)] {
         for uri in &gets {
-            let (status, _, _) = get(client, uri).await;
-            assert_eq!(status, Status::NotFound, "{uri}");
+            let (status, _, location) = get(client, uri).await;
+            if !signed_in && uri.starts_with(&format!("/claims/{claim_ref}")) {
+                // Signed out: sent to sign in, as for any reference (issue #19).
+                assert_eq!(status, Status::SeeOther, "{uri}");
+                assert!(
+                    location.unwrap_or_default().starts_with("/login?next="),
+                    "{uri}"
+                );
+            } else {
+                assert_eq!(status, Status::NotFound, "{uri}");
+            }
         }
         let res = upload(
             client,
@@ -256,7 +294,12 @@ async fn everyone_else_gets_404_on_every_route_and_staff_can_download() {
             Some(("x.pdf", &flow::pdf())),
         )
         .await;
-        assert_eq!(res.status(), Status::NotFound, "upload to another's claim");
+        let refused = if signed_in {
+            Status::NotFound
+        } else {
+            Status::Unauthorized
+        };
+        assert_eq!(res.status(), refused, "upload to another's claim");
         let res = post(
             client,
             &format!("/claims/new/documents/{draft_doc}/remove"),
@@ -279,23 +322,7 @@ async fn everyone_else_gets_404_on_every_route_and_staff_can_download() {
     )
     .await;
     assert_eq!(res.status(), Status::NotFound);
-    // The owner cannot reach another claim's document through their own reference, nor an
-    // unknown or malformed id or reference.
-    for uri in [
-        format!("/claims/{claim_ref}/documents/{bob_doc}"),
-        format!("/claims/{claim_ref}/documents/999999"),
-        format!("/claims/{claim_ref}/mandates/1"),
-        format!("/claims/{claim_ref}/mandates/x"),
-        format!("/claims/{claim_ref}/documents/..%2F..%2Fsecret.key"),
-        "/claims/new/documents/abc".to_string(),
-        format!("/claims/{bob_ref}/documents/{bob_doc}"),
-        format!("/claims/{bob_ref}/mandates/0"),
-        "/claims/FC-ZZZZZZ/documents/1".to_string(),
-        format!("/claims/new/documents/{draft_doc}"),
-    ] {
-        let (status, _, _) = get(&owner, &uri).await;
-        assert_eq!(status, Status::NotFound, "{uri}");
-    }
+    owner_cannot_reach_others(&owner, &claim_ref, &bob_ref, bob_doc, draft_doc).await;
     another_draft_cannot_reach(dir.path(), draft_doc).await;
     // The owner's passenger session does not open the staff URLs.
     let (status, _, _) = get(&owner, &format!("/admin/claims/{claim_ref}/documents/{id}")).await;

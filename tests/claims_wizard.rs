@@ -265,10 +265,15 @@ async fn others_get_404_and_cannot_withdraw() {
         Client::tracked(flightclaim::app::build(common::test_config(dir.path(), "")).unwrap())
             .await
             .unwrap();
-    let (status, _, _) = get(&other, &loc).await;
-    assert_eq!(status, Status::NotFound);
+    // Signed out: sent to sign in (as for any reference); the withdrawal is refused.
+    let (status, _, to) = get(&other, &loc).await;
+    assert_eq!(status, Status::SeeOther);
+    assert_eq!(
+        to.as_deref(),
+        Some(format!("/login?next=%2Fclaims%2F{claim_ref}").as_str())
+    );
     let res = post(&other, &format!("{loc}/withdraw"), &[("confirm", "true")]).await;
-    assert_eq!(res.status(), Status::NotFound);
+    assert_eq!(res.status(), Status::Unauthorized);
     // Another passenger, signed in.
     let res = post(
         &other,

@@ -901,12 +901,16 @@ async fn a_claim_filed_for_someone_elses_address_gives_no_way_into_that_account(
         .pop()
         .expect("the confirmation mail");
     assert!(subject.contains("déposée avec votre adresse"), "{subject}");
-    assert!(body.contains("répondez simplement à ce message pour nous le signaler"));
+    assert!(body.contains("signalez-le-nous depuis la page de contact"));
     assert!(body.contains(claim_url.trim_start_matches("/claims/")));
 
     // Another browser sees nothing; the owner's link opens the account (and the claim).
     let owner = other_client(dir.path(), "").await;
-    assert_eq!(page(&owner, &claim_url).await.0, Status::NotFound);
+    assert_eq!(
+        page(&owner, &claim_url).await.0,
+        Status::SeeOther,
+        "sent to sign in"
+    );
     page(&owner, &link(&body, "/verify-email/")).await;
     let (status, account, _) = page(&owner, "/account").await;
     assert_eq!(status, Status::Ok);

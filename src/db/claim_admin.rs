@@ -275,13 +275,18 @@ pub fn close_document_request(
     Ok(())
 }
 
-/// The request kinds (`DocumentKind` names) that the claim's uploaded documents and signed
-/// mandates satisfy. Uploads have coarser kinds than requests: an "other" upload counts for
-/// the kinds that have no upload kind of their own (the agent checks it; a wrong file is
-/// answered with a new request).
-pub fn kinds_present(tx: &Transaction<'_>, claim_id: i64) -> Result<Vec<&'static str>, DbError> {
+/// The request kinds (`DocumentKind` names) that the claim's documents uploaded at or after
+/// `since` satisfy, with the signed mandate (whenever it was signed). Uploads have coarser
+/// kinds than requests: an "other" upload counts for the kinds that have no upload kind of
+/// their own (the agent checks it; a wrong file is answered with a new request).
+fn kinds_uploaded_since(
+    tx: &Transaction<'_>,
+    claim_id: i64,
+    since: &str,
+) -> Result<Vec<&'static str>, DbError> {
     let mut present = Vec::new();
-    for doc in crate::db::documents::list_for_claim(tx, claim_id)? {
+    let documents = crate::db::documents::list_for_claim(tx, claim_id)?;
+    for doc in documents.iter().filter(|d| d.uploaded_at.as_str() >= since) {
         let kinds: &[&'static str] = match doc.kind.as_str() {
             "boarding_pass" => &["boarding_pass"],
             "booking" => &["booking_confirmation"],
@@ -296,6 +301,21 @@ pub fn kinds_present(tx: &Transaction<'_>, claim_id: i64) -> Result<Vec<&'static
     present.sort_unstable();
     present.dedup();
     Ok(present)
+}
+
+/// After a new document (not a refused duplicate) was added to the claim: closes as
+/// `fulfilled` each open request whose kinds all have a document uploaded since the request
+/// was made — a file sent before the request, or of another kind, does not answer it.
+pub fn fulfil_requests_after_upload(tx: &Transaction<'_>, claim_id: i64) -> Result<usize, DbError> {
+    let mut closed = 0;
+    for request in open_document_requests(tx, claim_id)? {
+        let present = kinds_uploaded_since(tx, claim_id, &request.requested_at)?;
+        if request.kinds.iter().all(|k| present.contains(&k.as_str())) {
+            close_document_request(tx, claim_id, request.id, true)?;
+            closed += 1;
+        }
+    }
+    Ok(closed)
 }
 
 /// Closes as `fulfilled` every open request of the claim whose kinds are all in `present`

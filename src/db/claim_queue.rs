@@ -92,6 +92,8 @@ pub struct QueueFilter {
     /// Bounds on the amount per passenger, in cents.
     pub min_cents: Option<i64>,
     pub max_cents: Option<i64>,
+    /// Only claims with a passenger message nobody answered yet.
+    pub awaiting_answer: bool,
     /// Reference, passenger name, email or flight number.
     pub q: String,
     pub sort: Sort,
@@ -180,6 +182,40 @@ impl QueueRow {
 /// three characters, and without it every claim's text is read.
 pub const MIN_SEARCH_CHARS: usize = 3;
 
+/// The search box's condition: a reference, the start of one, a flight number or a substring
+/// of names, emails and references; `None` when the text is too short to mean anything.
+fn search_clause(q: &str) -> Option<(String, Vec<Value>)> {
+    let flight = parse_flight_number(q).ok().map(|f| f.to_string());
+    let ref_prefix = q.to_ascii_uppercase();
+    if let Some(r) = ClaimRef::parse(q) {
+        return Some(("c.ref = ?".into(), vec![r.to_string().into()]));
+    }
+    if ref_prefix.starts_with("FC-") && ref_prefix.len() <= 9 {
+        // The start of a reference: a range of the unique index ("FC-" alone is every claim).
+        return (ref_prefix.len() > 3).then(|| {
+            (
+                "c.ref >= ? AND c.ref < ?".into(),
+                vec![ref_prefix.clone().into(), format!("{ref_prefix}~").into()],
+            )
+        });
+    }
+    if q.is_empty() || (q.chars().count() < MIN_SEARCH_CHARS && flight.is_none()) {
+        return None;
+    }
+    // A trigram phrase query: a substring match that uses the index (a `LIKE … ESCAPE`
+    // would not) and has no wildcards at all — `%`, `_` and `*` are plain characters.
+    // Under three characters a trigram phrase has no trigram: the flight number only.
+    let flight = flight.unwrap_or_default();
+    Some(if q.chars().count() >= MIN_SEARCH_CHARS {
+        (
+            "(c.flight_number = ? OR c.id IN (SELECT rowid FROM claim_search WHERE claim_search MATCH ?))".into(),
+            vec![flight.into(), super::fts_phrase(q).into()],
+        )
+    } else {
+        ("c.flight_number = ?".into(), vec![flight.into()])
+    })
+}
+
 fn where_clause(filter: &QueueFilter, cursor: Option<&Cursor>) -> (String, Vec<Value>) {
     let mut sql = Vec::new();
     let mut args: Vec<Value> = Vec::new();
@@ -237,34 +273,15 @@ fn where_clause(filter: &QueueFilter, cursor: Option<&Cursor>) -> (String, Vec<V
     if let Some(max) = filter.max_cents {
         push(&format!("{amount} <= ?"), vec![max.into()], &mut sql);
     }
-    let q = filter.q.trim();
-    let flight = parse_flight_number(q).ok().map(|f| f.to_string());
-    let ref_prefix = q.to_ascii_uppercase();
-    if let Some(r) = ClaimRef::parse(q) {
-        push("c.ref = ?", vec![r.to_string().into()], &mut sql);
-    } else if ref_prefix.starts_with("FC-") && ref_prefix.len() <= 9 {
-        // The start of a reference: a range of the unique index ("FC-" alone is every claim).
-        if ref_prefix.len() > 3 {
-            push(
-                "c.ref >= ? AND c.ref < ?",
-                vec![ref_prefix.clone().into(), format!("{ref_prefix}~").into()],
-                &mut sql,
-            );
-        }
-    } else if !q.is_empty() && (q.chars().count() >= MIN_SEARCH_CHARS || flight.is_some()) {
-        // A trigram phrase query: a substring match that uses the index (a `LIKE … ESCAPE`
-        // would not) and has no wildcards at all — `%`, `_` and `*` are plain characters.
-        // Under three characters a trigram phrase has no trigram: the flight number only.
-        let flight = flight.unwrap_or_default();
-        if q.chars().count() >= MIN_SEARCH_CHARS {
-            push(
-                "(c.flight_number = ? OR c.id IN (SELECT rowid FROM claim_search WHERE claim_search MATCH ?))",
-                vec![flight.into(), super::fts_phrase(q).into()],
-                &mut sql,
-            );
-        } else {
-            push("c.flight_number = ?", vec![flight.into()], &mut sql);
-        }
+    if filter.awaiting_answer {
+        push(
+            "EXISTS (SELECT 1 FROM passenger_messages m WHERE m.claim_id = c.id AND m.answered_at IS NULL)",
+            vec![],
+            &mut sql,
+        );
+    }
+    if let Some((clause, values)) = search_clause(filter.q.trim()) {
+        push(&clause, values, &mut sql);
     }
     if let Some(cur) = cursor {
         let op = if cur.sort.descending() { "<" } else { ">" };

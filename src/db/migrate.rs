@@ -34,6 +34,18 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0009_outbox_secrets",
         include_str!("migrations/0009_outbox_secrets.sql"),
     ),
+    (
+        "0010_sign_in_links",
+        include_str!("migrations/0010_sign_in_links.sql"),
+    ),
+    (
+        "0011_passenger_messages",
+        include_str!("migrations/0011_passenger_messages.sql"),
+    ),
+    (
+        "0012_payout_changes",
+        include_str!("migrations/0012_payout_changes.sql"),
+    ),
 ];
 
 /// The schema version this binary expects.

@@ -10,6 +10,10 @@ pub enum Purpose {
     VerifyEmail,
     ResetPassword,
     ChangeEmail,
+    /// Signs a passenger in without a password (issue #19: email links on any device).
+    SignIn,
+    /// Confirms the deletion of an account that has no password.
+    DeleteAccount,
 }
 
 impl Purpose {
@@ -18,6 +22,8 @@ impl Purpose {
             Purpose::VerifyEmail => "verify_email",
             Purpose::ResetPassword => "reset_password",
             Purpose::ChangeEmail => "change_email",
+            Purpose::SignIn => "sign_in",
+            Purpose::DeleteAccount => "delete_account",
         }
     }
 }

@@ -107,6 +107,9 @@ pub struct Account {
     pub locale: String,
     pub verified: bool,
     pub created_at: String,
+    /// Accounts made by a claim filed while signed out have none until the passenger chooses
+    /// one: they sign in with emailed links.
+    pub has_password: bool,
 }
 
 /// What login needs: the id, the hash and whether the account is disabled.
@@ -167,7 +170,7 @@ pub fn find_id_by_email(conn: &rusqlite::Connection, email: &str) -> Result<Opti
         .optional()?)
 }
 
-/// Maps `id, email, name, role, locale, verified, created_at`, in that order.
+/// Maps `id, email, name, role, locale, verified, created_at, has_password`, in that order.
 fn account_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
     Ok(Account {
         id: r.get(0)?,
@@ -177,12 +180,13 @@ fn account_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
         locale: r.get(4)?,
         verified: r.get(5)?,
         created_at: r.get(6)?,
+        has_password: r.get(7)?,
     })
 }
 
 pub fn find_account(conn: &rusqlite::Connection, id: i64) -> Result<Account, DbError> {
     Ok(conn.query_row(
-        "SELECT id, email, name, role, locale, email_verified_at IS NOT NULL, created_at FROM users WHERE id = ?1",
+        "SELECT id, email, name, role, locale, email_verified_at IS NOT NULL, created_at, password_hash IS NOT NULL FROM users WHERE id = ?1",
         params![id],
         account_from_row,
     )?)
@@ -243,10 +247,34 @@ pub fn delete(tx: &Transaction<'_>, id: i64) -> Result<(), DbError> {
     Ok(())
 }
 
+/// Removes what identifies the account but keeps its row, for an account whose claims must be
+/// kept (they refer to it): no address, name or password, disabled; sessions and tokens go.
+pub fn anonymize(tx: &Transaction<'_>, id: i64) -> Result<(), DbError> {
+    let now = now_text();
+    tx.execute(
+        "UPDATE users SET email = ?1, name = '', password_hash = NULL,
+                disabled_at = ?2, updated_at = ?2 WHERE id = ?3",
+        params![format!("deleted-account-{id}@deleted.invalid"), now, id],
+    )?;
+    tx.execute("DELETE FROM sessions WHERE user_id = ?1", params![id])?;
+    tx.execute("DELETE FROM account_tokens WHERE user_id = ?1", params![id])?;
+    Ok(())
+}
+
+/// Enabled agents and admins: who reads what passengers send through the contact form.
+pub fn list_staff(conn: &rusqlite::Connection) -> Result<Vec<Account>, DbError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, email, name, role, locale, email_verified_at IS NOT NULL, created_at, password_hash IS NOT NULL FROM users
+         WHERE role IN ('agent', 'admin') AND disabled_at IS NULL ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], account_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Enabled admins, who receive operational alerts.
 pub fn list_admins(conn: &rusqlite::Connection) -> Result<Vec<Account>, DbError> {
     let mut stmt = conn.prepare(
-        "SELECT id, email, name, role, locale, email_verified_at IS NOT NULL, created_at FROM users
+        "SELECT id, email, name, role, locale, email_verified_at IS NOT NULL, created_at, password_hash IS NOT NULL FROM users
          WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id",
     )?;
     let rows = stmt.query_map([], account_from_row)?;

@@ -99,6 +99,18 @@ pub fn parse_iban(input: &str) -> Result<String, IbanError> {
     }
 }
 
+/// `FR76 •••• •••• 0189`: enough to recognise an account, not to use it (emails, agents).
+pub fn masked(iban: &str) -> String {
+    let compact: String = iban.chars().filter(|c| !c.is_whitespace()).collect();
+    let n = compact.chars().count();
+    if n <= 8 {
+        return "••••".into();
+    }
+    let head: String = compact.chars().take(4).collect();
+    let tail: String = compact.chars().skip(n - 4).collect();
+    format!("{head} •••• •••• {tail}")
+}
+
 /// `FR76 3000 6000 0112 3456 7890 189`: groups of four for reading.
 pub fn grouped(iban: &str) -> String {
     iban.as_bytes()

@@ -234,6 +234,83 @@ impl Email for ClaimAccount {
     }
 }
 
+/// A single-use link that signs a passenger in without a password and opens `next` (a local
+/// path: the page the passenger was trying to reach, often a claim from another email).
+#[derive(Debug, Clone, Serialize)]
+pub struct SignInLink {
+    pub token: String,
+    pub next: String,
+    pub valid_minutes: u32,
+}
+
+impl Email for SignInLink {
+    const KIND: &'static str = "sign_in_link";
+    fn action_path(&self) -> String {
+        format!(
+            "/login/link/{}?next={}",
+            path_segment(&self.token),
+            path_segment(&self.next)
+        )
+    }
+    fn secrets(&self) -> Vec<String> {
+        vec![path_segment(&self.token)]
+    }
+}
+
+/// Confirms the deletion of an account that has no password (the emailed link stands in for
+/// the password the account page asks of the others).
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountDeletion {
+    pub token: String,
+    pub valid_minutes: u32,
+}
+
+impl Email for AccountDeletion {
+    const KIND: &'static str = "account_deletion";
+    fn action_path(&self) -> String {
+        format!("/account/delete/{}", path_segment(&self.token))
+    }
+    fn secrets(&self) -> Vec<String> {
+        vec![path_segment(&self.token)]
+    }
+}
+
+/// "Confirm your new bank details": the change of a claim's payout account waits for this
+/// link, sent to the account's address.
+#[derive(Debug, Clone, Serialize)]
+pub struct PayoutChangeRequested {
+    pub claim_ref: String,
+    pub token: String,
+    /// Masked (`FR76 •••• •••• 0189`).
+    pub new_iban: String,
+    pub valid_minutes: u32,
+}
+
+impl Email for PayoutChangeRequested {
+    const KIND: &'static str = "payout_change_requested";
+    fn action_path(&self) -> String {
+        format!("/claims/payout/confirm/{}", path_segment(&self.token))
+    }
+    fn secrets(&self) -> Vec<String> {
+        vec![path_segment(&self.token)]
+    }
+}
+
+/// "Your bank details were changed", after the confirmation.
+#[derive(Debug, Clone, Serialize)]
+pub struct PayoutChanged {
+    pub claim_ref: String,
+    /// Masked.
+    pub new_iban: String,
+}
+
+impl Email for PayoutChanged {
+    const KIND: &'static str = "payout_changed";
+    fn action_path(&self) -> String {
+        claim_path(&self.claim_ref)
+    }
+}
+
 /// Receipt of a new claim: summary, reference, amount, what happens next.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClaimSubmitted {
@@ -485,9 +562,10 @@ impl Email for TeamMessage {
     const KIND: &'static str = "team_message";
     const AUTO_SUBMITTED: bool = false;
     fn action_path(&self) -> String {
+        // "Reply" opens the message form on the claim's page.
         self.claim_ref
             .as_deref()
-            .map_or_else(|| "/account".to_string(), claim_path)
+            .map_or_else(|| "/account".to_string(), |r| claim_path(r) + "#messages")
     }
     fn localized(&self, _locale: Locale) -> Map<String, Value> {
         let paragraphs: Vec<Value> = self
@@ -555,6 +633,43 @@ impl Email for AdminBackupFailed {
     }
 }
 
+/// To the team (the claim's assignee, or every agent): the passenger wrote from the claim page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PassengerMessage {
+    pub claim_ref: String,
+    pub passenger_name: String,
+    /// Plain text as typed.
+    pub body: String,
+}
+
+impl Email for PassengerMessage {
+    const KIND: &'static str = "passenger_message";
+    fn action_path(&self) -> String {
+        format!("/admin/claims/{}#messages", path_segment(&self.claim_ref))
+    }
+}
+
+/// To the team: a message sent through the contact page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactMessage {
+    pub sender_name: String,
+    pub sender_email: String,
+    /// A claim reference the sender gave, as typed (may be empty).
+    pub claim_ref: String,
+    pub body: String,
+}
+
+impl Email for ContactMessage {
+    const KIND: &'static str = "contact_message";
+    fn action_path(&self) -> String {
+        if self.claim_ref.is_empty() {
+            "/admin".into()
+        } else {
+            format!("/admin/claims?q={}", path_segment(&self.claim_ref))
+        }
+    }
+}
+
 /// To admins: mail is not leaving.
 #[derive(Debug, Clone, Serialize)]
 pub struct AdminOutboxStuck {
@@ -603,6 +718,12 @@ pub const KINDS: &[&str] = &[
     EmailChanged::KIND,
     AccountExists::KIND,
     ClaimAccount::KIND,
+    SignInLink::KIND,
+    AccountDeletion::KIND,
+    PassengerMessage::KIND,
+    PayoutChangeRequested::KIND,
+    PayoutChanged::KIND,
+    ContactMessage::KIND,
 ];
 
 /// The JSON of a context, for the template.

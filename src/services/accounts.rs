@@ -99,13 +99,18 @@ pub fn sign_in_outcome(
 pub fn revoke_after_password_change(tx: &Transaction<'_>, user_id: i64) -> Result<(), DbError> {
     tokens::revoke(tx, user_id, Purpose::ResetPassword)?;
     tokens::revoke(tx, user_id, Purpose::ChangeEmail)?;
+    tokens::revoke(tx, user_id, Purpose::SignIn)?;
+    tokens::revoke(tx, user_id, Purpose::DeleteAccount)?;
     sessions::delete_for_user(tx, user_id)?;
     Ok(())
 }
 
-/// After an email change: reset links sent to the old address stop working.
+/// After an email change: reset, sign-in and deletion links sent to the old address stop
+/// working.
 pub fn revoke_after_email_change(tx: &Transaction<'_>, user_id: i64) -> Result<(), DbError> {
-    tokens::revoke(tx, user_id, Purpose::ResetPassword).map(|_| ())
+    tokens::revoke(tx, user_id, Purpose::ResetPassword)?;
+    tokens::revoke(tx, user_id, Purpose::SignIn)?;
+    tokens::revoke(tx, user_id, Purpose::DeleteAccount).map(|_| ())
 }
 
 /// Answers to "forgot my password" take at least this long, whether or not the address has an
@@ -121,4 +126,39 @@ pub async fn answer_no_sooner_than(started: tokio::time::Instant, floor: Duratio
 /// A wait as whole seconds for `Retry-After` (rounded up, at least 1).
 pub fn retry_after_secs(wait: Duration) -> u64 {
     (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
+}
+
+/// Why an account could not be deleted.
+#[derive(Debug, thiserror::Error)]
+pub enum DeleteError {
+    /// A claim is still being pursued: it needs its account (mail, payout, mandate).
+    #[error("the account has claims in progress")]
+    ClaimsInProgress,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Deletes a passenger's account. Claims that are over are kept (the agency must keep its
+/// files), so an account that has some is stripped of what identifies it instead of removed;
+/// an account with a claim still in progress is not deleted (withdraw it first).
+pub fn delete_account(tx: &Transaction<'_>, user_id: i64) -> Result<(), DeleteError> {
+    let claims = crate::db::claims::list_for_user(tx, user_id)?;
+    let in_progress = claims.iter().any(|c| {
+        crate::domain::claim::ClaimStatus::parse(&c.status).is_some_and(|s| !s.is_final())
+    });
+    if in_progress {
+        return Err(DeleteError::ClaimsInProgress);
+    }
+    if claims.is_empty() {
+        crate::db::users::delete(tx, user_id)?;
+    } else {
+        crate::db::users::anonymize(tx, user_id)?;
+    }
+    tracing::info!(
+        event = "account.deleted",
+        user_id,
+        kept_claims = claims.len(),
+        "account deleted"
+    );
+    Ok(())
 }

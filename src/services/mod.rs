@@ -14,4 +14,8 @@
 
 pub mod accounts;
 pub mod claims;
+pub mod contact;
+pub mod messages;
+pub mod payout;
+pub mod sign_in_links;
 pub mod staff;

@@ -13,6 +13,9 @@ pub enum AppError {
     NotFound,
     #[error("forbidden")]
     Forbidden,
+    /// The page needs a signed-in account: a `GET` is sent to the sign-in page and back.
+    #[error("unauthorized")]
+    Unauthorized,
     #[error("bad request")]
     BadRequest,
     /// The server cannot take the request now (the disk is full): 503 with a translated
@@ -28,6 +31,7 @@ impl AppError {
         match self {
             AppError::NotFound => Status::NotFound,
             AppError::Forbidden => Status::Forbidden,
+            AppError::Unauthorized => Status::Unauthorized,
             AppError::BadRequest => Status::BadRequest,
             AppError::Unavailable(_) => Status::ServiceUnavailable,
             AppError::Internal(_) => Status::InternalServerError,

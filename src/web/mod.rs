@@ -7,6 +7,7 @@ pub mod api_error;
 pub mod assets;
 pub mod check;
 pub mod claims;
+pub mod contact;
 pub mod eligibility_api;
 pub mod error;
 pub mod errors;
@@ -33,6 +34,8 @@ pub fn routes() -> Vec<Route> {
         pages::get_privacy,
         pages::get_terms,
         pages::get_legal,
+        contact::get_contact,
+        contact::post_contact,
         airports::get_airport_search_json,
         airports::get_airport_json,
         eligibility_api::post_eligibility_json,

@@ -12,10 +12,11 @@ use std::time::{Duration, Instant};
 
 use flightclaim::i18n::Locale;
 use flightclaim::mail::messages::{
-    AccountExists, AdminBackupFailed, AdminOutboxStuck, ClaimAccount, ClaimApproved, ClaimRejected,
-    ClaimStage, ClaimSubmitted, DocumentKind, DocumentsRequested, EmailChanged, EmailVerification,
-    Money, PasswordChanged, PasswordReset, PaymentSent, RejectionReason, SmtpTest, StaffInvitation,
-    StaffRole, StatusChanged, TeamMessage,
+    AccountDeletion, AccountExists, AdminBackupFailed, AdminOutboxStuck, ClaimAccount,
+    ClaimApproved, ClaimRejected, ClaimStage, ClaimSubmitted, ContactMessage, DocumentKind,
+    DocumentsRequested, EmailChanged, EmailVerification, Money, PassengerMessage, PasswordChanged,
+    PasswordReset, PaymentSent, PayoutChangeRequested, PayoutChanged, RejectionReason, SignInLink,
+    SmtpTest, StaffInvitation, StaffRole, StatusChanged, TeamMessage,
 };
 use flightclaim::mail::{Mailer, OutgoingMail, Recipient};
 
@@ -179,6 +180,66 @@ pub fn every_kind(mailer: &Mailer, to: &Recipient) -> Vec<OutgoingMail> {
                 },
             )
             .unwrap(),
+        mailer
+            .compose(
+                to,
+                &SignInLink {
+                    token: "tok-signin5".into(),
+                    next: format!("/claims/{c}"),
+                    valid_minutes: 20,
+                },
+            )
+            .unwrap(),
+        mailer
+            .compose(
+                to,
+                &AccountDeletion {
+                    token: "tok-delete3".into(),
+                    valid_minutes: 60,
+                },
+            )
+            .unwrap(),
+        mailer
+            .compose(
+                to,
+                &PassengerMessage {
+                    claim_ref: c.clone(),
+                    passenger_name: HOSTILE.into(),
+                    body: format!("Where is my money? {HOSTILE}"),
+                },
+            )
+            .unwrap(),
+        mailer
+            .compose(
+                to,
+                &PayoutChangeRequested {
+                    claim_ref: c.clone(),
+                    token: "tok-payout8".into(),
+                    new_iban: "DE89 •••• •••• 3000".into(),
+                    valid_minutes: 60,
+                },
+            )
+            .unwrap(),
+        mailer
+            .compose(
+                to,
+                &PayoutChanged {
+                    claim_ref: c.clone(),
+                    new_iban: "DE89 •••• •••• 3000".into(),
+                },
+            )
+            .unwrap(),
+        mailer
+            .compose(
+                to,
+                &ContactMessage {
+                    sender_name: HOSTILE.into(),
+                    sender_email: "zoe@example.test".into(),
+                    claim_ref: c.clone(),
+                    body: format!("Not my claim. {HOSTILE}"),
+                },
+            )
+            .unwrap(),
     ]
 }
 
@@ -334,10 +395,61 @@ pub fn expected(kind: &str, lang: &str) -> (&'static str, &'static str, &'static
                 "A claim was filed with your email address",
             ),
             pick(
-                "répondez simplement à ce message pour nous le signaler",
-                "simply reply to this message to report it",
+                "signalez-le-nous depuis la page de contact",
+                "tell us through the contact page",
             ),
             "/verify-email/tok-claim42",
+        ),
+        "sign_in_link" => (
+            pick(
+                "Votre lien de connexion FlightClaim",
+                "Your FlightClaim sign-in link",
+            ),
+            pick(
+                "valable 20 minutes et ne sert qu'une fois",
+                "valid for 20 minutes and works once, on any device",
+            ),
+            "/login/link/tok-signin5?next=%2Fclaims%2FFC-7K3M9Q",
+        ),
+        "account_deletion" => (
+            pick(
+                "Confirmez la suppression de votre compte FlightClaim",
+                "Confirm the deletion of your FlightClaim account",
+            ),
+            pick("La suppression est définitive", "cannot be undone"),
+            "/account/delete/tok-delete3",
+        ),
+        "passenger_message" => (
+            pick(
+                "Réclamation FC-7K3M9Q : le passager a écrit à l'équipe",
+                "Claim FC-7K3M9Q: the passenger wrote to the team",
+            ),
+            "Where is my money?",
+            "/admin/claims/FC-7K3M9Q#messages",
+        ),
+        "payout_change_requested" => (
+            pick(
+                "Réclamation FC-7K3M9Q : confirmez vos nouvelles coordonnées bancaires",
+                "Claim FC-7K3M9Q: confirm your new bank details",
+            ),
+            "DE89 •••• •••• 3000",
+            "/claims/payout/confirm/tok-payout8",
+        ),
+        "contact_message" => (
+            pick(
+                "Formulaire de contact : un message de <script>alert(1)</script> Zoë & \"Co\"",
+                "Contact form: a message from <script>alert(1)</script> Zoë & \"Co\"",
+            ),
+            "Not my claim.",
+            "/admin/claims?q=FC-7K3M9Q",
+        ),
+        "payout_changed" => (
+            pick(
+                "Réclamation FC-7K3M9Q : vos coordonnées bancaires ont été modifiées",
+                "Claim FC-7K3M9Q: your bank details were changed",
+            ),
+            "DE89 •••• •••• 3000",
+            "/claims/FC-7K3M9Q",
         ),
         other => panic!("no expectation for kind {other}"),
     }

@@ -1,6 +1,8 @@
 //! Passenger accounts: registration, email verification, sign-in and out, forgotten password,
 //! and the account page (profile, password, email, language, sessions, export, deletion).
 
+pub mod delete;
+pub mod link;
 pub mod login;
 pub mod notify;
 pub mod password;
@@ -29,7 +31,12 @@ pub fn routes() -> Vec<Route> {
         profile::post_account_email,
         profile::post_account_sessions,
         profile::get_account_export,
-        profile::post_account_delete,
+        delete::post_account_delete,
+        delete::get_delete_link,
+        delete::post_delete_link,
+        link::post_link_request,
+        link::get_link,
+        link::post_link,
     ]
 }
 

@@ -20,7 +20,7 @@ use crate::web::render::Page;
 use crate::web::session::{self, UserSession};
 
 /// Which form on the account page failed, with its state, so the page re-renders it.
-fn account_page(
+pub(super) fn account_page(
     account: &users::Account,
     sessions_open: i64,
     failed: Option<(&str, &FormState)>,
@@ -48,7 +48,7 @@ fn account_page(
     page
 }
 
-async fn load(db: &Db, user_id: i64) -> Result<(users::Account, i64), AppError> {
+pub(super) async fn load(db: &Db, user_id: i64) -> Result<(users::Account, i64), AppError> {
     Ok(db
         .read(move |c| {
             Ok((
@@ -148,8 +148,10 @@ pub async fn post_account_password(
     let lang = locale.as_str();
     let id = me.user.user_id;
     let mut state = FormState::default();
+    // An account made by a claim has no password yet: its owner, signed in through an emailed
+    // link, chooses one without a current one to type.
     let stored = db.read(move |c| users::password_hash(c, id)).await?;
-    if !super::verify_password(form.current_password, stored).await {
+    if stored.is_some() && !super::verify_password(form.current_password, stored).await {
         state.error(
             "current_password",
             lang,
@@ -211,8 +213,10 @@ pub async fn post_account_email(
     if address.is_none() {
         state.error("new_email", lang, "account.error.email_invalid");
     }
+    // Without a password, the link sent to the new address is the only confirmation (the old
+    // address is told once the change is made).
     let stored = db.read(move |c| users::password_hash(c, id)).await?;
-    if !super::verify_password(form.password, stored).await {
+    if stored.is_some() && !super::verify_password(form.password, stored).await {
         state.error("password", lang, "account.password.error.current_wrong");
     }
     let (Some(address), true) = (address, state.is_valid()) else {
@@ -318,44 +322,4 @@ pub async fn get_account_export(me: UserSession, db: &State<Db>) -> Result<Expor
         ),
         cache: Header::new("Cache-Control", "no-store"),
     })
-}
-
-#[derive(Debug, FromForm)]
-pub struct DeleteForm {
-    #[field(default = String::new())]
-    pub password: String,
-    #[field(default = false)]
-    pub confirm: bool,
-}
-
-/// Deletes the account after the password and an explicit confirmation.
-#[post("/account/delete", data = "<form>")]
-pub async fn post_account_delete(
-    me: UserSession,
-    form: CsrfForm<DeleteForm>,
-    _quota: RateLimit<Auth>,
-    locale: Locale,
-    db: &State<Db>,
-    cookies: &CookieJar<'_>,
-) -> Result<Result<Redirect, Page>, AppError> {
-    let form = form.0;
-    let lang = locale.as_str();
-    let id = me.user.user_id;
-    let mut state = FormState::default();
-    let stored = db.read(move |c| users::password_hash(c, id)).await?;
-    if !super::verify_password(form.password, stored).await {
-        state.error("password", lang, "account.password.error.current_wrong");
-    }
-    if !form.confirm {
-        state.error("confirm", lang, "account.delete.error.confirm");
-    }
-    if !state.is_valid() {
-        let (account, open) = load(db, id).await?;
-        return Ok(Err(account_page(&account, open, Some(("delete", &state)))));
-    }
-    db.write(move |tx| users::delete(tx, id)).await?;
-    cookies.remove_private(rocket::http::Cookie::build(session::SESSION_COOKIE).path("/"));
-    crate::web::claims::draft::forget(cookies);
-    flash::set(cookies, "account.delete.flash.done");
-    Ok(Ok(Redirect::to("/")))
 }

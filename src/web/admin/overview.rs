@@ -53,6 +53,8 @@ struct Overview {
     failed_mails: i64,
     documents_overdue: i64,
     airline_overdue: i64,
+    /// Claims whose passenger wrote and nobody answered yet.
+    unanswered: i64,
 }
 
 /// Money as the page shows it, in the reader's language.
@@ -117,6 +119,7 @@ pub async fn get_admin(
                 failed_mails,
                 documents_overdue,
                 airline_overdue,
+                unanswered: crate::db::messages::claims_awaiting_answer(c)?,
             })
         })
         .await?;

@@ -4,6 +4,8 @@
 
 pub mod downloads;
 pub mod draft;
+pub mod messages;
+pub mod payout_change;
 pub mod prefill;
 pub mod receipt;
 pub mod submit;
@@ -31,6 +33,10 @@ pub fn routes() -> Vec<Route> {
         view::get_claim,
         view::post_claim_withdraw,
         view::post_claim_document,
+        messages::post_claim_message,
+        payout_change::post_payout_change,
+        payout_change::get_payout_confirm,
+        payout_change::post_payout_confirm,
         downloads::get_claim_document,
         downloads::get_claim_mandate_pdf,
         downloads::get_admin_claim_document,

@@ -41,20 +41,24 @@ struct Stage {
 }
 
 /// The claim `raw` if it belongs to the signed-in passenger, or if this browser filed it while
-/// signed out (its receipt, see [`super::receipt`]); 404 for anyone else, for a malformed
-/// reference and for an unknown one alike.
+/// signed out (its receipt, see [`super::receipt`]). A signed-out visitor is sent to sign in
+/// (with an emailed link if need be) and back, whatever the reference — real, made-up or
+/// malformed — so the answer tells nothing; a signed-in passenger gets 404 for a claim that is
+/// not theirs, for a malformed reference and for an unknown one alike.
 pub async fn owned(
     db: &Db,
     me: Option<&UserSession>,
     cookies: &CookieJar<'_>,
     raw: &str,
 ) -> Result<claims::ClaimRow, AppError> {
-    let claim_ref = ClaimRef::parse(raw).ok_or(AppError::NotFound)?;
-    let key = claim_ref.to_string();
-    let receipt = super::receipt::holds(cookies, &key);
+    let claim_ref = ClaimRef::parse(raw);
+    let receipt = claim_ref
+        .as_ref()
+        .is_some_and(|r| super::receipt::holds(cookies, &r.to_string()));
     if me.is_none() && !receipt {
-        return Err(AppError::NotFound);
+        return Err(AppError::Unauthorized);
     }
+    let key = claim_ref.ok_or(AppError::NotFound)?.to_string();
     let row = db
         .read(move |c| claims::find_by_ref(c, &key))
         .await?
@@ -63,6 +67,22 @@ pub async fn owned(
         return Err(AppError::NotFound);
     }
     Ok(row)
+}
+
+/// Where the compensation goes, as the passenger sees it (masked), and when it changed.
+#[derive(Debug, Serialize)]
+struct PayoutView {
+    holder: String,
+    iban: String,
+    can_change: bool,
+    changed: Vec<String>,
+}
+
+/// The message form's typed text and its error, when it was refused.
+#[derive(Debug, Default, Serialize)]
+pub struct MessageDraft {
+    pub body: String,
+    pub error: Option<String>,
 }
 
 /// One signed mandate in a list (passenger and staff claim pages).
@@ -87,11 +107,12 @@ pub fn mandate_items(signed: &[mandates::Mandate]) -> Vec<MandateItem> {
 }
 
 /// The claim page, with the upload form's errors and typed values when there are some.
-async fn claim_page(
+pub(super) async fn claim_page(
     db: &Db,
     row: &claims::ClaimRow,
     errors: &Errors,
     values: &UploadValues,
+    message: &MessageDraft,
     lang: &str,
 ) -> Result<Page, AppError> {
     let id = row.id;
@@ -107,6 +128,21 @@ async fn claim_page(
             ))
         })
         .await?;
+    let (thread, payload, payout_changes) = db
+        .read(move |c| {
+            Ok((
+                crate::db::messages::thread(c, id)?,
+                claims::find_payload(c, id)?,
+                crate::db::payout_changes::confirmed_for_claim(c, id)?,
+            ))
+        })
+        .await?;
+    let payout = PayoutView {
+        holder: payload.payout_holder,
+        iban: crate::domain::iban::masked(&payload.payout_iban),
+        can_change: crate::services::payout::can_change(&row.status),
+        changed: payout_changes.into_iter().map(|c| c.at).collect(),
+    };
     let usage = Usage {
         files: usage.0,
         bytes: usage.1,
@@ -149,6 +185,9 @@ async fn claim_page(
         .with("documents", &uploads::items(&docs, &names, lang))
         .with("doc_base", &format!("/claims/{}/documents", row.claim_ref))
         .with("mandates", &mandate_items)
+        .with("thread", &thread)
+        .with("payout", &payout)
+        .with("message", message)
         .with(
             "upload",
             &UploadView::new(values, errors, &names, lang).with_usage(usage, lang),
@@ -169,6 +208,7 @@ pub async fn get_claim(
         &row,
         &Errors::default(),
         &UploadValues::default(),
+        &MessageDraft::default(),
         locale.as_str(),
     )
     .await
@@ -216,16 +256,16 @@ pub async fn post_claim_document(
     let new = match uploads::accept(&form, cfg, count, uploader, &budget, locale.as_str()).await {
         Ok(new) => new,
         Err(errors) => {
-            let page = claim_page(db, &row, &errors, &values, locale.as_str()).await?;
+            let draft = MessageDraft::default();
+            let page = claim_page(db, &row, &errors, &values, &draft, locale.as_str()).await?;
             return Ok(Err(page.status(Status::UnprocessableEntity)));
         }
     };
     let (_, added) = db
         .write(move |tx| {
             let (doc_id, added) = documents::insert(tx, Owner::Claim(id), &new)?;
-            let present = claim_admin::kinds_present(tx, id)?;
-            claim_admin::fulfil_requests(tx, id, &present)?;
             if added {
+                claim_admin::fulfil_requests_after_upload(tx, id)?;
                 crate::db::audit::record(
                     tx,
                     new.uploaded_by,

@@ -4,63 +4,7 @@
 // the agent sends it to the airline,
 // records the answer, approves and marks it paid — and the passenger sees each step on their
 // claim page. axe-core on the queue and the claim; screenshots feed docs/ADMIN-GUIDE.md.
-const { test, expect } = require('./fixtures');
-
-const ADMIN_EMAIL = process.env.E2E_ADMIN_EMAIL || 'admin@e2e.example';
-const PDF = Buffer.from(
-  '%PDF-1.4\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n' +
-    '2 0 obj <</Type/Pages/Kids[3 0 R]/Count 1>> endobj\n' +
-    '3 0 obj <</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n',
-);
-const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD || 'e2e admin passphrase 2026';
-
-/** The wizard in French, from /check's answer to the claim page; returns the claim's URL. */
-async function fileClaim(page, email, lastName) {
-  await page.goto('/check?lang=fr');
-  await page.getByLabel('Numéro de vol').fill('AF 006');
-  await page.getByLabel('Date de départ prévue').fill('2025-05-14');
-  await page.locator('#leg0-from').fill('CDG');
-  await page.locator('#leg0-to').fill('JFK');
-  await page.getByLabel('Heure de départ prévue').fill('10:30');
-  await page.getByLabel("Heure d'arrivée prévue").fill('12:55');
-  await page.getByRole('button', { name: 'Continuer' }).click();
-  await page.getByLabel('Mon vol est arrivé en retard').check();
-  await page.getByRole('button', { name: 'Continuer' }).click();
-  await page.getByLabel('Heures').fill('4');
-  await page.getByLabel('Minutes').fill('0');
-  await page.getByLabel('Quelle raison la compagnie vous a-t-elle donnée ?').selectOption('technical');
-  await page.getByRole('button', { name: 'Voir le résultat' }).click();
-  await page.getByRole('link', { name: 'Lancer ma réclamation' }).click();
-  await page.getByRole('button', { name: 'Continuer' }).click();
-  await page.getByRole('button', { name: 'Voir le résultat' }).click();
-  await page.getByRole('button', { name: 'Continuer' }).click();
-  await page.getByLabel('Référence de réservation').fill('K7QX2M');
-  await page.getByLabel('Prénom').first().fill('Lucie');
-  await page.getByLabel('Nom', { exact: true }).first().fill(lastName);
-  await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByRole('button', { name: 'Continuer' }).click();
-  // Documents later (the team asks for them below); the mandate is signed.
-  await expect(page).toHaveURL(/\/claims\/new\/documents$/);
-  await page.getByRole('button', { name: 'Continuer', exact: true }).click();
-  await expect(page).toHaveURL(/\/claims\/new\/mandate$/);
-  await page.locator('#sign0-name').fill(`Lucie ${lastName}`);
-  await page.locator('#sign0-consent').check();
-  await page.getByRole('button', { name: 'Signer et continuer' }).click();
-  await page.getByLabel('IBAN').fill('FR76 3000 6000 0112 3456 7890 189');
-  await page.getByLabel('Titulaire du compte').fill(`Lucie ${lastName}`);
-  await page.getByRole('button', { name: 'Continuer' }).click();
-  await page.getByRole('button', { name: 'Envoyer ma demande' }).click();
-  await expect(page).toHaveURL(/\/claims\/FC-[2-9A-Z]{6}$/);
-  return page.url();
-}
-
-async function signIn(page) {
-  await page.goto('/admin/login?lang=fr');
-  await page.getByLabel(/Adresse e-mail|Email address/).fill(ADMIN_EMAIL);
-  await page.getByLabel(/Mot de passe|Password/).fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: /Se connecter|Sign in/ }).click();
-  await expect(page).toHaveURL(/\/admin$/);
-}
+const { test, expect, fileClaim, signInStaff: signIn, PDF } = require('./fixtures');
 
 test('the team handles a claim from the queue to the payment', async ({ page, browser, checkA11y }, testInfo) => {
   test.skip(testInfo.project.name === 'phone', 'the dashboard is used on laptops and tablets');

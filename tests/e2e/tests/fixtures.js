@@ -101,11 +101,68 @@ function latestMailLink(to, kind, path) {
       'latin1',
     ).toString('utf8');
     if (!text.includes(to)) continue;
-    const m = text.match(new RegExp(`https?://[^\\s"<>]*${path}[A-Za-z0-9_-]+`));
+    const m = text.match(new RegExp(`https?://[^\\s"<>]*${path}[A-Za-z0-9_-]+(?:\\?[A-Za-z0-9_%.=&-]+)?`));
     if (m) return m[0];
   }
   return null;
 }
+
+const ADMIN_EMAIL = process.env.E2E_ADMIN_EMAIL || 'admin@e2e.example';
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n' +
+    '2 0 obj <</Type/Pages/Kids[3 0 R]/Count 1>> endobj\n' +
+    '3 0 obj <</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n',
+);
+const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD || 'e2e admin passphrase 2026';
+
+/** The wizard in French, from /check's answer to the claim page; returns the claim's URL. */
+async function fileClaim(page, email, lastName) {
+  await page.goto('/check?lang=fr');
+  await page.getByLabel('Numéro de vol').fill('AF 006');
+  await page.getByLabel('Date de départ prévue').fill('2025-05-14');
+  await page.locator('#leg0-from').fill('CDG');
+  await page.locator('#leg0-to').fill('JFK');
+  await page.getByLabel('Heure de départ prévue').fill('10:30');
+  await page.getByLabel("Heure d'arrivée prévue").fill('12:55');
+  await page.getByRole('button', { name: 'Continuer' }).click();
+  await page.getByLabel('Mon vol est arrivé en retard').check();
+  await page.getByRole('button', { name: 'Continuer' }).click();
+  await page.getByLabel('Heures').fill('4');
+  await page.getByLabel('Minutes').fill('0');
+  await page.getByLabel('Quelle raison la compagnie vous a-t-elle donnée ?').selectOption('technical');
+  await page.getByRole('button', { name: 'Voir le résultat' }).click();
+  await page.getByRole('link', { name: 'Lancer ma réclamation' }).click();
+  await page.getByRole('button', { name: 'Continuer' }).click();
+  await page.getByRole('button', { name: 'Voir le résultat' }).click();
+  await page.getByRole('button', { name: 'Continuer' }).click();
+  await page.getByLabel('Référence de réservation').fill('K7QX2M');
+  await page.getByLabel('Prénom').first().fill('Lucie');
+  await page.getByLabel('Nom', { exact: true }).first().fill(lastName);
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByRole('button', { name: 'Continuer' }).click();
+  // Documents later (the team asks for them below); the mandate is signed.
+  await base.expect(page).toHaveURL(/\/claims\/new\/documents$/);
+  await page.getByRole('button', { name: 'Continuer', exact: true }).click();
+  await base.expect(page).toHaveURL(/\/claims\/new\/mandate$/);
+  await page.locator('#sign0-name').fill(`Lucie ${lastName}`);
+  await page.locator('#sign0-consent').check();
+  await page.getByRole('button', { name: 'Signer et continuer' }).click();
+  await page.getByLabel('IBAN').fill('FR76 3000 6000 0112 3456 7890 189');
+  await page.getByLabel('Titulaire du compte').fill(`Lucie ${lastName}`);
+  await page.getByRole('button', { name: 'Continuer' }).click();
+  await page.getByRole('button', { name: 'Envoyer ma demande' }).click();
+  await base.expect(page).toHaveURL(/\/claims\/FC-[2-9A-Z]{6}$/);
+  return page.url();
+}
+
+async function signInStaff(page) {
+  await page.goto('/admin/login?lang=fr');
+  await page.getByLabel(/Adresse e-mail|Email address/).fill(ADMIN_EMAIL);
+  await page.getByLabel(/Mot de passe|Password/).fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: /Se connecter|Sign in/ }).click();
+  await base.expect(page).toHaveURL(/\/admin$/);
+}
+
 
 const test = base.test.extend({
   // `checkA11y(page, opts?)`: same as the exported function, with the axe
@@ -132,4 +189,16 @@ async function openRegisteredAccount(page, email) {
   await base.expect(page).toHaveURL(/\/account$/);
 }
 
-module.exports = { test, expect: base.expect, checkA11y, checkWeight, latestMailLink, openRegisteredAccount, A11Y_TAGS };
+module.exports = {
+  test,
+  expect: base.expect,
+  checkA11y,
+  checkWeight,
+  latestMailLink,
+  openRegisteredAccount,
+  fileClaim,
+  signInStaff,
+  ADMIN_EMAIL,
+  PDF,
+  A11Y_TAGS,
+};

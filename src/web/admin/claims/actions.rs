@@ -150,6 +150,7 @@ pub async fn post_admin_claim_documents(
             format!("{body}\n\n{note}")
         };
         claim_admin::add_text_event(tx, claim.id, actor_id, &body, true)?;
+        crate::db::messages::mark_answered(tx, claim.id)?;
         audit::record(
             tx,
             Some(actor_id),
@@ -239,9 +240,10 @@ pub async fn post_admin_claim_message(
     }
     let mailer = Arc::clone(mailer);
     let (actor, actor_id) = (staff.user.email.clone(), staff.user.user_id);
+    // Passengers see the writer's first name, never a staff address ("" reads "our team").
     let author = staff
         .user
-        .name_or_email()
+        .name
         .split_whitespace()
         .next()
         .unwrap_or_default()
@@ -249,6 +251,7 @@ pub async fn post_admin_claim_message(
     let claim = d.clone();
     db.write(move |tx| {
         claim_admin::add_text_event(tx, claim.id, actor_id, &body, true)?;
+        crate::db::messages::mark_answered(tx, claim.id)?;
         audit::record(
             tx,
             Some(actor_id),

@@ -233,6 +233,7 @@ struct Loaded {
     detail: ClaimDetail,
     passengers: Vec<ClaimPassenger>,
     events: Vec<StaffEvent>,
+    thread: Vec<crate::db::messages::ThreadEntry>,
     requests: Vec<DocumentRequest>,
     staff: Vec<StaffMember>,
     documents: Vec<crate::db::documents::Document>,
@@ -261,6 +262,7 @@ pub async fn claim_page(
             Ok(Loaded {
                 passengers: claims::passengers(c, id)?,
                 events: claim_admin::events(c, id)?,
+                thread: crate::db::messages::thread(c, id)?,
                 requests: claim_admin::open_document_requests(c, id)?,
                 staff: claim_queue::staff_members(c)?,
                 documents: crate::db::documents::list_for_claim(c, id)?,
@@ -313,6 +315,7 @@ pub async fn claim_page(
         .with("engine", &engine_view(&stored))
         .with("passengers", &loaded.passengers)
         .with("events", &loaded.events)
+        .with("thread", &loaded.thread)
         .with("requests", &document_requests_view(&loaded.requests, lang))
         .with(
             "documents",

@@ -28,14 +28,7 @@ pub fn money_text(cents: i64, currency: &str, locale: Locale) -> String {
 
 /// `FR76 •••• •••• 0189`: the country, check digits and last four characters only.
 pub fn mask_iban(iban: &str) -> String {
-    let compact: String = iban.chars().filter(|c| !c.is_whitespace()).collect();
-    let n = compact.chars().count();
-    if n <= 8 {
-        return "••••".into();
-    }
-    let head: String = compact.chars().take(4).collect();
-    let tail: String = compact.chars().skip(n - 4).collect();
-    format!("{head} •••• •••• {tail}")
+    crate::domain::iban::masked(iban)
 }
 
 /// The assignee field: `me`, a staff id, or empty for nobody.

@@ -45,6 +45,8 @@ pub struct QueueQuery {
     pub assignee: Option<String>,
     pub min_amount: Option<String>,
     pub max_amount: Option<String>,
+    /// `unanswered`: claims with a passenger message nobody answered yet.
+    pub messages: Option<String>,
     pub q: Option<String>,
     pub sort: Option<String>,
     pub cursor: Option<String>,
@@ -62,6 +64,7 @@ struct Echo {
     assignee: String,
     min_amount: String,
     max_amount: String,
+    messages: String,
     q: String,
     sort: String,
 }
@@ -91,6 +94,7 @@ impl QueueQuery {
             assignee: clean(self.assignee.as_ref()),
             min_amount: clean(self.min_amount.as_ref()),
             max_amount: clean(self.max_amount.as_ref()),
+            messages: clean(self.messages.as_ref()),
             q: clean(self.q.as_ref()),
             sort: clean(self.sort.as_ref()),
         }
@@ -125,6 +129,7 @@ impl QueueQuery {
             },
             min_cents: amount_cents(&e.min_amount),
             max_cents: amount_cents(&e.max_amount),
+            awaiting_answer: e.messages == "unanswered",
             q: e.q,
             sort: Sort::parse(&e.sort).unwrap_or_default(),
         }
@@ -143,6 +148,7 @@ impl QueueQuery {
             ("assignee", &e.assignee),
             ("min_amount", &e.min_amount),
             ("max_amount", &e.max_amount),
+            ("messages", &e.messages),
             ("q", &e.q),
             ("sort", &e.sort),
         ];
