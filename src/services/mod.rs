@@ -14,4 +14,5 @@
 
 pub mod accounts;
 pub mod claims;
+pub mod money;
 pub mod staff;

@@ -30,6 +30,7 @@ pub fn routes() -> Vec<Route> {
         submit::post_claim_review,
         view::get_claim,
         view::post_claim_withdraw,
+        view::post_claim_settlement,
         view::post_claim_document,
         downloads::get_claim_document,
         downloads::get_claim_mandate_pdf,
