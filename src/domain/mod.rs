@@ -6,3 +6,4 @@ pub mod flight;
 pub mod iban;
 pub mod ledger;
 pub mod money;
+pub mod sepa;
