@@ -91,6 +91,24 @@ async fn demo_data_fills_the_dashboard() {
     assert!(events > claims * 2, "{events} events");
     assert!(passengers >= claims);
     assert!(statuses >= 6, "{statuses} statuses");
+    // Every claim that was paid has its money in the ledger (no "paid" without its rows).
+    let (paid, unbacked, payouts): (i64, i64, i64) = db
+        .read_blocking(|c| {
+            Ok(c.query_row(
+                "SELECT (SELECT count(DISTINCT claim_id) FROM claim_events WHERE to_status = 'paid'),
+                        (SELECT count(*) FROM claims c WHERE EXISTS (SELECT 1 FROM claim_events e
+                            WHERE e.claim_id = c.id AND e.to_status = 'paid')
+                          AND NOT EXISTS (SELECT 1 FROM ledger l WHERE l.claim_id = c.id
+                            AND l.kind = 'payout_to_passenger')),
+                        (SELECT count(*) FROM ledger WHERE kind = 'payout_to_passenger')",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?)
+        })
+        .unwrap();
+    assert!(paid > 0, "some demo claims are paid");
+    assert_eq!(unbacked, 0, "every paid claim has a payout row");
+    assert_eq!(payouts, paid);
     let (documents, kinds): (i64, i64) = db
         .read_blocking(|c| {
             Ok(c.query_row(

@@ -125,13 +125,15 @@ async fn every_claim_route_by_role() {
 }
 
 /// The transitions the state machine allows, by form name, from each status.
-const ALLOWED: [(&str, &[&str]); 9] = [
+const ALLOWED: [(&str, &[&str]); 10] = [
     ("submitted", &["start_review", "reject"]),
     ("in_review", &["send_to_airline", "approve", "reject"]),
     ("sent_to_airline", &["record_answer", "approve", "reject"]),
     ("airline_answered", &["approve", "reject"]),
-    ("approved", &["mark_paid", "close"]),
+    ("approved", &["close"]),
     ("rejected", &["close"]),
+    // Money moves these two: tests/money.rs.
+    ("airline_paid", &[]),
     ("paid", &["close"]),
     ("closed", &[]),
     ("withdrawn", &[]),
@@ -140,7 +142,7 @@ const ALLOWED: [(&str, &[&str]); 9] = [
 fn fields(transition: &str) -> Vec<(&'static str, &'static str)> {
     match transition {
         "record_answer" => vec![("summary", "Airline accepts")],
-        "approve" | "mark_paid" => vec![("amount", "600")],
+        "approve" => vec![("amount", "600")],
         "reject" => vec![("reason", "extraordinary_circumstances")],
         _ => vec![],
     }
@@ -165,7 +167,6 @@ async fn every_transition_allowed_and_refused() {
         "record_answer",
         "approve",
         "reject",
-        "mark_paid",
         "close",
     ];
     for (from, allowed) in ALLOWED {
@@ -212,8 +213,8 @@ async fn every_transition_allowed_and_refused() {
             vec![("transition", "approve"), ("amount", "0")],
         ),
         (
-            "approved",
-            vec![("transition", "mark_paid"), ("amount", "lots")],
+            "airline_answered",
+            vec![("transition", "approve"), ("amount", "lots")],
         ),
         (
             "sent_to_airline",
@@ -253,8 +254,7 @@ async fn the_happy_path_audits_and_emails_in_the_passengers_language() {
             ("transition", "record_answer"),
             ("summary", "AF agrees to pay"),
         ],
-        vec![("transition", "approve"), ("amount", "600")],
-        vec![("transition", "mark_paid"), ("amount", "600,00")],
+        vec![("transition", "approve"), ("amount", "600,00")],
         vec![("transition", "close")],
     ] {
         let (s, _, body) = post(&w.agent, &detail, &uri, &form).await;
@@ -271,8 +271,7 @@ async fn the_happy_path_audits_and_emails_in_the_passengers_language() {
             "in_review > sent_to_airline",
             "sent_to_airline > airline_answered: AF agrees to pay",
             "airline_answered > approved: 60000 cents",
-            "approved > paid: 60000 cents",
-            "paid > closed",
+            "approved > closed",
         ]
     );
     let actors = text(
@@ -291,19 +290,18 @@ async fn the_happy_path_audits_and_emails_in_the_passengers_language() {
             "status_changed:en:pax@example.com",
             "status_changed:en:pax@example.com",
             "claim_approved:en:pax@example.com",
-            "payment_sent:en:pax@example.com",
         ]
     );
-    let paid = text(
+    let approved = text(
         w.dir.path(),
-        "SELECT body_text FROM outbox WHERE kind = 'payment_sent'",
+        "SELECT body_text FROM outbox WHERE kind = 'claim_approved'",
     )
     .remove(0);
-    assert!(
-        paid.contains("€600") && paid.contains("€450") && !paid.contains(IBAN),
-        "{paid}"
+    assert!(approved.contains("€600"), "{approved}");
+    assert_eq!(
+        count(w.dir.path(), "SELECT approved_cents FROM claims"),
+        60_000
     );
-    assert_eq!(count(w.dir.path(), "SELECT paid_cents FROM claims"), 60_000);
     // The passenger saw every step; the airline's words stayed internal.
     let (s, html) = page(&w.passenger, &format!("/claims/{r}?lang=en")).await;
     assert_eq!(s, Status::Ok);
@@ -312,7 +310,6 @@ async fn the_happy_path_audits_and_emails_in_the_passengers_language() {
         "Sent to the airline",
         "Airline answered",
         "Approved",
-        "Paid",
         "Closed",
         "We are on it",
     ] {

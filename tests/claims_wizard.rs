@@ -287,6 +287,7 @@ async fn others_get_404_and_cannot_withdraw() {
     )
     .await;
     assert_eq!(res.status(), Status::SeeOther);
+    assert!(common::confirm_registration(&other, "eve@example.com").await);
     let (status, _, _) = get(&other, &loc).await;
     assert_eq!(status, Status::NotFound);
     let res = post(&other, &format!("{loc}/withdraw"), &[("confirm", "true")]).await;

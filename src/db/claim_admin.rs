@@ -181,7 +181,7 @@ pub fn set_assignee(
 pub fn is_staff(conn: &Connection, id: i64) -> Result<bool, DbError> {
     Ok(conn
         .query_row(
-            "SELECT 1 FROM users WHERE id = ?1 AND role IN ('agent', 'admin')
+            "SELECT 1 FROM users WHERE id = ?1 AND role IN ('agent', 'finance', 'admin')
              AND disabled_at IS NULL",
             params![id],
             |_| Ok(()),

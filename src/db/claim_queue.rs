@@ -374,7 +374,7 @@ pub struct StaffMember {
 pub fn staff_members(conn: &Connection) -> Result<Vec<StaffMember>, DbError> {
     let mut stmt = conn.prepare(
         "SELECT id, coalesce(nullif(name, ''), email) FROM users
-         WHERE role IN ('agent', 'admin') AND disabled_at IS NULL ORDER BY 2, id",
+         WHERE role IN ('agent', 'finance', 'admin') AND disabled_at IS NULL ORDER BY 2, id",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(StaffMember {

@@ -46,6 +46,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0012_payout_changes",
         include_str!("migrations/0012_payout_changes.sql"),
     ),
+    ("0013_ledger", include_str!("migrations/0013_ledger.sql")),
 ];
 
 /// The schema version this binary expects.
@@ -144,6 +145,75 @@ mod tests {
             .unwrap();
         assert!(matches!(state(&db).unwrap(), SchemaState::Ahead { .. }));
         assert!(run(&db).is_err());
+    }
+
+    /// 0010 on a database with claims paid by the old "Mark as paid": they keep their status,
+    /// now backed by ledger rows; the new status and role are accepted; the schema is sound.
+    #[test]
+    fn the_ledger_migration_keeps_paid_claims_paid() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("t.sqlite3")).unwrap();
+        db.with_writer(|c| {
+            for (i, (_, sql)) in MIGRATIONS.iter().take(9).enumerate() {
+                c.execute_batch(sql)?;
+                c.pragma_update(None, "user_version", i64::try_from(i).unwrap() + 1)?;
+            }
+            c.execute_batch(
+                "INSERT INTO users (email, role, created_at, updated_at)
+                     VALUES ('p@x.test', 'passenger', 'now', 'now');
+                 INSERT INTO claims (ref, user_id, status, request_json, result_json,
+                     amount_cents, currency, regime, reason_code, flight_number, flight_date,
+                     route, booking_ref, fee_percent, payout_iban, payout_holder, lead_name_key,
+                     created_at, updated_at, approved_cents, paid_cents)
+                 VALUES ('FC-AAAAAA', 1, 'paid', '{}', '{}', 60000, 'EUR', 'EU261', 'X', 'AF1',
+                     '2025-01-01', 'A', 'B', 25, 'FR76', 'P', 'k1', '2025-01-01T00:00:00Z',
+                     '2025-02-03T10:00:00Z', 60000, 60000),
+                    ('FC-BBBBBB', 1, 'approved', '{}', '{}', 60000, 'EUR', 'EU261', 'X', 'AF2',
+                     '2025-01-01', 'A', 'B', 25, 'FR76', 'P', 'k2', '2025-01-01T00:00:00Z',
+                     '2025-01-01T00:00:00Z', 60000, NULL);",
+            )?;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(
+            run(&db).unwrap(),
+            [
+                "0010_sign_in_links",
+                "0011_passenger_messages",
+                "0012_payout_changes",
+                "0013_ledger"
+            ]
+        );
+        let (rows, statuses, check): (Vec<String>, Vec<String>, String) = db
+            .with_writer(|c| {
+                let rows = c
+                    .prepare("SELECT kind || ':' || amount_minor || ':' || value_date FROM ledger ORDER BY id")?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?;
+                let statuses = c
+                    .prepare("SELECT status FROM claims ORDER BY id")?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?;
+                c.execute("UPDATE claims SET status = 'airline_paid' WHERE id = 2", [])?;
+                c.execute("UPDATE users SET role = 'finance' WHERE id = 1", [])?;
+                let check = c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+                Ok((rows, statuses, check))
+            })
+            .unwrap();
+        assert_eq!(
+            rows,
+            [
+                "airline_payment_received:60000:2025-02-03",
+                "fee:15000:2025-02-03",
+                "payout_to_passenger:45000:2025-02-03"
+            ]
+        );
+        assert_eq!(statuses, ["paid", "approved"]);
+        assert_eq!(check, "ok");
+        let refused = db.with_writer(|c| {
+            Ok(c.execute("UPDATE claims SET status = 'teleported' WHERE id = 2", [])?)
+        });
+        assert!(refused.is_err(), "the status is still checked");
     }
 
     #[test]

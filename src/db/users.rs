@@ -10,15 +10,18 @@ use super::{DbError, now_text};
 pub enum Role {
     Passenger,
     Agent,
+    /// Records money (ledger, settlements, payouts) besides what an agent does.
+    Finance,
     Admin,
 }
 
 impl Role {
-    /// `passenger`, `agent` or `admin`; anything else is `None`.
+    /// `passenger`, `agent`, `finance` or `admin`; anything else is `None`.
     pub fn parse(text: &str) -> Option<Role> {
         match text {
             "passenger" => Some(Role::Passenger),
             "agent" => Some(Role::Agent),
+            "finance" => Some(Role::Finance),
             "admin" => Some(Role::Admin),
             _ => None,
         }
@@ -28,8 +31,19 @@ impl Role {
         match self {
             Role::Passenger => "passenger",
             Role::Agent => "agent",
+            Role::Finance => "finance",
             Role::Admin => "admin",
         }
+    }
+
+    /// May sign in to the back office.
+    pub fn is_staff(self) -> bool {
+        !matches!(self, Role::Passenger)
+    }
+
+    /// May record money: finance staff and admins.
+    pub fn records_money(self) -> bool {
+        matches!(self, Role::Finance | Role::Admin)
     }
 }
 
@@ -80,12 +94,7 @@ pub fn find_credentials(
         params![email],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let role = match role.as_str() {
-        "admin" => Role::Admin,
-        "agent" => Role::Agent,
-        _ => Role::Passenger,
-    };
-    Ok((role, hash))
+    Ok((Role::parse(&role).unwrap_or(Role::Passenger), hash))
 }
 
 /// Number of accounts per role.

@@ -252,6 +252,11 @@ fn insert_claim(
     let status = history(tx, rng, t, claim_id, created, now, s)?;
     tx.prepare_cached("UPDATE claims SET status = ?1, updated_at = ?2 WHERE id = ?3")?
         .execute(params![status.0, status.1, claim_id])?;
+    money(
+        tx,
+        claim_id,
+        t.amount_cents * i64::try_from(count).unwrap_or(1),
+    )?;
     side_rows(
         tx,
         rng,
@@ -261,6 +266,33 @@ fn insert_claim(
         created,
         (status.0, &status.1),
     )
+}
+
+/// Money as the dashboard records it: the amount agreed when the claim was approved and, once
+/// it was paid, the airline's payment, our fee (25 %) and the payout in the ledger, dated by
+/// the "paid" event (a paid claim never lacks its ledger rows).
+fn money(tx: &Transaction<'_>, claim_id: i64, total: i64) -> Result<(), DbError> {
+    tx.prepare_cached(
+        "UPDATE claims SET approved_cents = ?2 WHERE id = ?1 AND EXISTS
+            (SELECT 1 FROM claim_events WHERE claim_id = ?1 AND to_status = 'approved')",
+    )?
+    .execute(params![claim_id, total])?;
+    let fee = (total * 25 + 50) / 100;
+    for (kind, amount) in [
+        ("airline_payment_received", total),
+        ("fee", fee),
+        ("payout_to_passenger", total - fee),
+    ] {
+        tx.prepare_cached(
+            "INSERT INTO ledger (claim_id, kind, amount_minor, currency, value_date,
+                                 recorded_by, created_at)
+             SELECT c.id, ?2, ?3, c.currency, substr(e.at, 1, 10), 'demo-data', e.at
+             FROM claims c JOIN claim_events e ON e.claim_id = c.id AND e.to_status = 'paid'
+             WHERE c.id = ?1 AND ?3 > 0",
+        )?
+        .execute(params![claim_id, kind, amount])?;
+    }
+    Ok(())
 }
 
 /// The receipt email (already sent, or given up on now and then) and the latest staff action,

@@ -1,13 +1,16 @@
 //! Claims: references, the status state machine the admin side drives, and the fee split.
 //!
 //! ```text
-//! submitted → in_review → sent_to_airline → airline_answered → approved → paid → closed
-//!                 │              │                 │               ╰──────────────→ closed
+//! submitted → in_review → sent_to_airline → airline_answered → approved → airline_paid → paid → closed
+//!                 │              │                 │               ╰──────────────────────────────→ closed
 //!                 ╰──────────────┴─────────────────┴→ rejected → closed
-//! any state before paid → withdrawn (by the passenger)
+//! any state before airline_paid → withdrawn (by the passenger)
 //! ```
-//! Each transition states what it needs (a rejection reason, the amount paid…); nothing else
-//! may change a claim's status.
+//! Each transition states what it needs (a rejection reason, the amount agreed…); nothing else
+//! may change a claim's status. Between approved, airline paid and paid (the passenger was
+//! paid) the status follows the ledger ([`super::ledger::status_for`]): only
+//! [`Transition::FollowLedger`] moves it there, and only the money use cases
+//! (`services::money`) use it, after writing the ledger rows that justify it.
 
 use std::fmt;
 
@@ -23,19 +26,23 @@ pub enum ClaimStatus {
     AirlineAnswered,
     Approved,
     Rejected,
+    /// The airline paid us (all or part of what it owes); not yet all paid out.
+    AirlinePaid,
+    /// The passenger was paid (by us, or by the airline directly).
     Paid,
     Closed,
     Withdrawn,
 }
 
 impl ClaimStatus {
-    pub const ALL: [ClaimStatus; 9] = [
+    pub const ALL: [ClaimStatus; 10] = [
         Self::Submitted,
         Self::InReview,
         Self::SentToAirline,
         Self::AirlineAnswered,
         Self::Approved,
         Self::Rejected,
+        Self::AirlinePaid,
         Self::Paid,
         Self::Closed,
         Self::Withdrawn,
@@ -49,6 +56,7 @@ impl ClaimStatus {
             Self::AirlineAnswered => "airline_answered",
             Self::Approved => "approved",
             Self::Rejected => "rejected",
+            Self::AirlinePaid => "airline_paid",
             Self::Paid => "paid",
             Self::Closed => "closed",
             Self::Withdrawn => "withdrawn",
@@ -66,7 +74,15 @@ impl ClaimStatus {
 
     /// The passenger may still withdraw (nothing has been paid yet).
     pub fn can_withdraw(self) -> bool {
-        !matches!(self, Self::Paid | Self::Closed | Self::Withdrawn)
+        !matches!(
+            self,
+            Self::AirlinePaid | Self::Paid | Self::Closed | Self::Withdrawn
+        )
+    }
+
+    /// The statuses where money moves, which follow the ledger.
+    pub fn is_money_stage(self) -> bool {
+        matches!(self, Self::Approved | Self::AirlinePaid | Self::Paid)
     }
 }
 
@@ -81,10 +97,19 @@ impl fmt::Display for ClaimStatus {
 pub enum Transition {
     StartReview,
     SendToAirline,
-    RecordAirlineAnswer { summary: String },
-    Approve { amount_cents: i64 },
-    Reject { reason: String },
-    MarkPaid { paid_cents: i64 },
+    RecordAirlineAnswer {
+        summary: String,
+    },
+    Approve {
+        amount_cents: i64,
+    },
+    Reject {
+        reason: String,
+    },
+    /// The ledger changed: the status it now calls for (approved, airline paid or paid).
+    FollowLedger {
+        to: ClaimStatus,
+    },
     Close,
     Withdraw,
 }
@@ -98,7 +123,7 @@ impl Transition {
             Self::RecordAirlineAnswer { .. } => ClaimStatus::AirlineAnswered,
             Self::Approve { .. } => ClaimStatus::Approved,
             Self::Reject { .. } => ClaimStatus::Rejected,
-            Self::MarkPaid { .. } => ClaimStatus::Paid,
+            Self::FollowLedger { to } => *to,
             Self::Close => ClaimStatus::Closed,
             Self::Withdraw => ClaimStatus::Withdrawn,
         }
@@ -131,7 +156,7 @@ pub fn apply(from: ClaimStatus, transition: &Transition) -> Result<ClaimStatus, 
             from,
             S::Submitted | S::InReview | S::SentToAirline | S::AirlineAnswered
         ),
-        Transition::MarkPaid { .. } => from == S::Approved,
+        Transition::FollowLedger { to } => from.is_money_stage() && to.is_money_stage(),
         Transition::Close => matches!(from, S::Paid | S::Rejected | S::Approved),
         Transition::Withdraw => from.can_withdraw(),
     };
@@ -144,10 +169,9 @@ pub fn apply(from: ClaimStatus, transition: &Transition) -> Result<ClaimStatus, 
         {
             Err(TransitionError::ReasonRequired)
         }
-        Transition::Approve { amount_cents }
-        | Transition::MarkPaid {
-            paid_cents: amount_cents,
-        } if *amount_cents <= 0 => Err(TransitionError::AmountRequired),
+        Transition::Approve { amount_cents } if *amount_cents <= 0 => {
+            Err(TransitionError::AmountRequired)
+        }
         _ => Ok(to),
     }
 }
@@ -226,7 +250,8 @@ mod tests {
             Transition::Approve {
                 amount_cents: 60_000,
             },
-            Transition::MarkPaid { paid_cents: 60_000 },
+            Transition::FollowLedger { to: S::AirlinePaid },
+            Transition::FollowLedger { to: S::Paid },
             Transition::Close,
         ] {
             s = apply(s, &t).unwrap();
@@ -244,12 +269,13 @@ mod tests {
             },
             Transition::Approve { amount_cents: 1 },
             Transition::Reject { reason: "x".into() },
-            Transition::MarkPaid { paid_cents: 1 },
+            Transition::FollowLedger { to: S::AirlinePaid },
+            Transition::FollowLedger { to: S::Paid },
             Transition::Close,
             Transition::Withdraw,
         ];
         // (from, allowed targets)
-        let table: [(S, &[S]); 9] = [
+        let table: [(S, &[S]); 10] = [
             (S::Submitted, &[S::InReview, S::Rejected, S::Withdrawn]),
             (
                 S::InReview,
@@ -263,9 +289,13 @@ mod tests {
                 S::AirlineAnswered,
                 &[S::Approved, S::Rejected, S::Withdrawn],
             ),
-            (S::Approved, &[S::Paid, S::Closed, S::Withdrawn]),
+            (
+                S::Approved,
+                &[S::AirlinePaid, S::Paid, S::Closed, S::Withdrawn],
+            ),
             (S::Rejected, &[S::Closed, S::Withdrawn]),
-            (S::Paid, &[S::Closed]),
+            (S::AirlinePaid, &[S::AirlinePaid, S::Paid]),
+            (S::Paid, &[S::AirlinePaid, S::Paid, S::Closed]),
             (S::Closed, &[]),
             (S::Withdrawn, &[]),
         ];
@@ -298,8 +328,19 @@ mod tests {
             Err(TransitionError::AmountRequired)
         );
         assert_eq!(
-            apply(S::Approved, &Transition::MarkPaid { paid_cents: -5 }),
-            Err(TransitionError::AmountRequired)
+            apply(
+                S::InReview,
+                &Transition::FollowLedger { to: S::AirlinePaid }
+            ),
+            Err(TransitionError::NotAllowed {
+                from: S::InReview,
+                to: S::AirlinePaid
+            }),
+            "money stages are reached from approved only"
+        );
+        assert!(
+            apply(S::Approved, &Transition::FollowLedger { to: S::Closed }).is_err(),
+            "the ledger does not close a claim"
         );
     }
 

@@ -4,3 +4,6 @@ pub mod claim;
 pub mod eligibility;
 pub mod flight;
 pub mod iban;
+pub mod ledger;
+pub mod money;
+pub mod sepa;

@@ -14,11 +14,10 @@
 //! Adding a kind: a struct here, three templates, its keys in `locales/mail.*.yml`, a case in
 //! `tests/mail_templates.rs`.
 
-use std::fmt::Write as _;
-
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+pub use crate::domain::money::Money;
 use crate::i18n::{Locale, translate};
 
 /// A message kind with its templates.
@@ -42,61 +41,6 @@ pub trait Email: Serialize {
     /// Extra template values computed in the recipient's language.
     fn localized(&self, _locale: Locale) -> Map<String, Value> {
         Map::new()
-    }
-}
-
-/// An amount in minor units (cents, pence) and its ISO currency.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Money {
-    pub minor: i64,
-    pub currency: String,
-}
-
-impl Money {
-    pub fn eur(minor: i64) -> Money {
-        Money {
-            minor,
-            currency: "EUR".into(),
-        }
-    }
-
-    pub fn gbp(minor: i64) -> Money {
-        Money {
-            minor,
-            currency: "GBP".into(),
-        }
-    }
-
-    /// `600 €` / `1 234,50 €` in French, `€600` / `€1,234.50` in English (narrow no-break
-    /// spaces in French, as the Imprimerie nationale recommends).
-    pub fn format(&self, locale: Locale) -> String {
-        let symbol = match self.currency.as_str() {
-            "EUR" => "€",
-            "GBP" => "£",
-            other => other,
-        };
-        let sign = if self.minor < 0 { "-" } else { "" };
-        let abs = self.minor.unsigned_abs();
-        let (units, cents) = (abs / 100, abs % 100);
-        let french = locale.as_str() == "fr";
-        let group = if french { '\u{202f}' } else { ',' };
-        let digits = units.to_string();
-        let mut grouped = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                grouped.push(group);
-            }
-            grouped.push(c);
-        }
-        if cents != 0 {
-            grouped.push(if french { ',' } else { '.' });
-            let _ = write!(grouped, "{cents:02}");
-        }
-        if french {
-            format!("{sign}{grouped}\u{a0}{symbol}")
-        } else {
-            format!("{sign}{symbol}{grouped}")
-        }
     }
 }
 
@@ -402,13 +346,16 @@ pub enum ClaimStage {
     InReview,
     SentToAirline,
     AirlineAnswered,
+    /// The airline paid us; the passenger's transfer follows.
+    AirlinePaid,
 }
 
 impl ClaimStage {
-    pub const ALL: [ClaimStage; 3] = [
+    pub const ALL: [ClaimStage; 4] = [
         ClaimStage::InReview,
         ClaimStage::SentToAirline,
         ClaimStage::AirlineAnswered,
+        ClaimStage::AirlinePaid,
     ];
 
     fn name(self) -> &'static str {
@@ -416,6 +363,7 @@ impl ClaimStage {
             ClaimStage::InReview => "in_review",
             ClaimStage::SentToAirline => "sent_to_airline",
             ClaimStage::AirlineAnswered => "airline_answered",
+            ClaimStage::AirlinePaid => "airline_paid",
         }
     }
 }
@@ -454,6 +402,8 @@ pub struct ClaimApproved {
     pub amount: Money,
     /// Working days until the money usually reaches the passenger.
     pub payout_days: u32,
+    /// The agent's note to the passenger, shown as written.
+    pub note: Option<String>,
 }
 
 impl Email for ClaimApproved {
@@ -533,6 +483,8 @@ pub struct PaymentSent {
     pub net: Money,
     /// e.g. `FR76 •••• 1234`; never the whole account number.
     pub account_hint: Option<String>,
+    /// The agent's note to the passenger, shown as written.
+    pub note: Option<String>,
 }
 
 impl Email for PaymentSent {
@@ -544,6 +496,31 @@ impl Email for PaymentSent {
         let mut map = one("compensation_text", self.compensation.format(locale).into());
         map.insert("fee_text".into(), self.fee.format(locale).into());
         map.insert("net_text".into(), self.net.format(locale).into());
+        map
+    }
+}
+
+/// The airline offers to settle below the amount due: the passenger accepts or refuses on
+/// their claim page (the mandate forbids settling below the amount due without consent).
+#[derive(Debug, Clone, Serialize)]
+pub struct SettlementOffered {
+    pub claim_ref: String,
+    /// What the airline would pay in all.
+    pub offered: Money,
+    /// The amount due.
+    pub due: Money,
+    /// The agent's note, shown as written.
+    pub note: Option<String>,
+}
+
+impl Email for SettlementOffered {
+    const KIND: &'static str = "settlement_offered";
+    fn action_path(&self) -> String {
+        format!("{}#settlement", claim_path(&self.claim_ref))
+    }
+    fn localized(&self, locale: Locale) -> Map<String, Value> {
+        let mut map = one("offered_text", self.offered.format(locale).into());
+        map.insert("due_text".into(), self.due.format(locale).into());
         map
     }
 }
@@ -709,6 +686,7 @@ pub const KINDS: &[&str] = &[
     ClaimApproved::KIND,
     ClaimRejected::KIND,
     PaymentSent::KIND,
+    SettlementOffered::KIND,
     TeamMessage::KIND,
     StaffInvitation::KIND,
     AdminBackupFailed::KIND,
@@ -734,18 +712,6 @@ pub(crate) fn to_value<E: Email>(email: &E) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn money_in_both_languages() {
-        let fr = Locale("fr");
-        let en = Locale("en");
-        assert_eq!(Money::eur(60_000).format(fr), "600\u{a0}€");
-        assert_eq!(Money::eur(123_450).format(fr), "1\u{202f}234,50\u{a0}€");
-        assert_eq!(Money::eur(60_000).format(en), "€600");
-        assert_eq!(Money::eur(123_405).format(en), "€1,234.05");
-        assert_eq!(Money::gbp(35_000).format(en), "£350");
-        assert_eq!(Money::eur(-500).format(en), "-€5");
-    }
 
     #[test]
     fn paths_are_encoded() {

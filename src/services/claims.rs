@@ -7,8 +7,9 @@ use crate::accounts::token;
 use crate::db::claims::{self, ClaimPassenger, InsertError, NewClaim};
 use crate::db::tokens::{self, Purpose};
 use crate::db::{DbError, documents, drafts, mandates, users};
+use crate::domain::money::{Currency, Money};
 use crate::i18n::Locale;
-use crate::mail::messages::{ClaimSubmitted, Money};
+use crate::mail::messages::ClaimSubmitted;
 use crate::mail::{self, Mailer, Recipient};
 use crate::web::account::notify;
 use crate::web::account::register::VERIFY_TTL_DAYS;
@@ -137,10 +138,7 @@ pub fn submit_claim(
             flight_number: claim.flight_number.clone(),
             flight_date: claim.flight_date.clone(),
             route: claim.route.clone(),
-            amount: Money {
-                minor: input.total_cents,
-                currency: claim.currency.clone(),
-            },
+            amount: Money::new(input.total_cents, Currency::stored(&claim.currency)),
         },
     )?;
     documents::attach_draft_to_claim(tx, input.draft_id, claim_id)?;

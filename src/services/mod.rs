@@ -16,6 +16,7 @@ pub mod accounts;
 pub mod claims;
 pub mod contact;
 pub mod messages;
+pub mod money;
 pub mod payout;
 pub mod sign_in_links;
 pub mod staff;

@@ -15,8 +15,9 @@ use flightclaim::mail::messages::{
     AccountDeletion, AccountExists, AdminBackupFailed, AdminOutboxStuck, ClaimAccount,
     ClaimApproved, ClaimRejected, ClaimStage, ClaimSubmitted, ContactMessage, DocumentKind,
     DocumentsRequested, EmailChanged, EmailVerification, Money, PassengerMessage, PasswordChanged,
-    PasswordReset, PaymentSent, PayoutChangeRequested, PayoutChanged, RejectionReason, SignInLink,
-    SmtpTest, StaffInvitation, StaffRole, StatusChanged, TeamMessage,
+    PasswordReset, PaymentSent, PayoutChangeRequested, PayoutChanged, RejectionReason,
+    SettlementOffered, SignInLink, SmtpTest, StaffInvitation, StaffRole, StatusChanged,
+    TeamMessage,
 };
 use flightclaim::mail::{Mailer, OutgoingMail, Recipient};
 
@@ -86,6 +87,7 @@ pub fn every_kind(mailer: &Mailer, to: &Recipient) -> Vec<OutgoingMail> {
                     claim_ref: c.clone(),
                     amount: Money::eur(40_000),
                     payout_days: 10,
+                    note: Some(HOSTILE.into()),
                 },
             )
             .unwrap(),
@@ -108,6 +110,18 @@ pub fn every_kind(mailer: &Mailer, to: &Recipient) -> Vec<OutgoingMail> {
                     fee: Money::eur(15_000),
                     net: Money::eur(45_000),
                     account_hint: Some("FR76 •••• 1234".into()),
+                    note: None,
+                },
+            )
+            .unwrap(),
+        mailer
+            .compose(
+                to,
+                &SettlementOffered {
+                    claim_ref: c.clone(),
+                    offered: Money::eur(40_000),
+                    due: Money::eur(60_000),
+                    note: Some(HOSTILE.into()),
                 },
             )
             .unwrap(),
@@ -321,6 +335,14 @@ pub fn expected(kind: &str, lang: &str) -> (&'static str, &'static str, &'static
             ),
             pick("450\u{a0}€", "€450"),
             "/claims/FC-7K3M9Q",
+        ),
+        "settlement_offered" => (
+            pick(
+                "Réclamation FC-7K3M9Q : la compagnie propose une transaction, votre réponse est nécessaire",
+                "Claim FC-7K3M9Q: the airline offers a settlement, your answer is needed",
+            ),
+            pick("400\u{a0}€", "€400"),
+            "/claims/FC-7K3M9Q#settlement",
         ),
         "team_message" => (
             pick(

@@ -15,6 +15,7 @@ use rocket::{State, get, post};
 use crate::accounts::{email, token};
 use crate::config::AppConfig;
 use crate::db::sessions::{self, SessionKind, SessionUser};
+use crate::db::users::Role;
 use crate::db::{Db, audit, time_text, users};
 use crate::i18n::Locale;
 use crate::ratelimit::{Auth, RateLimit, RateLimits};
@@ -29,7 +30,7 @@ pub const STAFF_COOKIE: &str = "fc_staff";
 /// Staff sessions end after this many hours.
 pub const STAFF_SESSION_HOURS: i64 = 12;
 
-/// A signed-in agent or admin.
+/// A signed-in agent, finance officer or admin.
 #[derive(Debug, Clone)]
 pub struct StaffSession {
     pub user: SessionUser,
@@ -38,6 +39,11 @@ pub struct StaffSession {
 impl StaffSession {
     pub fn is_admin(&self) -> bool {
         self.user.role == "admin"
+    }
+
+    /// Finance staff and admins record money (ledger, settlements); agents only see amounts.
+    pub fn can_record_money(&self) -> bool {
+        Role::parse(&self.user.role).is_some_and(Role::records_money)
     }
 }
 
@@ -55,7 +61,7 @@ impl<'r> FromRequest<'r> for StaffSession {
                     .read(move |c| sessions::find_user(c, &digest, SessionKind::Staff))
                     .await
                     .ok()??;
-                if !matches!(user.role.as_str(), "agent" | "admin") {
+                if !Role::parse(&user.role).is_some_and(Role::is_staff) {
                     return None;
                 }
                 // With `staff_totp_required`, a staff member without a second factor may only
@@ -148,7 +154,11 @@ async fn find_staff_login(
             Ok((login, role))
         })
         .await?;
-    Ok((login, matches!(role.as_deref(), Some("agent" | "admin"))))
+    let staff = role
+        .as_deref()
+        .and_then(Role::parse)
+        .is_some_and(Role::is_staff);
+    Ok((login, staff))
 }
 
 /// Records a refused staff sign-in in the audit log with the client's address, so that an

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod charts;
 pub mod claims;
 pub mod emails;
+pub mod finance;
 pub mod invitations;
 pub mod overview;
 pub mod stats_cache;
@@ -30,6 +31,7 @@ pub fn routes() -> Vec<Route> {
         totp::post_admin_totp_disable,
         overview::get_admin,
         analytics::get_admin_analytics,
+        finance::get_admin_finance,
         system::get_admin_system,
         system::post_admin_test_email,
         emails::get_admin_emails,
@@ -52,6 +54,10 @@ pub fn routes() -> Vec<Route> {
         claims::detail::get_admin_claim,
         claims::detail::post_admin_claim_rerun,
         claims::status::post_admin_claim_status,
+        claims::money::post_airline_payment,
+        claims::money::post_direct_payment,
+        claims::money::post_payout,
+        claims::money::post_offer,
         claims::actions::post_admin_claim_assign,
         claims::actions::post_admin_claim_documents,
         claims::actions::post_admin_claim_documents_clear,

@@ -27,7 +27,7 @@ pub async fn get_admin_users(
 ) -> Result<Page, AppError> {
     let q: String = q.unwrap_or("").trim().chars().take(100).collect();
     let role = match role {
-        Some(r @ ("passenger" | "agent" | "admin")) => r.to_string(),
+        Some(r @ ("passenger" | "agent" | "finance" | "admin")) => r.to_string(),
         _ => String::new(),
     };
     // Junk in `before` (negative, huge, text) just means "from the start".

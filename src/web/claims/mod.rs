@@ -32,6 +32,7 @@ pub fn routes() -> Vec<Route> {
         submit::post_claim_review,
         view::get_claim,
         view::post_claim_withdraw,
+        view::post_claim_settlement,
         view::post_claim_document,
         messages::post_claim_message,
         payout_change::post_payout_change,

@@ -11,11 +11,13 @@ use serde::Serialize;
 use super::uploads::{self, Budget, UploadForm, UploadValues, UploadView};
 use crate::config::AppConfig;
 use crate::db::documents::{self, Owner};
+use crate::db::settlements::{self, Offer};
 use crate::db::{Db, claim_admin, claims, mandates};
 use crate::documents::quota::{DailyUploads, Usage};
 use crate::domain::claim::{self, ClaimRef, ClaimStatus, Transition};
 use crate::i18n::Locale;
 use crate::ratelimit::{RateLimit, Upload};
+use crate::services::money::{self, Answer, RecordError, SettlementAnswer};
 use crate::web::AppError;
 use crate::web::check::form::Errors;
 use crate::web::flash;
@@ -24,12 +26,13 @@ use crate::web::render::Page;
 use crate::web::session::UserSession;
 
 /// The usual path of a claim, drawn as the timeline.
-const PATH: [&str; 6] = [
+const PATH: [&str; 7] = [
     "submitted",
     "in_review",
     "sent_to_airline",
     "airline_answered",
     "approved",
+    "airline_paid",
     "paid",
 ];
 
@@ -106,6 +109,24 @@ pub fn mandate_items(signed: &[mandates::Mandate]) -> Vec<MandateItem> {
         .collect()
 }
 
+/// A settlement offer as the passenger reads it.
+#[derive(Serialize)]
+struct OfferView {
+    id: i64,
+    state: &'static str,
+    amount: String,
+    note: String,
+}
+
+fn offer_view(o: &Offer, lang: &str) -> OfferView {
+    OfferView {
+        id: o.id,
+        state: o.state.as_str(),
+        amount: o.amount.format(Locale::from_tag(lang).unwrap_or_default()),
+        note: o.note.clone(),
+    }
+}
+
 /// The claim page, with the upload form's errors and typed values when there are some.
 pub(super) async fn claim_page(
     db: &Db,
@@ -116,15 +137,18 @@ pub(super) async fn claim_page(
     lang: &str,
 ) -> Result<Page, AppError> {
     let id = row.id;
-    let (events, passengers, docs, signed, requests, usage) = db
+    let ((events, passengers, docs, signed, requests, usage), offer) = db
         .read(move |c| {
             Ok((
-                claims::events_for_passenger(c, id)?,
-                claims::passengers(c, id)?,
-                documents::list(c, Owner::Claim(id))?,
-                mandates::list_for_claim(c, id)?,
-                claim_admin::open_document_requests(c, id)?,
-                documents::usage(c, Owner::Claim(id))?,
+                (
+                    claims::events_for_passenger(c, id)?,
+                    claims::passengers(c, id)?,
+                    documents::list(c, Owner::Claim(id))?,
+                    mandates::list_for_claim(c, id)?,
+                    claim_admin::open_document_requests(c, id)?,
+                    documents::usage(c, Owner::Claim(id))?,
+                ),
+                settlements::find_latest(c, id)?,
             ))
         })
         .await?;
@@ -188,6 +212,7 @@ pub(super) async fn claim_page(
         .with("thread", &thread)
         .with("payout", &payout)
         .with("message", message)
+        .with("offer", &offer.map(|o| offer_view(&o, lang)))
         .with(
             "upload",
             &UploadView::new(values, errors, &names, lang).with_usage(usage, lang),
@@ -323,4 +348,48 @@ pub async fn post_claim_withdraw(
         flash::set(cookies, "claims.flash.withdrawn");
     }
     Ok(Redirect::to(format!("/claims/{}", row.claim_ref)))
+}
+
+#[derive(Debug, rocket::form::FromForm)]
+pub struct SettlementForm {
+    #[field(default = 0)]
+    pub offer: i64,
+    #[field(default = String::new())]
+    pub answer: String,
+}
+
+/// The owner accepts or refuses the pending settlement offer (404 for anyone else, and for an
+/// offer that is not pending any more).
+#[post("/claims/<claim_ref>/settlement", data = "<form>")]
+pub async fn post_claim_settlement(
+    claim_ref: &str,
+    form: CsrfForm<SettlementForm>,
+    me: Option<UserSession>,
+    db: &State<Db>,
+    cookies: &CookieJar<'_>,
+) -> Result<Redirect, AppError> {
+    let row = owned(db, me.as_ref(), cookies, claim_ref).await?;
+    let (answer, flash_key) = match form.0.answer.as_str() {
+        "accept" => (Answer::Accept, "claims.flash.settlement_accepted"),
+        "refuse" => (Answer::Refuse, "claims.flash.settlement_refused"),
+        _ => return Err(AppError::BadRequest),
+    };
+    let input = SettlementAnswer {
+        claim_id: row.id,
+        claim_ref: row.claim_ref.clone(),
+        offer_id: form.0.offer,
+        answer,
+        user_id: row.user_id,
+    };
+    db.transact(move |tx| money::answer_settlement(tx, &input))
+        .await
+        .map_err(|e| match e {
+            RecordError::Db(e) => AppError::from(e),
+            _ => AppError::NotFound,
+        })?;
+    flash::set(cookies, flash_key);
+    Ok(Redirect::to(format!(
+        "/claims/{}#settlement",
+        row.claim_ref
+    )))
 }

@@ -72,7 +72,6 @@ test('the team handles a claim from the queue to the payment', async ({ page, br
       ['Envoyée à la compagnie', null, 'Envoyée à la compagnie'],
       ['Enregistrer la réponse de la compagnie', "La réponse de la compagnie (pour l'équipe)", 'Réponse de la compagnie'],
       ['Accepter', null, 'Acceptée'],
-      ['Marquer comme payée', null, 'Payée'],
     ];
     for (const [button, field, status] of steps) {
       if (field) await staff.getByLabel(field).fill('La compagnie accepte de payer 600 €.');
@@ -84,11 +83,32 @@ test('the team handles a claim from the queue to the payment', async ({ page, br
     await expect(page.getByText('Vérifier la carte.')).toHaveCount(0);
     await expect(page.getByText('La compagnie accepte de payer')).toHaveCount(0);
     await checkA11y(page);
+
+    // The money (issue 15): the airline offers 500 € instead of 600 €; the passenger consents
+    // on the claim page; the payment settles the claim; the payout reaches the passenger.
+    await staff.getByLabel('Montant total proposé par la compagnie (EUR)').fill('500');
+    await staff.getByRole('button', { name: 'Enregistrer une proposition de transaction' }).click();
+    await page.goto(claimUrl);
+    await expect(page.getByTestId('settlement')).toContainText('500');
+    await checkA11y(page);
+    await page.getByRole('button', { name: 'Accepter la proposition' }).click();
+    await expect(page.getByTestId('settlement')).toContainText('Vous avez accepté');
+    await staff.reload();
+    await staff.locator('#ap-amount').fill('500');
+    await staff.locator('#ap-reference').fill('AF-REF-778');
+    await staff.locator('#ap-full').check();
+    await staff.getByRole('button', { name: 'Enregistrer un paiement de la compagnie' }).click();
+    await expect(staff.getByTestId('claim-status')).toHaveText('Payée par la compagnie');
+    await staff.getByRole('button', { name: 'Enregistrer un reversement' }).click();
+    await expect(staff.getByTestId('claim-status')).toHaveText('Versée au passager');
+    await page.goto(claimUrl);
+    await expect(page.getByTestId('status')).toHaveText('Versée au passager');
+    await checkA11y(staff);
     await staff.screenshot({ path: '../../docs/screenshots/admin-claim.png', fullPage: true });
 
     // The queue in English shows where the claim ended.
     await staff.goto(`/admin/claims?q=${claimRef}&lang=en`);
-    await expect(staff.getByRole('cell', { name: 'Paid' })).toBeVisible();
+    await expect(staff.getByRole('cell', { name: 'Paid to the passenger' })).toBeVisible();
     await checkA11y(staff);
   } finally {
     await staffContext.close();

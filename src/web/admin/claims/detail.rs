@@ -24,13 +24,12 @@ use crate::web::render::Page;
 
 /// The transitions an agent can ask for, by form name, with a sample of what each needs (to
 /// ask the state machine which ones the current status allows).
-pub const TRANSITIONS: [&str; 7] = [
+pub const TRANSITIONS: [&str; 6] = [
     "start_review",
     "send_to_airline",
     "record_answer",
     "approve",
     "reject",
-    "mark_paid",
     "close",
 ];
 
@@ -43,7 +42,6 @@ fn sample(name: &str) -> Option<Transition> {
         },
         "approve" => Transition::Approve { amount_cents: 1 },
         "reject" => Transition::Reject { reason: "x".into() },
-        "mark_paid" => Transition::MarkPaid { paid_cents: 1 },
         "close" => Transition::Close,
         _ => return None,
     })
@@ -238,6 +236,8 @@ struct Loaded {
     staff: Vec<StaffMember>,
     documents: Vec<crate::db::documents::Document>,
     mandates: Vec<crate::db::mandates::Mandate>,
+    money: Option<crate::services::money::ClaimMoney>,
+    offer: Option<crate::db::settlements::Offer>,
 }
 
 /// Loads a claim by the reference in the path (404 when there is none).
@@ -267,6 +267,8 @@ pub async fn claim_page(
                 staff: claim_queue::staff_members(c)?,
                 documents: crate::db::documents::list_for_claim(c, id)?,
                 mandates: crate::db::mandates::list_for_claim(c, id)?,
+                money: crate::services::money::load(c, &detail.claim_ref)?,
+                offer: crate::db::settlements::find_latest(c, id)?,
                 detail,
             })
         })
@@ -339,8 +341,10 @@ pub async fn claim_page(
             &d.approved_cents.map(|c| money_text(c, &d.currency, locale)),
         )
         .with(
-            "paid_text",
-            &d.paid_cents.map(|c| money_text(c, &d.currency, locale)),
+            "money",
+            &loaded.money.as_ref().map(|m| {
+                super::money::view(m, loaded.offer.as_ref(), &loaded.passengers, staff, locale)
+            }),
         )
         .with("total_plain", &plain(total))
         .with("approved_plain", &plain(approved)))

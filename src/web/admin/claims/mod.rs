@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod detail;
 pub mod letter;
+pub mod money;
 pub mod queue;
 pub mod status;
 
@@ -12,24 +13,17 @@ use rusqlite::Connection;
 use crate::db::DbError;
 use crate::db::claim_admin::ClaimDetail;
 use crate::domain::claim::ClaimRef;
+use crate::domain::money::{Currency, Money};
 use crate::i18n::Locale;
 use crate::mail::Recipient;
-use crate::mail::messages::Money;
 use crate::web::AppError;
 
 /// An amount for people, in `locale`.
 pub fn money_text(cents: i64, currency: &str, locale: Locale) -> String {
-    Money {
-        minor: cents,
-        currency: currency.to_string(),
-    }
-    .format(locale)
+    Money::new(cents, Currency::stored(currency)).format(locale)
 }
 
-/// `FR76 •••• •••• 0189`: the country, check digits and last four characters only.
-pub fn mask_iban(iban: &str) -> String {
-    crate::domain::iban::masked(iban)
-}
+pub use crate::services::money::mask_iban;
 
 /// The assignee field: `me`, a staff id, or empty for nobody.
 pub fn parse_assignee(text: &str, me: i64) -> Result<Option<i64>, AppError> {
@@ -68,40 +62,11 @@ pub fn parse_ref(raw: &str) -> Result<ClaimRef, AppError> {
     ClaimRef::parse(raw).ok_or(AppError::NotFound)
 }
 
-/// Parses an amount typed by an agent (`600`, `600.50`, `600,5`) into cents; `None` for
-/// anything else, including negative or absurd values.
-pub fn parse_amount(text: &str) -> Option<i64> {
-    let text = text.trim().replace([' ', '\u{a0}', '\u{202f}'], "");
-    let text = text.trim_end_matches(['€', '£']).replace(',', ".");
-    let (units, cents) = text.split_once('.').unwrap_or((&text, ""));
-    if units.is_empty() || units.len() > 7 || !units.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    if cents.len() > 2 || !cents.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let units: i64 = units.parse().ok()?;
-    let cents: i64 = match cents.len() {
-        0 => 0,
-        1 => cents.parse::<i64>().ok()? * 10,
-        _ => cents.parse().ok()?,
-    };
-    Some(units * 100 + cents)
-}
+pub use crate::domain::money::parse_amount;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn amounts() {
-        assert_eq!(parse_amount("600"), Some(60_000));
-        assert_eq!(parse_amount("600,5"), Some(60_050));
-        assert_eq!(parse_amount(" 1 200.05 € "), Some(120_005));
-        for bad in ["", "-5", "1e9", "99999999", "abc", "1.234", "<script>"] {
-            assert_eq!(parse_amount(bad), None, "{bad}");
-        }
-    }
 
     #[test]
     fn ibans_are_masked() {

@@ -16,13 +16,14 @@ use rocket::{State, post};
 
 use super::super::auth::StaffSession;
 use super::detail::{self, enum_name};
-use super::{mask_iban, parse_amount, recipient};
+use super::{parse_amount, recipient};
 use crate::db::claim_admin::{self, ClaimDetail};
 use crate::db::{Db, DbError, audit};
-use crate::domain::claim::{self, ClaimStatus, Transition, TransitionError, split_fee};
+use crate::domain::claim::{self, ClaimStatus, Transition, TransitionError};
+use crate::domain::money::Currency;
 use crate::i18n::{Locale, translate};
 use crate::mail::messages::{
-    ClaimApproved, ClaimRejected, ClaimStage, Money, PaymentSent, RejectionReason, StatusChanged,
+    ClaimApproved, ClaimRejected, ClaimStage, Money, RejectionReason, StatusChanged,
 };
 use crate::mail::{self, Mailer};
 use crate::web::guards::CsrfForm;
@@ -41,7 +42,8 @@ pub struct StatusForm {
     /// The airline's answer (`record_answer`).
     #[field(default = String::new())]
     pub summary: String,
-    /// `approve`: amount agreed; `mark_paid`: amount received (total, in currency units).
+    /// `approve`: amount agreed (total, in currency units). Money received and paid out is
+    /// recorded in the ledger (`money.rs`), not here.
     #[field(default = String::new())]
     pub amount: String,
     /// Reject: a `RejectionReason` name.
@@ -75,7 +77,6 @@ pub fn transition_of(form: &StatusForm) -> Option<Transition> {
                 .find(|r| *r == form.reason)
                 .unwrap_or_default(),
         },
-        "mark_paid" => Transition::MarkPaid { paid_cents: amount },
         "close" => Transition::Close,
         _ => return None,
     })
@@ -125,10 +126,7 @@ fn notify(
 ) -> Result<(), DbError> {
     let to = recipient(d);
     let claim_ref = d.claim_ref.clone();
-    let money = |minor: i64| Money {
-        minor,
-        currency: d.currency.clone(),
-    };
+    let money = |minor: i64| Money::new(minor, Currency::stored(&d.currency));
     let stage = |stage: ClaimStage, note: Option<String>| StatusChanged {
         claim_ref: claim_ref.clone(),
         stage,
@@ -150,6 +148,7 @@ fn notify(
                 claim_ref,
                 amount: money(*amount_cents),
                 payout_days: PAYOUT_DAYS,
+                note,
             },
         ),
         Transition::Reject { reason } => {
@@ -168,22 +167,9 @@ fn notify(
                 },
             )
         }
-        Transition::MarkPaid { paid_cents } => {
-            let split = split_fee(*paid_cents, u8::try_from(d.fee_percent).unwrap_or(25));
-            mail::queue(
-                tx,
-                mailer,
-                &to,
-                &PaymentSent {
-                    claim_ref,
-                    compensation: money(split.gross_cents),
-                    fee: money(split.fee_cents),
-                    net: money(split.net_cents),
-                    account_hint: Some(mask_iban(&d.payout_iban)),
-                },
-            )
+        Transition::Close | Transition::Withdraw | Transition::FollowLedger { .. } => {
+            return Ok(());
         }
-        Transition::Close | Transition::Withdraw => return Ok(()),
     }?;
     Ok(())
 }
@@ -192,12 +178,7 @@ fn notify(
 fn audit_after(to: ClaimStatus, transition: &Transition) -> String {
     match transition {
         Transition::RecordAirlineAnswer { summary } => format!("{to}: {summary}"),
-        Transition::Approve { amount_cents }
-        | Transition::MarkPaid {
-            paid_cents: amount_cents,
-        } => {
-            format!("{to}: {amount_cents} cents")
-        }
+        Transition::Approve { amount_cents } => format!("{to}: {amount_cents} cents"),
         Transition::Reject { reason } => format!("{to}: {reason}"),
         _ => to.to_string(),
     }
@@ -257,9 +238,6 @@ pub async fn post_admin_claim_status(
                 }
                 Transition::Approve { amount_cents } => {
                     claim_admin::set_amount(tx, current.id, false, *amount_cents)?;
-                }
-                Transition::MarkPaid { paid_cents } => {
-                    claim_admin::set_amount(tx, current.id, true, *paid_cents)?;
                 }
                 _ => {}
             }

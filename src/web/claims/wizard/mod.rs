@@ -30,8 +30,8 @@ use crate::config::AppConfig;
 use crate::db::Db;
 use crate::domain::claim::split_fee;
 use crate::domain::eligibility::{self, EligibilityRequest, EligibilityResponse};
+use crate::domain::money::{Currency, Money};
 use crate::i18n::Locale;
-use crate::mail::messages::Money;
 use crate::refdata::RefData;
 use crate::search::airports::AirportIndex;
 use crate::web::AppError;
@@ -83,10 +83,7 @@ pub fn amount_cents(resp: &EligibilityResponse) -> i64 {
 }
 
 pub(crate) fn money(cents: i64, currency: Option<&str>) -> Money {
-    Money {
-        minor: cents,
-        currency: currency.unwrap_or("EUR").to_string(),
-    }
+    Money::new(cents, currency.map_or(Currency::Eur, Currency::stored))
 }
 
 /// The fee sentence values: what the passengers receive of the total.
