@@ -175,6 +175,14 @@ fn serve(cfg: AppConfig, options: ServeOptions) -> ExitCode {
     let log_dir = cfg.log_to_file.then(|| cfg.data_dir.join("logs"));
     let _guard = crate::logging::init(&cfg.log, log_dir.as_deref());
     let (address, port) = (cfg.address, cfg.port);
+    // Held until the process exits: one server per data directory, replication on or off.
+    let _data_dir_lock = match app::lock_data_dir(&cfg.data_dir) {
+        Ok(lock) => lock,
+        Err(e) => {
+            tracing::error!(error = %e, "start-up failed");
+            return fail(e, 1);
+        }
+    };
     let limits = crate::gate::Limits::from_config(&cfg);
     let public = match crate::gate::bind(std::net::SocketAddr::new(address, port)) {
         Ok(l) => l,

@@ -848,6 +848,7 @@ fn compaction_snapshots_and_retention_keep_the_replica_restorable() {
         lag_alert: Duration::from_mins(1),
         snapshot_interval: Duration::from_hours(24),
         compaction: [Duration::from_hours(1); 3],
+        verify_interval: Duration::from_hours(6),
     };
     let mut r = Replicator::new(settings, &data).unwrap();
     let rt = runtime();
@@ -951,4 +952,209 @@ fn documents_are_content_addressed_and_restored() {
         rt.block_on(documents::restore_all(&replica, &target))
             .is_err()
     );
+}
+
+/// `litestream`, a temporary directory, its `data` directory and the URL of its `replica`.
+fn file_replica_setup() -> Option<(PathBuf, tempfile::TempDir, PathBuf, String)> {
+    let litestream = tool("litestream")?;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let url = format!("file://{}", dir.path().join("replica").display());
+    Some((litestream, dir, data, url))
+}
+
+/// Runs `flightclaim serve` that must refuse to start; returns what it printed.
+fn serve_refused(data: &Path, envs: &[(&str, String)]) -> String {
+    let log = data.with_extension("refused.log");
+    let out = std::fs::File::create(&log).unwrap();
+    let mut cmd = bin();
+    cmd.arg("serve")
+        .env("FLIGHTCLAIM_DATA_DIR", data)
+        .env("FLIGHTCLAIM_PORT", free_port().to_string())
+        .env("FLIGHTCLAIM_LOG_TO_FILE", "false")
+        .stdout(out.try_clone().unwrap())
+        .stderr(out);
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "the second server started instead of being refused:\n{}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let printed = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(!status.success(), "{printed}");
+    printed
+}
+
+#[test]
+fn a_second_server_is_refused_on_the_data_directory_and_on_the_replica() {
+    let Some((litestream, dir, data, url)) = file_replica_setup() else {
+        return;
+    };
+    let mut server = Server::start(&data, &url, &[]);
+    let c = writer(&server.db());
+    insert(&c, 80, "first");
+    server.wait_caught_up(Duration::from_secs(20));
+
+    // The same data directory, replication off: two servers would share one live database.
+    let printed = serve_refused(&data, &[]);
+    assert!(
+        printed.contains("already running on the data directory")
+            && printed.contains("FLIGHTCLAIM_DATA_DIR")
+            && !printed.contains("unset FLIGHTCLAIM_REPLICA_URL or"),
+        "{printed}"
+    );
+
+    // A restore drill left with the replica URL set: refused, the replica untouched.
+    let drill = dir.path().join("drill");
+    ok(
+        &our_restore(&url, &drill.join("flightclaim.sqlite3"), None, &[]),
+        "restore for the drill",
+    );
+    let d = writer(&drill.join("flightclaim.sqlite3"));
+    insert(&d, 30, "drill");
+    drop(d);
+    let printed = serve_refused(&drill, &[("FLIGHTCLAIM_REPLICA_URL", url.clone())]);
+    assert!(
+        printed.contains("written by another flightclaim server")
+            && printed.contains("unset FLIGHTCLAIM_REPLICA_URL"),
+        "{printed}"
+    );
+
+    insert(&c, 40, "second");
+    server.wait_caught_up(Duration::from_secs(20));
+    let live = rows(&server.db());
+    assert_eq!(live.0.len(), 120);
+    restore_both_and_compare(&litestream, &url, &url, &[], dir.path(), &live);
+
+    // Moving on purpose: once the first server stopped (its lease released), the new one takes
+    // over the replica and continues it.
+    drop(c);
+    server.stop();
+    let moved = Server::start(&drill, &url, &[]);
+    let d = writer(&moved.db());
+    insert(&d, 10, "moved");
+    moved.wait_caught_up(Duration::from_secs(20));
+    let live = rows(&moved.db());
+    assert_eq!(live.0.len(), 80 + 30 + 10);
+    restore_both_and_compare(&litestream, &url, &url, &[], dir.path(), &live);
+}
+
+/// Polls `/ready` until `pred` holds on its JSON; returns it.
+fn wait_ready(
+    server: &Server,
+    timeout: Duration,
+    what: &str,
+    pred: impl Fn(u16, &serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some((code, body)) = http_get(server.port, "/ready") {
+            let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+            if pred(code, &v) {
+                return v;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{what}: last /ready {code} {v}\n{}",
+                server.logs()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_file_lost_from_a_live_replica_is_reported_emailed_and_healed() {
+    let Some((litestream, dir, data, url)) = file_replica_setup() else {
+        return;
+    };
+    let replica = dir.path().join("replica");
+    let server = Server::start(
+        &data,
+        &url,
+        &[("FLIGHTCLAIM_REPLICA_VERIFY_INTERVAL_SECS", "2".to_string())],
+    );
+    create_admin(&data, "admin@example.com");
+    let c = writer(&server.db());
+    for i in 0..4 {
+        insert(&c, 20, &format!("batch{i}"));
+        server.wait_caught_up(Duration::from_secs(20));
+    }
+    let healthy = wait_ready(&server, Duration::from_secs(20), "verified", |code, v| {
+        code == 200 && v["replication"]["verify_ok"] == true
+    });
+    assert!(
+        healthy["replication"]["last_verify"].is_string(),
+        "{healthy}"
+    );
+
+    // Someone (a lifecycle rule, a wrong `rm`) deletes one level-0 file in the middle.
+    let mut l0: Vec<PathBuf> = std::fs::read_dir(replica.join("ltx/0"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    l0.sort();
+    assert!(l0.len() >= 4, "{l0:?}");
+    let victim = l0[l0.len() - 2].clone();
+    let name = victim.file_name().unwrap().to_str().unwrap().to_string();
+    std::fs::remove_file(&victim).unwrap();
+
+    let broken = wait_ready(&server, Duration::from_secs(10), "not ready", |code, v| {
+        code == 503
+            && v["reasons"]
+                .as_array()
+                .is_some_and(|r| r.iter().any(|x| x == "replica_broken"))
+    });
+    let problem = broken["replication"]["verify_error"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // TXIDs in the hex of the file names.
+    assert!(
+        problem.contains("missing") && problem.contains(&name[..16]),
+        "{problem} (deleted {name})"
+    );
+    let metrics = http_get(server.port, "/metrics").unwrap().1;
+    assert!(
+        metrics.contains("flightclaim_replica_verify_ok 0"),
+        "{metrics}"
+    );
+
+    // Healed by a fresh snapshot, verified, ready again.
+    wait_ready(&server, Duration::from_secs(20), "healed", |code, v| {
+        code == 200 && v["replication"]["verify_ok"] == true
+    });
+    let metrics = http_get(server.port, "/metrics").unwrap().1;
+    assert!(
+        metrics.contains("flightclaim_replica_verify_ok 1"),
+        "{metrics}"
+    );
+    let mails: Vec<(String, String)> = c
+        .prepare("SELECT to_addr, subject FROM outbox WHERE kind = 'admin_replica_broken'")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(mails.len(), 1, "one email per incident: {mails:?}");
+    assert_eq!(mails[0].0, "admin@example.com");
+
+    insert(&c, 10, "after");
+    server.wait_caught_up(Duration::from_secs(20));
+    let live = rows(&server.db());
+    assert_eq!(live.0.len(), 90);
+    restore_both_and_compare(&litestream, &url, &url, &[], dir.path(), &live);
 }

@@ -49,18 +49,29 @@
 //! (built from the replica itself, [`compact::snapshot_from_replica`]); retention
 //! ([`compact::enforce_retention`]) keeps `replica_retention_days` of snapshots.
 //!
+//! # Ownership
+//! One writer per replica: the replicator takes the replica's lease ([`lease`]) before it ships
+//! anything, renews it every 10 s and stops for good if another server took it over. `serve`
+//! also holds the data directory's lock (`flightclaim.lock`, `app::lock_data_dir`), so two
+//! servers never share a database, replication on or off.
+//!
 //! # Health
 //! [`StatusHandle`] holds the lag (age of the oldest change not yet shipped), the last success
 //! and the last error, read by `/ready`, `/metrics` and the admin system page. A lag above
-//! `replica_lag_alert_secs` logs an error and calls [`alert_replication_lag`].
+//! `replica_lag_alert_secs` logs an error and calls [`alert_replication_lag`]. The replica is
+//! verified continuously ([`verify`]: the chain every minute, a full restore and integrity check
+//! every `replica_verify_interval_secs`); a broken replica makes `/ready` 503, emails the admins
+//! and is healed by a fresh snapshot.
 
 pub mod compact;
 pub mod documents;
 pub mod layout;
+pub mod lease;
 pub mod ltx;
 pub mod restore;
 pub mod snapshot;
 pub mod store;
+pub mod verify;
 pub mod wal;
 
 use std::path::{Path, PathBuf};
@@ -100,7 +111,18 @@ pub enum BackupError {
     #[error("ltx: {0}")]
     Ltx(#[from] ltx::LtxError),
     #[error("{0}")]
+    Owned(#[from] lease::Owned),
+    #[error("{0}")]
     Other(String),
+}
+
+impl From<lease::LeaseError> for BackupError {
+    fn from(e: lease::LeaseError) -> Self {
+        match e {
+            lease::LeaseError::Store(e) => BackupError::Store(e),
+            lease::LeaseError::Owned(o) => BackupError::Owned(o),
+        }
+    }
 }
 
 /// Schedules and limits, from the configuration.
@@ -115,6 +137,9 @@ pub struct Settings {
     pub snapshot_interval: Duration,
     /// Compaction interval of levels 1, 2, 3.
     pub compaction: [Duration; 3],
+    /// Full verification of the replica ([`verify`]); the chain is checked every minute or
+    /// at this interval when shorter.
+    pub verify_interval: Duration,
 }
 
 impl Settings {
@@ -139,6 +164,7 @@ impl Settings {
                     (l1 * 120).max(Duration::from_hours(1)),
                 ]
             },
+            verify_interval: Duration::from_secs(cfg.replica_verify_interval_secs.max(1)),
         })
     }
 }
@@ -160,6 +186,14 @@ pub struct ReplicationStatus {
     pub last_snapshot_unix: Option<i64>,
     /// Whether the lag exceeds the alert threshold.
     pub lagging: bool,
+    /// Another server writes the replica: this one stopped shipping (see [`lease`]).
+    pub conflict: Option<String>,
+    /// Result of the last verification of the replica ([`verify`]); `None` before the first.
+    pub verify_ok: Option<bool>,
+    /// What the last failed verification found.
+    pub verify_error: Option<String>,
+    /// Unix seconds of the last verification (chain check or full) that concluded.
+    pub last_verify_unix: Option<i64>,
 }
 
 #[derive(Debug, Default)]
@@ -202,6 +236,27 @@ impl StatusHandle {
     }
 }
 
+/// Enqueues `message` to every enabled admin, each in their language.
+async fn email_admins<E: crate::mail::Email + Send + 'static>(
+    db: crate::db::Db,
+    mailer: std::sync::Arc<crate::mail::Mailer>,
+    message: E,
+) {
+    let result = db
+        .write(move |tx| {
+            for admin in crate::db::users::list_admins(tx)? {
+                let locale = crate::i18n::Locale::from_tag(&admin.locale).unwrap_or_default();
+                let to = crate::mail::Recipient::new(admin.email, admin.name, locale);
+                crate::mail::queue(tx, &mailer, &to, &message)?;
+            }
+            Ok(())
+        })
+        .await;
+    if let Err(e) = result {
+        tracing::error!(error = %e, kind = E::KIND, "could not email the admins");
+    }
+}
+
 /// Enqueues an "backup is failing" email to every enabled admin, each in their language.
 async fn email_admins_about_lag(
     db: crate::db::Db,
@@ -220,19 +275,7 @@ async fn email_admins_about_lag(
             .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
             .map(|t| t.to_rfc3339()),
     };
-    let result = db
-        .write(move |tx| {
-            for admin in crate::db::users::list_admins(tx)? {
-                let locale = crate::i18n::Locale::from_tag(&admin.locale).unwrap_or_default();
-                let to = crate::mail::Recipient::new(admin.email, admin.name, locale);
-                crate::mail::queue(tx, &mailer, &to, &message)?;
-            }
-            Ok(())
-        })
-        .await;
-    if let Err(e) = result {
-        tracing::error!(error = %e, "could not email the admins about the replication lag");
-    }
+    email_admins(db, mailer, message).await;
 }
 
 /// Called once when the lag first exceeds the threshold: logs, and (when the app runs) the
@@ -425,6 +468,15 @@ fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
+/// Alerts raised and not yet cleared (each is logged and emailed once per incident).
+#[derive(Debug, Default, Clone, Copy)]
+struct Alerted {
+    /// The lag passed `replica_lag_alert_secs`.
+    lag: bool,
+    /// A verification found the replica broken.
+    broken: bool,
+}
+
 /// Ships the database to the replica; owned by one task.
 pub struct Replicator {
     settings: Settings,
@@ -443,12 +495,28 @@ pub struct Replicator {
     /// Modification time of the local documents directory when it was last shipped: a new
     /// upload renames a file into it, which changes it, and is then shipped within a tick.
     documents_mtime: Option<std::time::SystemTime>,
-    alerted: bool,
+    /// Which alerts were raised (and not yet cleared).
+    alerted: Alerted,
     /// The app's database: its writer mutex is held while we take `SQLite`'s write lock, so the
     /// app's own writes queue behind us instead of starving our `BEGIN IMMEDIATE`.
     gate: Option<crate::db::Db>,
     /// Where a lag alert goes: the admins, through the outbox.
     alerts: Option<std::sync::Arc<crate::mail::Mailer>>,
+    /// This server, as the replica's lease names it.
+    identity: lease::Identity,
+    /// Whether this process holds the replica's lease.
+    leased: bool,
+    /// Where the previous process of this server stopped (from the released lease).
+    resume: Option<lease::Position>,
+    last_lease: Instant,
+    /// When the chain / the whole replica was last verified (`None`: due now).
+    last_chain_check: Option<Instant>,
+    last_verify: Option<Instant>,
+    /// A full verification running in the background, with the epoch it started in.
+    verify_task: Option<(u64, tokio::task::JoinHandle<verify::Finding>)>,
+    /// Bumped whenever the replica is found broken: verifications started before are ignored.
+    verify_epoch: u64,
+    verify_path: PathBuf,
     _lock: std::fs::File,
 }
 
@@ -474,11 +542,12 @@ impl Replicator {
     pub fn new(settings: Settings, data_dir: &Path) -> Result<Replicator, BackupError> {
         let lock = try_lock(data_dir)?.ok_or_else(|| {
             BackupError::Other(format!(
-                "another flightclaim process is already replicating {} (lock {})",
+                "another flightclaim process is already replicating {} (it holds {}). Fix: stop that server first; two servers must never share a data directory or a replica",
                 data_dir.display(),
                 LOCK_FILE
             ))
         })?;
+        let identity = lease::Identity::load(data_dir)?;
         let replica = Replica::open(&settings.url)?;
         let sqlite = Sqlite::open(&settings.db_path)?;
         let status = StatusHandle::default();
@@ -501,11 +570,75 @@ impl Replicator {
             last_compaction: [now; 3],
             last_maintenance: now,
             documents_mtime: None,
-            alerted: false,
+            alerted: Alerted::default(),
             gate: None,
             alerts: None,
+            identity,
+            leased: false,
+            resume: None,
+            last_lease: now,
+            last_chain_check: None,
+            last_verify: Some(now),
+            verify_task: None,
+            verify_epoch: 0,
+            verify_path: data_dir.join(verify::VERIFY_FILE),
             _lock: lock,
         })
+    }
+
+    /// Takes the replica's lease now, from a thread of its own (for `serve`, before the
+    /// runtime starts): a second server gets the lease owner's message and does not start.
+    pub fn claim_replica_blocking(&mut self) -> Result<(), BackupError> {
+        let url = self.settings.url.clone();
+        let identity = self.identity.clone();
+        let resume = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            // A replica of its own: its HTTP connections belong to this thread's runtime.
+            let replica = Replica::open(&url)?;
+            rt.block_on(lease::acquire(&replica, &identity, now_ms()))
+                .map_err(BackupError::from)
+        })
+        .join()
+        .map_err(|_| BackupError::Other("lease thread panicked".into()))??;
+        self.leased = true;
+        self.resume = resume;
+        self.last_lease = Instant::now();
+        Ok(())
+    }
+
+    /// Takes the lease if not yet done; once another server holds it, always fails.
+    async fn ensure_lease(&mut self) -> Result<(), BackupError> {
+        if let Some(c) = self.status.snapshot().conflict {
+            return Err(BackupError::Other(c));
+        }
+        let now = Instant::now();
+        let result = if !self.leased {
+            lease::acquire(&self.replica, &self.identity, now_ms())
+                .await
+                .map(|resume| {
+                    self.resume = resume;
+                })
+        } else if now.duration_since(self.last_lease) >= lease::LEASE_RENEW {
+            lease::renew(&self.replica, &self.identity, now_ms()).await
+        } else {
+            return Ok(());
+        };
+        match result {
+            Ok(()) => {
+                self.leased = true;
+                self.last_lease = now;
+                Ok(())
+            }
+            Err(lease::LeaseError::Owned(o)) => {
+                tracing::error!(error = %o, "replication stopped: another server writes the replica");
+                let msg = o.to_string();
+                self.status.update(|s| s.status.conflict = Some(msg));
+                Err(o.into())
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Takes `SQLite`'s write lock through the app's writer (see [`Replicator`]'s `gate`).
@@ -632,6 +765,11 @@ impl Replicator {
             self.snapshot_with_image = false;
             self.last_snapshot = Instant::now();
         }
+        if self.status.snapshot().verify_ok == Some(false) {
+            // A heal: check it at once.
+            self.last_chain_check = None;
+            self.last_verify = None;
+        }
         self.mark_shipped(txid + 1);
         tracing::info!(txid = txid + 1, replica = %self.replica.display(), "shipped the whole database");
         Ok(())
@@ -639,6 +777,7 @@ impl Replicator {
 
     /// One sync: ship what the WAL holds after the last position.
     pub async fn sync(&mut self) -> Result<(), BackupError> {
+        self.ensure_lease().await?;
         let txid = if let Some(t) = self.txid {
             t
         } else {
@@ -760,20 +899,92 @@ impl Replicator {
                 tracing::info!(deleted, "retention removed old replica files");
             }
             documents::sync_dir(&self.replica, &self.settings.documents_dir).await?;
-            // A replica emptied behind our back (a new bucket): start again with the whole DB.
-            let remote = self.replica.max_txid().await?;
-            if self.txid.is_some_and(|t| remote < t) {
-                tracing::warn!(
-                    remote,
-                    "the replica lost files; shipping the whole database again"
+            self.last_maintenance = now;
+        }
+        self.verify_replica().await;
+        Ok(())
+    }
+
+    /// The chain check and the full verification, each when due (see [`verify`]).
+    async fn verify_replica(&mut self) {
+        let now = Instant::now();
+        if let Some((epoch, handle)) = self.verify_task.take_if(|(_, h)| h.is_finished()) {
+            let finding = handle
+                .await
+                .unwrap_or_else(|e| verify::Finding::Unknown(e.to_string()));
+            if epoch == self.verify_epoch {
+                self.record_finding(finding, true);
+            }
+        }
+        let due = |last: Option<Instant>, every: Duration| {
+            last.is_none_or(|t| now.duration_since(t) >= every)
+        };
+        let chain_every = self.settings.verify_interval.min(Duration::from_mins(1));
+        if due(self.last_chain_check, chain_every) {
+            self.last_chain_check = Some(now);
+            let finding = verify::check_chain(&self.replica, self.txid.unwrap_or(0)).await;
+            // A chain that checks out does not clear a breakage: only a full verification does.
+            if matches!(finding, verify::Finding::Broken(_)) {
+                self.record_finding(finding, false);
+            }
+        }
+        if self.verify_task.is_none() && due(self.last_verify, self.settings.verify_interval) {
+            self.last_verify = Some(now);
+            let replica = self.replica.clone();
+            let path = self.verify_path.clone();
+            let task =
+                tokio::spawn(async move { verify::restore_and_check(&replica, &path).await });
+            self.verify_task = Some((self.verify_epoch, task));
+        }
+    }
+
+    /// Records what a verification found; a broken replica alerts (once) and heals.
+    fn record_finding(&mut self, finding: verify::Finding, full: bool) {
+        match finding {
+            verify::Finding::Ok(txid) => {
+                let was_broken = self.status.snapshot().verify_ok == Some(false);
+                self.status.update(|s| {
+                    s.status.verify_ok = Some(true);
+                    s.status.verify_error = None;
+                    s.status.last_verify_unix = Some(unix_now());
+                });
+                self.alerted.broken = false;
+                if was_broken {
+                    tracing::info!(txid, "the replica restores again");
+                } else {
+                    tracing::debug!(txid, full, "replica verified");
+                }
+            }
+            verify::Finding::Unknown(why) => {
+                tracing::warn!(error = %why, full, "could not verify the replica");
+            }
+            verify::Finding::Broken(why) => {
+                self.verify_epoch += 1;
+                let problem = why.clone();
+                self.status.update(|s| {
+                    s.status.verify_ok = Some(false);
+                    s.status.verify_error = Some(problem);
+                    s.status.last_verify_unix = Some(unix_now());
+                });
+                tracing::error!(
+                    problem = %why, full, replica = %self.replica.display(),
+                    "the replica does not restore; shipping a fresh snapshot"
                 );
-                self.txid = Some(remote);
+                if !self.alerted.broken {
+                    self.alerted.broken = true;
+                    if let (Some(db), Some(mailer)) = (self.gate.clone(), self.alerts.clone()) {
+                        let message = crate::mail::messages::AdminReplicaBroken {
+                            problem: why,
+                            destination: self.replica.display().to_string(),
+                        };
+                        tokio::spawn(email_admins(db, mailer, message));
+                    }
+                }
+                // Heal: the whole database again, as a snapshot; verified right after.
                 self.pos = None;
                 self.snapshot_with_image = true;
             }
-            self.last_maintenance = now;
         }
-        Ok(())
     }
 
     fn record_failure(&mut self, e: &BackupError) -> Duration {
@@ -790,14 +1001,14 @@ impl Replicator {
 
     fn check_lag(&mut self) {
         let s = self.status.snapshot();
-        if s.lagging && !self.alerted {
-            self.alerted = true;
+        if s.lagging && !self.alerted.lag {
+            self.alerted.lag = true;
             alert_replication_lag(&s);
             if let (Some(db), Some(mailer)) = (self.gate.clone(), self.alerts.clone()) {
                 tokio::spawn(email_admins_about_lag(db, mailer, s));
             }
-        } else if !s.lagging && self.alerted && s.lag_seconds == 0.0 {
-            self.alerted = false;
+        } else if !s.lagging && self.alerted.lag && s.lag_seconds == 0.0 {
+            self.alerted.lag = false;
             tracing::info!("replication caught up");
         }
     }
@@ -833,6 +1044,14 @@ impl Replicator {
             ),
             Ok(Err(e)) => tracing::warn!(error = %e, "final sync failed"),
             Err(_) => tracing::warn!("final sync timed out"),
+        }
+        if self.leased && self.status.snapshot().conflict.is_none() {
+            let release = lease::release(&self.replica, &self.identity, None, now_ms());
+            match tokio::time::timeout(Duration::from_secs(3), release).await {
+                Ok(Ok(())) => tracing::info!("released the replica's lease"),
+                Ok(Err(e)) => tracing::warn!(error = %e, "could not release the replica's lease"),
+                Err(_) => tracing::warn!("releasing the replica's lease timed out"),
+            }
         }
     }
 }
@@ -891,10 +1110,21 @@ pub async fn backup_now(cfg: &AppConfig, url: &str) -> Result<u64, BackupError> 
     settings.url = url.to_string();
     match Replicator::new(settings, &cfg.data_dir) {
         Ok(mut r) => {
+            match r.ensure_lease().await {
+                Ok(()) => {}
+                // Another server ships to this replica: a snapshot of what it shipped.
+                Err(BackupError::Owned(_)) => {
+                    return compact::snapshot_from_replica(&r.replica)
+                        .await?
+                        .ok_or_else(|| BackupError::Other("the replica is empty".into()));
+                }
+                Err(e) => return Err(e),
+            }
             r.snapshot_with_image = true;
             let txid = r.replica.max_txid().await?;
             r.txid = Some(txid);
             r.ship_image(txid).await?;
+            lease::release(&r.replica, &r.identity, None, now_ms()).await?;
             if txid == 0 {
                 return Ok(1);
             }

@@ -133,7 +133,7 @@ pub async fn plan(
     };
     if first.min != 1 {
         return Err(RestoreError::Chain(format!(
-            "it starts at TXID {} ({}), not at a snapshot",
+            "it starts at TXID {:016x} ({}), not at a snapshot",
             first.min,
             describe(first)
         )));
@@ -142,7 +142,7 @@ pub async fn plan(
     for files in &levels {
         if let Some(f) = files.iter().find(|f| f.min > current + 1) {
             return Err(RestoreError::Chain(format!(
-                "TXIDs {}..{} are missing: the chain ends at {current} but {} follows",
+                "TXIDs {:016x}..{:016x} are missing: the chain ends at {current:016x} but {} follows",
                 current + 1,
                 f.min - 1,
                 describe(f)
@@ -171,7 +171,7 @@ pub async fn apply(
         let h = decoded.header;
         if h.min_txid != f.min || h.max_txid != f.max {
             return Err(RestoreError::Chain(format!(
-                "{} holds TXIDs {}..{}",
+                "{} holds TXIDs {:016x}..{:016x}",
                 describe(f),
                 h.min_txid,
                 h.max_txid

@@ -307,6 +307,15 @@ impl Replica {
             .to_vec())
     }
 
+    /// Like [`Replica::get_raw`], `None` when the key does not exist.
+    pub async fn get_raw_opt(&self, rel: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        match self.store.get(&self.key(rel)).await {
+            Ok(r) => Ok(Some(r.bytes().await?.to_vec())),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Whether a key exists below the root.
     pub async fn exists(&self, rel: &str) -> Result<bool, StoreError> {
         match self.store.head(&self.key(rel)).await {

@@ -12,10 +12,10 @@ use std::time::{Duration, Instant};
 
 use flightclaim::i18n::Locale;
 use flightclaim::mail::messages::{
-    AccountExists, AdminBackupFailed, AdminOutboxStuck, ClaimAccount, ClaimApproved, ClaimRejected,
-    ClaimStage, ClaimSubmitted, DocumentKind, DocumentsRequested, EmailChanged, EmailVerification,
-    Money, PasswordChanged, PasswordReset, PaymentSent, RejectionReason, SmtpTest, StaffInvitation,
-    StaffRole, StatusChanged, TeamMessage,
+    AccountExists, AdminBackupFailed, AdminOutboxStuck, AdminReplicaBroken, ClaimAccount,
+    ClaimApproved, ClaimRejected, ClaimStage, ClaimSubmitted, DocumentKind, DocumentsRequested,
+    EmailChanged, EmailVerification, Money, PasswordChanged, PasswordReset, PaymentSent,
+    RejectionReason, SmtpTest, StaffInvitation, StaffRole, StatusChanged, TeamMessage,
 };
 use flightclaim::mail::{Mailer, OutgoingMail, Recipient};
 
@@ -138,6 +138,15 @@ pub fn every_kind(mailer: &Mailer, to: &Recipient) -> Vec<OutgoingMail> {
                     error: format!("disk full {HOSTILE}"),
                     destination: "s3://backups/flightclaim".into(),
                     last_success_at: None,
+                },
+            )
+            .unwrap(),
+        mailer
+            .compose(
+                to,
+                &AdminReplicaBroken {
+                    problem: format!("TXIDs 000000000000002a missing {HOSTILE}"),
+                    destination: "s3://backups/flightclaim".into(),
                 },
             )
             .unwrap(),
@@ -283,6 +292,14 @@ pub fn expected(kind: &str, lang: &str) -> (&'static str, &'static str, &'static
                 "[FlightClaim] Backup failed",
             ),
             "s3://backups/flightclaim",
+            "/admin/system",
+        ),
+        "admin_replica_broken" => (
+            pick(
+                "[FlightClaim] La sauvegarde ne peut plus être restaurée",
+                "[FlightClaim] The backup can no longer be restored",
+            ),
+            "000000000000002a",
             "/admin/system",
         ),
         "admin_outbox_stuck" => (
