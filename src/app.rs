@@ -385,7 +385,7 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
         .attach(AdHoc::on_shutdown("replication final sync", move |_| {
             Box::pin(async move {
                 replication_stop
-                    .finish(std::time::Duration::from_secs(6))
+                    .finish(std::time::Duration::from_secs(20))
                     .await;
             })
         }))

@@ -20,7 +20,7 @@
 //! post-apply bytes, with the top bit set. The decoder verifies it and every structural rule, so
 //! a flipped byte anywhere in a file is an error, never a silently different page.
 
-use std::io::{Read as _, Write as _};
+use std::io::{Read as _, Write};
 
 use crc::{CRC_64_GO_ISO, Crc, Digest};
 
@@ -51,6 +51,8 @@ pub enum LtxError {
     Index(String),
     #[error("file checksum mismatch (the file is corrupted)")]
     Checksum,
+    #[error("writing the file: {0}")]
+    Io(#[from] std::io::Error),
 }
 
 /// The 100-byte header.
@@ -200,30 +202,50 @@ fn get_uvarint(b: &[u8], pos: &mut usize) -> Result<u64, LtxError> {
     Err(LtxError::Index("varint too long".into()))
 }
 
-/// Builds one LTX file in memory, page by page in ascending order.
-pub struct Encoder {
+/// Builds one LTX file page by page in ascending order, into memory ([`Encoder::new`]) or any
+/// writer ([`Encoder::with_writer`]: a temporary file, so that a snapshot of any size takes one
+/// page of memory).
+pub struct Encoder<W: Write = Vec<u8>> {
     header: Header,
-    out: Vec<u8>,
+    out: W,
+    /// Bytes written so far (the offset of the next page frame).
+    written: u64,
     digest: Digest<'static, u64>,
     index: Vec<(u32, u64, u64)>,
     last_pgno: u32,
+    /// The current page's LZ4 frame.
+    scratch: Vec<u8>,
 }
 
-impl Encoder {
+impl Encoder<Vec<u8>> {
     pub fn new(header: Header) -> Result<Self, LtxError> {
+        Encoder::with_writer(header, Vec::with_capacity(64 * 1024))
+    }
+}
+
+impl<W: Write> Encoder<W> {
+    /// Writes the header to `out`; pages follow with [`Encoder::add_page`].
+    pub fn with_writer(header: Header, mut out: W) -> Result<Self, LtxError> {
         header.validate()?;
         let bytes = header.to_bytes();
         let mut digest = CRC64.digest();
         digest.update(&bytes);
-        let mut out = Vec::with_capacity(64 * 1024);
-        out.extend_from_slice(&bytes);
+        out.write_all(&bytes)?;
         Ok(Encoder {
             header,
             out,
+            written: HEADER_SIZE as u64,
             digest,
             index: Vec::new(),
             last_pgno: 0,
+            scratch: Vec::new(),
         })
+    }
+
+    fn emit(&mut self, bytes: &[u8]) -> Result<(), LtxError> {
+        self.out.write_all(bytes)?;
+        self.written += bytes.len() as u64;
+        Ok(())
     }
 
     /// Appends one page; pages must come in strictly ascending order, never the lock page,
@@ -257,35 +279,40 @@ impl Encoder {
                 return err("snapshot pages must be contiguous");
             }
         }
-        let offset = self.out.len() as u64;
+        let offset = self.written;
         let page_header = {
             let mut b = [0u8; 6];
             b[0..4].copy_from_slice(&pgno.to_be_bytes());
             b
         };
-        self.out.extend_from_slice(&page_header);
         let info = lz4_flex::frame::FrameInfo::new()
             .block_size(lz4_flex::frame::BlockSize::Max64KB)
             .block_mode(lz4_flex::frame::BlockMode::Independent)
             .content_checksum(true)
             .block_checksums(false);
-        let mut enc = lz4_flex::frame::FrameEncoder::with_frame_info(info, &mut self.out);
+        let mut frame = std::mem::take(&mut self.scratch);
+        frame.clear();
+        let mut enc = lz4_flex::frame::FrameEncoder::with_frame_info(info, &mut frame);
         enc.write_all(data)
             .and_then(|()| enc.finish().map(|_| ()).map_err(std::io::Error::other))
             .map_err(|e| LtxError::Page {
                 pgno,
                 why: format!("lz4: {e}"),
             })?;
+        self.emit(&page_header)?;
+        self.emit(&frame)?;
+        self.scratch = frame;
         self.digest.update(&page_header);
         self.digest.update(data);
-        let size = self.out.len() as u64 - offset;
+        let size = self.written - offset;
         self.index.push((pgno, offset, size));
         self.last_pgno = pgno;
         Ok(())
     }
 
-    /// Writes the end marker, page index and trailer; returns the file bytes.
-    pub fn finish(mut self) -> Result<Vec<u8>, LtxError> {
+    /// Writes the end marker, page index and trailer; returns the writer (the file bytes for
+    /// [`Encoder::new`]).
+    pub fn finish(mut self) -> Result<W, LtxError> {
         if self.header.is_snapshot() {
             let mut last = self.header.commit;
             if last == self.header.lock_page() {
@@ -299,7 +326,7 @@ impl Encoder {
             }
         }
         let end = [0u8; 6];
-        self.out.extend_from_slice(&end);
+        self.emit(&end)?;
         self.digest.update(&end);
         let mut index = Vec::with_capacity(self.index.len() * 8 + 9);
         for (pgno, offset, size) in &self.index {
@@ -310,13 +337,14 @@ impl Encoder {
         put_uvarint(&mut index, 0);
         let len = (index.len() as u64).to_be_bytes();
         index.extend_from_slice(&len);
-        self.out.extend_from_slice(&index);
+        self.emit(&index)?;
         self.digest.update(&index);
         let post_apply = 0u64.to_be_bytes();
-        self.out.extend_from_slice(&post_apply);
+        self.emit(&post_apply)?;
         self.digest.update(&post_apply);
         let checksum = self.digest.finalize() | CHECKSUM_FLAG;
-        self.out.extend_from_slice(&checksum.to_be_bytes());
+        self.out.write_all(&checksum.to_be_bytes())?;
+        self.out.flush()?;
         Ok(self.out)
     }
 }

@@ -11,8 +11,16 @@
 //! one plus one (`TXIDs` count syncs, not `SQLite` transactions, and are contiguous). If the upload
 //! fails nothing advances: the next attempt (after a backoff of 1 s doubling up to 10 s) reads
 //! from the same place and ships everything accumulated in one file, so an outage ends with one
-//! catch-up upload. At start-up, and whenever the WAL cannot be followed, the whole database is
-//! shipped instead (a level-0 file holding every page, plus a level-9 snapshot at start-up).
+//! catch-up upload. At start-up, and whenever the WAL cannot be followed (or the replica was
+//! found broken), the whole database is shipped instead, as a snapshot `1-<next TXID>` in level
+//! 0, copied within the store to level 9 when a snapshot is due (one upload, not two). It is
+//! written page by page to `replica-upload.ltx` in the data directory and uploaded from there in
+//! parts of 8 MiB ([`store::Replica::put_ltx_file`]), so memory stays bounded whatever the size
+//! of the database and a slow link times out per part, not per object.
+//!
+//! A graceful stop records in the replica's lease the TXID shipped last and a checksum of the
+//! database at that TXID ([`lease::Position`]); the next start of the same server compares it
+//! with the database and, when nothing changed, continues the chain without uploading anything.
 //!
 //! # Why no WAL frame is checkpointed before it is shipped
 //! `SQLite` loses WAL frames only when it *restarts* the WAL (new salts, writing again from the
@@ -96,6 +104,8 @@ pub const WAL_SIZE_LIMIT: i64 = 4 * 1024 * 1024;
 pub const MAX_BACKOFF: Duration = Duration::from_secs(10);
 /// File in the data directory locked by the process that ships to the replica.
 pub const LOCK_FILE: &str = "replicator.lock";
+/// Temporary LTX file of a whole-database upload, in the data directory.
+pub const UPLOAD_FILE: &str = "replica-upload.ltx";
 
 /// Replication failures.
 #[derive(Debug, thiserror::Error)]
@@ -370,6 +380,12 @@ impl Sqlite {
                 None => Found::Resync,
             },
             Some(h) => match pos {
+                // Shipped while there was no WAL: the first WAL holds only later commits (our
+                // read transaction on the database file alone lets no checkpoint run).
+                Some(p) if p.is_empty() => {
+                    let (batch, end) = wal::read_after(&self.wal_path(), &WalPos::start(h))?;
+                    Found::Batch(batch, end)
+                }
                 Some(p) if p.header == h => {
                     let (batch, end) = wal::read_after(&self.wal_path(), p)?;
                     Found::Batch(batch, end)
@@ -711,56 +727,44 @@ impl Replicator {
         });
     }
 
-    /// Ships the whole database as the next TXID (and a level-9 snapshot when due).
+    /// Ships the whole database as the snapshot `1-<next TXID>` in level 0 (copied to level 9
+    /// when a snapshot is due): written to a temporary file page by page and uploaded from it
+    /// in parts, so memory stays bounded whatever the size of the database.
     async fn ship_image(&mut self, txid: u64) -> Result<(), BackupError> {
         let with_snapshot = self.snapshot_with_image;
         let gate = self.gate.clone();
-        let (bytes, snap, pos, hold) = self
+        let tmp = self.upload_path();
+        let file = tmp.clone();
+        let (header, pos, hold) = self
             .blocking(move |s| {
                 let (image, hold) = gated(gate.as_ref(), || s.capture())?;
-                let ts = now_ms();
-                let encoded = (|| {
-                    let bytes = image.encode(txid + 1, txid + 1, ts)?;
-                    let snap = if with_snapshot && txid > 0 {
-                        Some(image.encode(1, txid + 1, ts)?)
-                    } else {
-                        None
-                    };
-                    Ok::<_, BackupError>((bytes, snap))
-                })();
-                match encoded {
-                    Ok((bytes, snap)) => Ok((bytes, snap, image.wal_pos, hold)),
+                match image.write_ltx(1, txid + 1, now_ms(), &file) {
+                    Ok((header, _)) => Ok((header, image.wal_pos, hold)),
                     Err(e) => {
                         s.end_hold(hold);
-                        Err(e)
+                        Err(e.into())
                     }
                 }
             })
             .await?;
         let upload = async {
-            let header = ltx::decode(&bytes)?.header;
-            self.replica.put_ltx(0, &header, bytes.clone()).await?;
-            // TXID 1 is already a snapshot; copy it to level 9 so litestream finds one there.
-            let snap = if txid == 0 && with_snapshot {
-                Some(bytes)
-            } else {
-                snap
-            };
-            if let Some(snap) = snap {
-                let h = ltx::decode(&snap)?.header;
-                self.replica.put_ltx(SNAPSHOT_LEVEL, &h, snap).await?;
+            self.replica.put_ltx_file(0, &header, &tmp).await?;
+            if with_snapshot {
+                self.replica.copy_ltx(0, SNAPSHOT_LEVEL, &header).await?;
                 self.status
                     .update(|s| s.status.last_snapshot_unix = Some(unix_now()));
             }
             Ok::<_, BackupError>(())
-        };
-        if let Err(e) = upload.await {
+        }
+        .await;
+        let _ = std::fs::remove_file(&tmp);
+        if let Err(e) = upload {
             self.release(hold);
             return Err(e);
         }
         self.promote(hold);
         self.txid = Some(txid + 1);
-        self.pos = pos;
+        self.pos = Some(pos.unwrap_or_else(WalPos::empty));
         if with_snapshot {
             self.snapshot_with_image = false;
             self.last_snapshot = Instant::now();
@@ -775,6 +779,89 @@ impl Replicator {
         Ok(())
     }
 
+    /// The temporary LTX file of whole-database uploads, beside the database.
+    fn upload_path(&self) -> PathBuf {
+        self.settings.db_path.with_file_name(UPLOAD_FILE)
+    }
+
+    /// At start-up: when this server stopped gracefully at the replica's last TXID and the
+    /// database is still what it shipped then, continue the chain without uploading anything.
+    async fn try_resume(&mut self, replica_txid: u64) -> Result<bool, BackupError> {
+        let Some(p) = self.resume.take() else {
+            return Ok(false);
+        };
+        if p.txid != replica_txid {
+            tracing::info!(
+                stopped_at = p.txid,
+                replica_txid,
+                "the replica moved on since this server stopped; shipping the whole database"
+            );
+            return Ok(false);
+        }
+        let gate = self.gate.clone();
+        let (same, pos, hold) = self
+            .blocking(move |s| {
+                let (image, hold) = gated(gate.as_ref(), || s.capture())?;
+                let same = (image.page_size == p.page_size && image.commit == p.pages)
+                    .then(|| image.checksum())
+                    .transpose();
+                match same {
+                    Ok(same) => Ok((same == Some(p.checksum), image.wal_pos, hold)),
+                    Err(e) => {
+                        s.end_hold(hold);
+                        Err(e.into())
+                    }
+                }
+            })
+            .await?;
+        if !same {
+            self.release(hold);
+            tracing::info!(
+                txid = replica_txid,
+                "the database changed since this server stopped; shipping the whole database"
+            );
+            return Ok(false);
+        }
+        self.promote(hold);
+        self.pos = Some(pos.unwrap_or_else(WalPos::empty));
+        self.snapshot_with_image = false;
+        self.mark_shipped(replica_txid);
+        tracing::info!(
+            txid = replica_txid,
+            "resumed the replica where this server stopped: nothing to upload"
+        );
+        Ok(true)
+    }
+
+    /// Where shipping stands, when the database is exactly what was shipped last (checked
+    /// under the write lock); recorded in the lease at a graceful stop.
+    async fn position(&self) -> Result<Option<lease::Position>, BackupError> {
+        let (Some(txid), Some(pos)) = (self.txid, self.pos) else {
+            return Ok(None);
+        };
+        let gate = self.gate.clone();
+        self.blocking(move |s| {
+            gated(gate.as_ref(), || {
+                s.ctl.execute_batch("BEGIN IMMEDIATE")?;
+                let position = (|| {
+                    let image = Image::capture(&s.db_path)?;
+                    if image.wal_pos.unwrap_or_else(WalPos::empty) != pos {
+                        return Ok(None);
+                    }
+                    Ok::<_, BackupError>(Some(lease::Position {
+                        txid,
+                        checksum: image.checksum()?,
+                        page_size: image.page_size,
+                        pages: image.commit,
+                    }))
+                })();
+                let _ = s.ctl.execute_batch("ROLLBACK");
+                position
+            })
+        })
+        .await
+    }
+
     /// One sync: ship what the WAL holds after the last position.
     pub async fn sync(&mut self) -> Result<(), BackupError> {
         self.ensure_lease().await?;
@@ -783,6 +870,9 @@ impl Replicator {
         } else {
             let t = self.replica.max_txid().await?;
             self.txid = Some(t);
+            if self.try_resume(t).await? {
+                return Ok(());
+            }
             t
         };
         let Some(pos) = self.pos else {
@@ -1037,16 +1127,38 @@ impl Replicator {
                 () = tokio::time::sleep(wait) => {}
             }
         }
-        match tokio::time::timeout(Duration::from_secs(5), self.sync()).await {
-            Ok(Ok(())) => tracing::info!(
-                txid = self.txid.unwrap_or(0),
-                "replication stopped after a final sync"
-            ),
-            Ok(Err(e)) => tracing::warn!(error = %e, "final sync failed"),
-            Err(_) => tracing::warn!("final sync timed out"),
-        }
+        let synced = match tokio::time::timeout(Duration::from_secs(5), self.sync()).await {
+            Ok(Ok(())) => {
+                tracing::info!(
+                    txid = self.txid.unwrap_or(0),
+                    "replication stopped after a final sync"
+                );
+                true
+            }
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "final sync failed");
+                false
+            }
+            Err(_) => {
+                tracing::warn!("final sync timed out");
+                false
+            }
+        };
         if self.leased && self.status.snapshot().conflict.is_none() {
-            let release = lease::release(&self.replica, &self.identity, None, now_ms());
+            // Lets the next start of this server resume instead of shipping the database again.
+            let position = if synced {
+                match tokio::time::timeout(Duration::from_secs(10), self.position()).await {
+                    Ok(Ok(p)) => p,
+                    Ok(Err(e)) => {
+                        tracing::warn!(error = %e, "could not record the replica position");
+                        None
+                    }
+                    Err(_) => None,
+                }
+            } else {
+                None
+            };
+            let release = lease::release(&self.replica, &self.identity, position, now_ms());
             match tokio::time::timeout(Duration::from_secs(3), release).await {
                 Ok(Ok(())) => tracing::info!("released the replica's lease"),
                 Ok(Err(e)) => tracing::warn!(error = %e, "could not release the replica's lease"),
