@@ -1263,14 +1263,29 @@ fn a_large_database_ships_in_bounded_memory_and_a_restart_uploads_nothing_new() 
         server.logs()
     );
     let before = replica_files(&replica);
-    let mut server = Server::start(&data, &url, &[]);
+    let mut server = Server::start(
+        &data,
+        &url,
+        &[("FLIGHTCLAIM_REPLICA_VERIFY_INTERVAL_SECS", "2".to_string())],
+    );
     wait_ready(
         &server,
         Duration::from_secs(20),
         "replicating",
         |code, v| code == 200 && v["replication"]["last_success"].is_string(),
     );
-    std::thread::sleep(Duration::from_secs(2));
+    // The full verification restores the 64 MiB snapshot page by page, too.
+    wait_ready(&server, Duration::from_secs(30), "verified", |code, v| {
+        code == 200 && v["replication"]["verify_ok"] == true
+    });
+    let peak = vm_hwm(server.child.id());
+    eprintln!("peak RSS {} MiB after a full verification", peak / MIB);
+    assert!(
+        peak < baseline + 48 * MIB,
+        "peak RSS {} MiB after verifying a 64 MiB replica, {} MiB with a small one",
+        peak / MIB,
+        baseline / MIB
+    );
     assert_eq!(replica_files(&replica), before, "{}", server.logs());
     assert!(server.logs().contains("resumed"), "{}", server.logs());
 

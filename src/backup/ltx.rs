@@ -369,84 +369,115 @@ pub struct Decoded {
     pub pages: Vec<(u32, Vec<u8>)>,
 }
 
-/// Length of the LZ4 frame starting at `b[0]` (frame format 1.6), without decompressing it.
-fn lz4_frame_len(b: &[u8]) -> Option<usize> {
-    if b.len() < 7 || b[0..4] != [0x04, 0x22, 0x4D, 0x18] {
-        return None;
+/// Reads exactly `n` bytes of `r` onto the end of `out`; `Truncated` at the end of the input.
+fn read_onto(r: &mut impl std::io::Read, out: &mut Vec<u8>, n: usize) -> Result<(), LtxError> {
+    let at = out.len();
+    out.resize(at + n, 0);
+    r.read_exact(&mut out[at..]).map_err(|e| match e.kind() {
+        std::io::ErrorKind::UnexpectedEof => LtxError::Truncated,
+        _ => LtxError::Io(e),
+    })
+}
+
+/// Reads one LZ4 frame (frame format 1.6) onto `out` without decompressing it; `None` when it
+/// is not a frame or a block is larger than `max_block`.
+fn read_lz4_frame(
+    r: &mut impl std::io::Read,
+    out: &mut Vec<u8>,
+    max_block: usize,
+) -> Result<Option<()>, LtxError> {
+    read_onto(r, out, 7)?;
+    if out[0..4] != [0x04, 0x22, 0x4D, 0x18] {
+        return Ok(None);
     }
-    let flg = b[4];
-    let mut pos = 6;
-    if flg & 0x08 != 0 {
-        pos += 8;
-    }
-    if flg & 0x01 != 0 {
-        pos += 4;
-    }
-    pos += 1; // header checksum
+    let flg = out[4];
+    let extra = if flg & 0x08 != 0 { 8 } else { 0 } + if flg & 0x01 != 0 { 4 } else { 0 };
+    read_onto(r, out, extra)?;
     let block_checksum = flg & 0x10 != 0;
     loop {
-        let size = u32::from_le_bytes(b.get(pos..pos + 4)?.try_into().ok()?);
-        pos += 4;
+        let at = out.len();
+        read_onto(r, out, 4)?;
+        let size = u32::from_le_bytes(out[at..at + 4].try_into().expect("4 bytes"));
         if size == 0 {
             break;
         }
-        pos += (size & 0x7fff_ffff) as usize;
-        if block_checksum {
-            pos += 4;
+        let len = (size & 0x7fff_ffff) as usize;
+        if len > max_block {
+            return Ok(None);
         }
-        if pos > b.len() {
-            return None;
-        }
+        read_onto(r, out, len + if block_checksum { 4 } else { 0 })?;
     }
     if flg & 0x04 != 0 {
-        pos += 4;
+        read_onto(r, out, 4)?;
     }
-    (pos <= b.len()).then_some(pos)
+    Ok(Some(()))
 }
 
-/// Decodes and verifies a whole file: header rules, page order, LZ4 frames, page index and the
-/// file checksum.
-#[allow(clippy::too_many_lines)]
+/// Decodes and verifies a whole file in memory: see [`decode_from`].
 pub fn decode(b: &[u8]) -> Result<Decoded, LtxError> {
-    let header = Header::from_bytes(b)?;
-    if b.len() < HEADER_SIZE + 6 + 8 + TRAILER_SIZE {
-        return Err(LtxError::Truncated);
-    }
+    let mut pages = Vec::new();
+    let header = decode_from(b, |_, pgno, page| {
+        pages.push((pgno, page.to_vec()));
+        Ok(())
+    })?;
+    Ok(Decoded { header, pages })
+}
+
+/// Decodes and verifies a file read from `r` (header rules, page order, LZ4 frames, page index
+/// and the file checksum), handing each page to `on_page` as it goes: memory stays at a page
+/// whatever the file size. The checksum is known only at the end, so a caller that writes
+/// pages somewhere must discard them when this fails.
+#[allow(clippy::too_many_lines)]
+pub fn decode_from(
+    mut r: impl std::io::Read,
+    mut on_page: impl FnMut(&Header, u32, &[u8]) -> Result<(), LtxError>,
+) -> Result<Header, LtxError> {
+    let mut head = Vec::with_capacity(HEADER_SIZE);
+    read_onto(&mut r, &mut head, HEADER_SIZE)?;
+    let header = Header::from_bytes(&head)?;
     let mut digest = CRC64.digest();
-    digest.update(&b[..HEADER_SIZE]);
+    digest.update(&head);
     let ps = header.page_size as usize;
-    let mut pos = HEADER_SIZE;
-    let mut pages: Vec<(u32, Vec<u8>)> = Vec::new();
+    let lock = header.lock_page();
+    let mut pos = HEADER_SIZE as u64;
     let mut frames: Vec<(u32, u64, u64)> = Vec::new();
+    let mut last: Option<u32> = None;
+    let mut contiguous = true;
+    let mut page = vec![0u8; ps];
+    let mut frame = Vec::with_capacity(ps + 64);
     loop {
-        let ph = b.get(pos..pos + 6).ok_or(LtxError::Truncated)?;
+        frame.clear();
+        read_onto(&mut r, &mut frame, 6)?;
+        let ph: [u8; 6] = frame[0..6].try_into().expect("6 bytes");
         let pgno = u32::from_be_bytes(ph[0..4].try_into().expect("4 bytes"));
         let flags = u16::from_be_bytes(ph[4..6].try_into().expect("2 bytes"));
         if pgno == 0 && flags == 0 {
-            digest.update(ph);
-            pos += 6;
+            digest.update(&ph);
             break;
         }
         let page_err = |why: &str| LtxError::Page {
             pgno,
             why: why.to_string(),
         };
-        if pgno > header.commit || pgno == header.lock_page() {
+        if pgno > header.commit || pgno == lock {
             return Err(page_err("page number outside the database"));
         }
-        if let Some((last, _)) = pages.last()
-            && pgno <= *last
-        {
+        if last.is_some_and(|l| pgno <= l) {
             return Err(page_err("pages out of order"));
         }
-        let start = pos;
-        digest.update(ph);
-        pos += 6;
-        let mut page = vec![0u8; ps];
+        let mut want = last.map_or(1, |l| l + 1);
+        if want == lock {
+            want += 1;
+        }
+        contiguous &= pgno == want;
+        digest.update(&ph);
         match flags {
             0 => {
-                let len = lz4_frame_len(&b[pos..]).ok_or_else(|| page_err("bad LZ4 frame"))?;
-                let mut dec = lz4_flex::frame::FrameDecoder::new(&b[pos..pos + len]);
+                let mut body = Vec::with_capacity(ps + 64);
+                if read_lz4_frame(&mut r, &mut body, ps.max(65536) + 16)?.is_none() {
+                    return Err(page_err("bad LZ4 frame"));
+                }
+                let mut dec = lz4_flex::frame::FrameDecoder::new(&body[..]);
                 dec.read_exact(&mut page)
                     .map_err(|e| page_err(&format!("lz4: {e}")))?;
                 // Drain to the end of the frame so that the content checksum is verified.
@@ -456,48 +487,49 @@ pub fn decode(b: &[u8]) -> Result<Decoded, LtxError> {
                 if !rest.is_empty() {
                     return Err(page_err("page longer than the page size"));
                 }
-                pos += len;
+                frame.extend_from_slice(&body);
             }
             PAGE_FLAG_SIZE => {
-                let size_bytes = b.get(pos..pos + 4).ok_or(LtxError::Truncated)?;
-                digest.update(size_bytes);
-                let size = u32::from_be_bytes(size_bytes.try_into().expect("4 bytes")) as usize;
-                pos += 4;
-                let block = b.get(pos..pos + size).ok_or(LtxError::Truncated)?;
-                let n = lz4_flex::block::decompress_into(block, &mut page)
+                read_onto(&mut r, &mut frame, 4)?;
+                let size_bytes: [u8; 4] = frame[6..10].try_into().expect("4 bytes");
+                digest.update(&size_bytes);
+                let size = u32::from_be_bytes(size_bytes) as usize;
+                if size > ps + 1024 {
+                    return Err(page_err("LZ4 block larger than a page"));
+                }
+                read_onto(&mut r, &mut frame, size)?;
+                let n = lz4_flex::block::decompress_into(&frame[10..], &mut page)
                     .map_err(|e| page_err(&format!("lz4: {e}")))?;
                 if n != ps {
                     return Err(page_err("short page"));
                 }
-                pos += size;
             }
             _ => return Err(page_err("unknown page flags")),
         }
         digest.update(&page);
-        frames.push((pgno, start as u64, (pos - start) as u64));
-        pages.push((pgno, page));
+        frames.push((pgno, pos, frame.len() as u64));
+        pos += frame.len() as u64;
+        last = Some(pgno);
+        on_page(&header, pgno, &page)?;
     }
     if header.is_snapshot() {
-        let lock = header.lock_page();
         let expected = header.commit - u32::from(header.commit >= lock);
-        let contiguous = pages
-            .iter()
-            .zip((1..).filter(|p| *p != lock))
-            .all(|((p, _), want)| *p == want);
-        if pages.len() != expected as usize || !contiguous {
+        if frames.len() != expected as usize || !contiguous {
             return Err(LtxError::Header("snapshot does not hold every page".into()));
         }
     }
-    // Page index, then the trailer.
-    let trailer_at = b.len() - TRAILER_SIZE;
-    if trailer_at < pos + 8 {
+    // Page index, then the trailer: the rest of the input.
+    let mut b = Vec::new();
+    r.read_to_end(&mut b)?;
+    if b.len() < 8 + TRAILER_SIZE {
         return Err(LtxError::Truncated);
     }
+    let trailer_at = b.len() - TRAILER_SIZE;
     let index_len = u64::from_be_bytes(b[trailer_at - 8..trailer_at].try_into().expect("8"));
-    if index_len != (trailer_at - 8 - pos) as u64 {
+    if index_len != (trailer_at - 8) as u64 {
         return Err(LtxError::Index("length does not match".into()));
     }
-    let index = &b[pos..trailer_at - 8];
+    let index = &b[..trailer_at - 8];
     let mut ipos = 0;
     for (pgno, offset, size) in &frames {
         let got = (
@@ -512,7 +544,7 @@ pub fn decode(b: &[u8]) -> Result<Decoded, LtxError> {
     if get_uvarint(index, &mut ipos)? != 0 || ipos != index.len() {
         return Err(LtxError::Index("missing terminator".into()));
     }
-    digest.update(&b[pos..trailer_at + 8]);
+    digest.update(&b[..trailer_at + 8]);
     let post_apply = u64::from_be_bytes(b[trailer_at..trailer_at + 8].try_into().expect("8"));
     let stored = u64::from_be_bytes(b[trailer_at + 8..].try_into().expect("8"));
     if stored != digest.finalize() | CHECKSUM_FLAG {
@@ -523,7 +555,7 @@ pub fn decode(b: &[u8]) -> Result<Decoded, LtxError> {
             "post-apply checksum with NoChecksum".into(),
         ));
     }
-    Ok(Decoded { header, pages })
+    Ok(header)
 }
 
 #[cfg(test)]

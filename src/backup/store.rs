@@ -20,7 +20,7 @@ use object_store::{
     Attribute, Attributes, BackoffConfig, ClientOptions, ObjectStore, ObjectStoreExt as _,
     PutMultipartOptions, PutOptions, PutPayload, RetryConfig, WriteMultipart,
 };
-use tokio::io::AsyncReadExt as _;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 use super::layout::{self, Layout};
 use super::ltx;
@@ -363,6 +363,18 @@ impl Replica {
     pub async fn get_ltx(&self, f: &FileInfo) -> Result<Vec<u8>, StoreError> {
         let key = self.ltx_key(f.level, f.min, f.max);
         Ok(self.store.get(&key).await?.bytes().await?.to_vec())
+    }
+
+    /// Downloads one LTX file into the file `to` as it arrives (memory: one chunk).
+    pub async fn download_ltx(&self, f: &FileInfo, to: &std::path::Path) -> Result<(), StoreError> {
+        let key = self.ltx_key(f.level, f.min, f.max);
+        let mut stream = self.store.get(&key).await?.into_stream();
+        let mut out = tokio::fs::File::create(to).await?;
+        while let Some(chunk) = stream.try_next().await? {
+            out.write_all(&chunk).await?;
+        }
+        out.flush().await?;
+        Ok(())
     }
 
     /// Reads just the header of one LTX file.
