@@ -940,24 +940,37 @@ fn documents_are_content_addressed_and_restored() {
     );
 
     let target = dir.path().join("restored/documents");
-    assert_eq!(
-        rt.block_on(documents::restore_all(&replica, &target))
-            .unwrap(),
-        2
-    );
+    let first = rt
+        .block_on(documents::restore_all(&replica, &target))
+        .unwrap();
+    assert_eq!((first.written, first.present), (2, 0));
     assert_eq!(std::fs::read(target.join(&sha)).unwrap(), boarding_pass);
-    assert_eq!(
-        rt.block_on(documents::restore_all(&replica, &target))
-            .unwrap(),
-        0
-    );
-    // A corrupted object is refused.
+    let again = rt
+        .block_on(documents::restore_all(&replica, &target))
+        .unwrap();
+    assert_eq!((again.written, again.present), (0, 2));
+    // A corrupted object is refused and reported; the others are restored anyway.
     std::fs::write(dir.path().join("r/documents").join(&sha), b"tampered").unwrap();
+    let third = rt
+        .block_on(documents::put(&replica, b"a third document"))
+        .unwrap();
     std::fs::remove_file(target.join(&sha)).unwrap();
-    assert!(
-        rt.block_on(documents::restore_all(&replica, &target))
-            .is_err()
-    );
+    let report = rt
+        .block_on(documents::restore_all(&replica, &target))
+        .unwrap();
+    assert_eq!(report.written, 1);
+    assert!(target.join(&third).is_file());
+    assert!(!target.join(&sha).exists());
+    assert_eq!(report.failed.len(), 1, "{report:?}");
+    assert_eq!(report.failed[0].0, sha);
+    assert!(report.failed[0].1.contains("corrupted"), "{report:?}");
+    // Repaired in the replica: a second run restores just that one.
+    std::fs::write(dir.path().join("r/documents").join(&sha), &boarding_pass).unwrap();
+    let resumed = rt
+        .block_on(documents::restore_all(&replica, &target))
+        .unwrap();
+    assert_eq!((resumed.written, resumed.present), (1, 2));
+    assert!(resumed.failed.is_empty());
 }
 
 /// `litestream`, a temporary directory, its `data` directory and the URL of its `replica`.
