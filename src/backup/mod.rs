@@ -73,26 +73,32 @@
 
 pub mod compact;
 pub mod documents;
+mod hold;
 pub mod layout;
 pub mod lease;
 pub mod ltx;
 pub mod restore;
 pub mod snapshot;
+mod status;
 pub mod store;
+mod task;
 pub mod verify;
 pub mod wal;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use rusqlite::Connection;
-use serde::Serialize;
 
 use crate::config::AppConfig;
+use hold::{Found, Sqlite, gated};
 use layout::SNAPSHOT_LEVEL;
 use snapshot::Image;
+pub use status::{ReplicationStatus, StatusHandle, alert_replication_lag};
+use status::{email_admins, email_admins_about_lag, unix_now};
 pub use store::Replica;
+pub use task::TaskSlot;
 use wal::WalPos;
 
 /// WAL size (frames) at which the replicator lets `SQLite` restart the WAL.
@@ -179,292 +185,6 @@ impl Settings {
     }
 }
 
-/// What `/ready`, `/metrics` and the admin system page show.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct ReplicationStatus {
-    pub enabled: bool,
-    /// Replica URL without query parameters.
-    pub replica: String,
-    /// Last TXID shipped.
-    pub txid: u64,
-    /// Seconds since the oldest change that is not yet in the replica (0 when caught up).
-    pub lag_seconds: f64,
-    /// Unix seconds of the last successful sync.
-    pub last_success_unix: Option<i64>,
-    pub last_error: Option<String>,
-    pub consecutive_failures: u32,
-    pub last_snapshot_unix: Option<i64>,
-    /// Whether the lag exceeds the alert threshold.
-    pub lagging: bool,
-    /// Another server writes the replica: this one stopped shipping (see [`lease`]).
-    pub conflict: Option<String>,
-    /// Result of the last verification of the replica ([`verify`]); `None` before the first.
-    pub verify_ok: Option<bool>,
-    /// What the last failed verification found.
-    pub verify_error: Option<String>,
-    /// Unix seconds of the last verification (chain check or full) that concluded.
-    pub last_verify_unix: Option<i64>,
-}
-
-#[derive(Debug, Default)]
-struct StatusInner {
-    status: ReplicationStatus,
-    dirty_since: Option<SystemTime>,
-    lag_alert: Duration,
-}
-
-/// Shared, cheap to clone; `Default` is "replication off".
-#[derive(Debug, Clone, Default)]
-pub struct StatusHandle(Arc<RwLock<StatusInner>>);
-
-fn unix_now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
-impl StatusHandle {
-    /// The current status, with the lag computed now.
-    pub fn snapshot(&self) -> ReplicationStatus {
-        let inner = self
-            .0
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut s = inner.status.clone();
-        s.lag_seconds = inner
-            .dirty_since
-            .and_then(|t| t.elapsed().ok())
-            .map_or(0.0, |d| d.as_secs_f64());
-        s.lagging = s.enabled && s.lag_seconds > inner.lag_alert.as_secs_f64();
-        s
-    }
-
-    fn update(&self, f: impl FnOnce(&mut StatusInner)) {
-        let mut inner = self
-            .0
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        f(&mut inner);
-    }
-}
-
-/// Enqueues `message` to every enabled admin, each in their language.
-async fn email_admins<E: crate::mail::Email + Send + 'static>(
-    db: crate::db::Db,
-    mailer: std::sync::Arc<crate::mail::Mailer>,
-    message: E,
-) {
-    let result = db
-        .write(move |tx| {
-            for admin in crate::db::users::list_admins(tx)? {
-                let locale = crate::i18n::Locale::from_tag(&admin.locale).unwrap_or_default();
-                let to = crate::mail::Recipient::new(admin.email, admin.name, locale);
-                crate::mail::queue(tx, &mailer, &to, &message)?;
-            }
-            Ok(())
-        })
-        .await;
-    if let Err(e) = result {
-        tracing::error!(error = %e, kind = E::KIND, "could not email the admins");
-    }
-}
-
-/// Enqueues an "backup is failing" email to every enabled admin, each in their language.
-async fn email_admins_about_lag(
-    db: crate::db::Db,
-    mailer: std::sync::Arc<crate::mail::Mailer>,
-    status: ReplicationStatus,
-) {
-    use crate::mail::messages::AdminBackupFailed;
-    let message = AdminBackupFailed {
-        error: status
-            .last_error
-            .clone()
-            .unwrap_or_else(|| format!("replication lag {:.0} s", status.lag_seconds)),
-        destination: status.replica.clone(),
-        last_success_at: status
-            .last_success_unix
-            .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
-            .map(|t| t.to_rfc3339()),
-    };
-    email_admins(db, mailer, message).await;
-}
-
-/// Called once when the lag first exceeds the threshold: logs, and (when the app runs) the
-/// replicator also emails the admins.
-pub fn alert_replication_lag(status: &ReplicationStatus) {
-    tracing::error!(
-        lag_seconds = status.lag_seconds,
-        last_error = status.last_error.as_deref().unwrap_or(""),
-        replica = %status.replica,
-        "replication is lagging: recent changes are not in the backup yet"
-    );
-}
-
-/// The replicator's own `SQLite` connections (see the module documentation).
-struct Sqlite {
-    db_path: PathBuf,
-    holds: [Connection; 2],
-    holding: [bool; 2],
-    active: Option<usize>,
-    /// Takes the write lock (`BEGIN IMMEDIATE`) for full images and WAL restarts.
-    ctl: Connection,
-}
-
-/// What one look at the WAL found.
-enum Found {
-    /// Transactions (maybe none) after the position, and the new position.
-    Batch(wal::Batch, WalPos),
-    /// The WAL cannot be followed: ship the whole database.
-    Resync,
-}
-
-fn open_conn(path: &Path) -> rusqlite::Result<Connection> {
-    let c = Connection::open(path)?;
-    c.execute_batch("PRAGMA busy_timeout = 5000;")?;
-    Ok(c)
-}
-
-impl Sqlite {
-    fn open(db_path: &Path) -> rusqlite::Result<Sqlite> {
-        Ok(Sqlite {
-            db_path: db_path.to_path_buf(),
-            holds: [open_conn(db_path)?, open_conn(db_path)?],
-            holding: [false, false],
-            active: None,
-            ctl: open_conn(db_path)?,
-        })
-    }
-
-    fn idle(&self) -> usize {
-        self.active.map_or(0, |a| 1 - a)
-    }
-
-    /// Opens a read transaction on `i` (its snapshot is the latest commit).
-    fn begin_hold(&mut self, i: usize) -> rusqlite::Result<()> {
-        self.end_hold(i);
-        self.holds[i].execute_batch("BEGIN DEFERRED")?;
-        self.holding[i] = true;
-        self.holds[i].query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
-            r.get::<_, i64>(0)
-        })?;
-        Ok(())
-    }
-
-    fn end_hold(&mut self, i: usize) {
-        if self.holding[i] {
-            let _ = self.holds[i].execute_batch("ROLLBACK");
-            self.holding[i] = false;
-        }
-    }
-
-    /// `i` becomes the read transaction that protects the WAL; the other one closes.
-    fn promote(&mut self, i: usize) {
-        if let Some(a) = self.active
-            && a != i
-        {
-            self.end_hold(a);
-        }
-        self.active = Some(i);
-    }
-
-    fn wal_path(&self) -> PathBuf {
-        wal::wal_path(&self.db_path)
-    }
-
-    /// Opens a new read transaction on the idle connection, then reads the WAL after `pos`.
-    fn look(&mut self, pos: Option<&WalPos>) -> Result<(Found, usize), BackupError> {
-        let i = self.idle();
-        self.begin_hold(i)?;
-        let found = match wal::read_header(&self.wal_path())? {
-            None => match pos {
-                Some(p) => Found::Batch(wal::Batch::default(), *p),
-                None => Found::Resync,
-            },
-            Some(h) => match pos {
-                // Shipped while there was no WAL: the first WAL holds only later commits (our
-                // read transaction on the database file alone lets no checkpoint run).
-                Some(p) if p.is_empty() => {
-                    let (batch, end) = wal::read_after(&self.wal_path(), &WalPos::start(h))?;
-                    Found::Batch(batch, end)
-                }
-                Some(p) if p.header == h => {
-                    let (batch, end) = wal::read_after(&self.wal_path(), p)?;
-                    Found::Batch(batch, end)
-                }
-                // A restart sets salt1 to the previous salt1 + 1 (from the shared wal-index);
-                // the checkpoint sequence number is per connection and not usable here.
-                Some(p) if h.salt1 == p.header.salt1.wrapping_add(1) => {
-                    let (batch, end) = wal::read_after(&self.wal_path(), &WalPos::start(h))?;
-                    Found::Batch(batch, end)
-                }
-                _ => Found::Resync,
-            },
-        };
-        Ok((found, i))
-    }
-
-    /// Captures the whole database under the write lock, with a read transaction left open
-    /// on the idle connection at exactly that state.
-    fn capture(&mut self) -> Result<(Image, usize), BackupError> {
-        self.ctl.execute_batch("BEGIN IMMEDIATE")?;
-        let result = (|| {
-            let image = Image::capture(&self.db_path)?;
-            let i = self.idle();
-            self.begin_hold(i)?;
-            Ok::<_, BackupError>((image, i))
-        })();
-        let _ = self.ctl.execute_batch("ROLLBACK");
-        result
-    }
-
-    /// `PRAGMA wal_checkpoint(PASSIVE)`: (log frames, checkpointed frames).
-    fn checkpoint_passive(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
-        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
-            Ok((r.get(1)?, r.get(2)?))
-        })
-    }
-
-    /// Lets the WAL restart without losing a frame (see the module documentation). Returns
-    /// whether every frame was copied.
-    fn restart_wal(&mut self, pos: &WalPos) -> Result<bool, BackupError> {
-        self.ctl.execute_batch("BEGIN IMMEDIATE")?;
-        let result = (|| {
-            let h = wal::read_header(&self.wal_path())?;
-            if h != Some(pos.header) {
-                return Ok(false);
-            }
-            let (batch, _) = wal::read_after(&self.wal_path(), pos)?;
-            if batch.transactions > 0 {
-                return Ok(false); // new commits: ship them first
-            }
-            // The write lock's own snapshot (the shipped end) now bounds the checkpoint.
-            if let Some(a) = self.active.take() {
-                self.end_hold(a);
-            }
-            let i = usize::from(self.holding[0]);
-            let mut full = false;
-            for _ in 0..20 {
-                let (log, done) = Self::checkpoint_passive(&self.holds[i])?;
-                if log == done {
-                    full = true;
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            self.begin_hold(i)?;
-            self.active = Some(i);
-            Ok(full)
-        })();
-        let _ = self.ctl.execute_batch("ROLLBACK");
-        if self.active.is_none() {
-            // Never leave the WAL unprotected.
-            let i = self.idle();
-            self.begin_hold(i)?;
-            self.active = Some(i);
-        }
-        result
-    }
-}
-
 /// Tries to lock the data directory's replicator lock file; `None` if another process has it.
 pub fn try_lock(data_dir: &Path) -> std::io::Result<Option<std::fs::File>> {
     std::fs::create_dir_all(data_dir)?;
@@ -534,22 +254,6 @@ pub struct Replicator {
     verify_epoch: u64,
     verify_path: PathBuf,
     _lock: std::fs::File,
-}
-
-/// Runs `f` while holding the app's writer mutex (when there is an app).
-fn gated<T>(gate: Option<&crate::db::Db>, f: impl FnOnce() -> T) -> T {
-    match gate {
-        Some(db) => {
-            let mut out = None;
-            let mut f = Some(f);
-            let _ = db.with_writer(|_| {
-                out = f.take().map(|f| f());
-                Ok(())
-            });
-            out.unwrap_or_else(|| (f.take().expect("not run"))())
-        }
-        None => f(),
-    }
 }
 
 impl Replicator {
@@ -1164,40 +868,6 @@ impl Replicator {
                 Ok(Err(e)) => tracing::warn!(error = %e, "could not release the replica's lease"),
                 Err(_) => tracing::warn!("releasing the replica's lease timed out"),
             }
-        }
-    }
-}
-
-/// The running replicator task, so that shutdown can wait for its final sync (a task still
-/// running when the runtime stops is cancelled mid-upload).
-#[derive(Clone, Default)]
-pub struct TaskSlot(Arc<Mutex<Option<tokio::task::JoinHandle<()>>>>);
-
-impl TaskSlot {
-    /// Spawns the replicator; it stops when `shutdown` resolves.
-    pub fn spawn(
-        &self,
-        replicator: Replicator,
-        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-    ) {
-        let handle = tokio::spawn(replicator.run(shutdown));
-        *self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(handle);
-    }
-
-    /// Waits (at most `timeout`) for the task to finish its final sync.
-    pub async fn finish(&self, timeout: Duration) {
-        let handle = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take();
-        if let Some(h) = handle
-            && tokio::time::timeout(timeout, h).await.is_err()
-        {
-            tracing::warn!("replication did not finish its final sync in time");
         }
     }
 }
