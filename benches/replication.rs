@@ -46,6 +46,7 @@ fn run(replicate: bool, rows: usize) -> f64 {
                 Duration::from_mins(5),
                 Duration::from_hours(1),
             ],
+            verify_interval: Duration::from_hours(6),
         };
         let replicator = Replicator::new(settings, &data)
             .expect("replicator")

@@ -27,6 +27,8 @@ use crate::{jobs, systemd, web};
 
 /// Name of the generated secret key file inside the data directory.
 pub const SECRET_KEY_FILE: &str = "secret.key";
+/// Lock file of the data directory, held by `serve` for its whole life (replication on or off).
+pub const DATA_DIR_LOCK: &str = "flightclaim.lock";
 
 /// Why the application could not start, phrased for the operator.
 #[derive(Debug, thiserror::Error)]
@@ -55,9 +57,19 @@ pub enum StartError {
     #[error("{0}")]
     Mail(#[from] crate::mail::MailError),
     #[error(
-        "cannot start replication: {0}. Fix: check FLIGHTCLAIM_REPLICA_URL and the AWS_* variables, or unset FLIGHTCLAIM_REPLICA_URL"
+        "cannot start replication: {0}. Fix: check FLIGHTCLAIM_REPLICA_URL and the AWS_* variables"
     )]
     Replication(String),
+    #[error(
+        "another flightclaim server is already running on the data directory {dir} (it holds {lock}{holder}). Two servers must never share one database. Fix: stop the other one first (`systemctl stop flightclaim`); to run a second server (a restore drill, a test), restore the database into its own FLIGHTCLAIM_DATA_DIR and leave FLIGHTCLAIM_REPLICA_URL unset there"
+    )]
+    DataDirInUse {
+        dir: String,
+        lock: String,
+        holder: String,
+    },
+    #[error("{0}")]
+    ReplicaOwned(String),
 }
 
 /// Options of `serve` that are not configuration.
@@ -126,6 +138,47 @@ pub fn check_data_dir(dir: &Path) -> Result<(), StartError> {
             }
             Err(e) => return Err(fail(e)),
         }
+    }
+}
+
+/// Takes the data directory's exclusive lock ([`DATA_DIR_LOCK`]), creating the directory if
+/// needed; the lock lasts as long as the returned file is open. A second `serve` on the same
+/// directory gets [`StartError::DataDirInUse`].
+pub fn lock_data_dir(dir: &Path) -> Result<std::fs::File, StartError> {
+    ensure_data_dir(dir)?;
+    let path = dir.join(DATA_DIR_LOCK);
+    let io_err = |source| StartError::DataDir {
+        path: path.display().to_string(),
+        source,
+    };
+    let mut file = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&path)
+        .map_err(io_err)?;
+    match file.try_lock() {
+        Ok(()) => {
+            // Who holds it, for the message a second server prints.
+            let _ = file
+                .set_len(0)
+                .and_then(|()| writeln!(file, "{}", std::process::id()));
+            Ok(file)
+        }
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let pid = std::fs::read_to_string(&path).unwrap_or_default();
+            let holder = match pid.trim() {
+                "" => String::new(),
+                pid => format!(", pid {pid}"),
+            };
+            Err(StartError::DataDirInUse {
+                dir: dir.display().to_string(),
+                lock: DATA_DIR_LOCK.to_string(),
+                holder,
+            })
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(io_err(e)),
     }
 }
 
@@ -233,6 +286,27 @@ fn mailer_and_sealers(
     Ok((mailer, sealers))
 }
 
+/// The replicator when replication is on, with the replica's lease taken: a second server
+/// shipping to the same replica does not start.
+fn replicator(cfg: &AppConfig, db: &Db) -> Result<Option<crate::backup::Replicator>, StartError> {
+    let Some(settings) = crate::backup::Settings::from_config(cfg) else {
+        return Ok(None);
+    };
+    db.with_writer(|c| Ok(crate::backup::prepare_writer(c)?))?;
+    let mut r = crate::backup::Replicator::new(settings, &cfg.data_dir)
+        .map_err(|e| StartError::Replication(e.to_string()))?
+        .with_writer_gate(db.clone());
+    match r.claim_replica_blocking() {
+        Ok(()) => {}
+        Err(crate::backup::BackupError::Owned(o)) => {
+            return Err(StartError::ReplicaOwned(o.to_string()));
+        }
+        // The store is unreachable: start anyway, the replicator retries.
+        Err(e) => tracing::warn!(error = %e, "could not take the replica's lease yet"),
+    }
+    Ok(Some(r))
+}
+
 /// Builds the application from a configuration: opens (and, for a fresh database, migrates)
 /// the database, loads templates and assets, and mounts every area.
 pub fn build(cfg: AppConfig) -> Result<Rocket<Build>, StartError> {
@@ -243,16 +317,7 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
     cfg.validate()?;
     let key = secret_key(&cfg)?;
     let db = open_database(&cfg, options)?;
-    let replicator = match crate::backup::Settings::from_config(&cfg) {
-        Some(settings) => {
-            db.with_writer(|c| Ok(crate::backup::prepare_writer(c)?))?;
-            let r = crate::backup::Replicator::new(settings, &cfg.data_dir)
-                .map_err(|e| StartError::Replication(e.to_string()))?
-                .with_writer_gate(db.clone());
-            Some(r)
-        }
-        None => None,
-    };
+    let replicator = replicator(&cfg, &db)?;
     let replication_status = replicator
         .as_ref()
         .map(crate::backup::Replicator::status)
@@ -320,7 +385,7 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
         .attach(AdHoc::on_shutdown("replication final sync", move |_| {
             Box::pin(async move {
                 replication_stop
-                    .finish(std::time::Duration::from_secs(6))
+                    .finish(std::time::Duration::from_secs(20))
                     .await;
             })
         }))

@@ -84,6 +84,10 @@ pub enum Command {
         /// Where to write the database; must not exist. Documents go to `documents/` beside it.
         #[arg(short = 'o', long = "output", value_name = "PATH")]
         output: PathBuf,
+        /// Only the documents, beside PATH (a database already restored there): retries those
+        /// a previous run could not restore, keeps those already there.
+        #[arg(long)]
+        documents_only: bool,
     },
     /// Evaluate eligibility requests (docs/eligibility-api.md): one JSON request or an array,
     /// from FILE or standard input (`-`); prints one JSON response per line.
@@ -138,7 +142,8 @@ pub fn main() -> ExitCode {
             replica,
             timestamp,
             output,
-        } => restore(&cfg, replica, timestamp.as_deref(), &output),
+            documents_only,
+        } => restore(&cfg, replica, timestamp.as_deref(), &output, documents_only),
         Command::Eligibility { file, lang } => eligibility(file.as_deref(), &lang),
         Command::DemoData {
             claims,
@@ -175,6 +180,14 @@ fn serve(cfg: AppConfig, options: ServeOptions) -> ExitCode {
     let log_dir = cfg.log_to_file.then(|| cfg.data_dir.join("logs"));
     let _guard = crate::logging::init(&cfg.log, log_dir.as_deref());
     let (address, port) = (cfg.address, cfg.port);
+    // Held until the process exits: one server per data directory, replication on or off.
+    let _data_dir_lock = match app::lock_data_dir(&cfg.data_dir) {
+        Ok(lock) => lock,
+        Err(e) => {
+            tracing::error!(error = %e, "start-up failed");
+            return fail(e, 1);
+        }
+    };
     let limits = crate::gate::Limits::from_config(&cfg);
     let public = match crate::gate::bind(std::net::SocketAddr::new(address, port)) {
         Ok(l) => l,
@@ -435,6 +448,7 @@ fn restore(
     replica: Option<String>,
     timestamp: Option<&str>,
     output: &std::path::Path,
+    documents_only: bool,
 ) -> ExitCode {
     let Some(url) = replica.or_else(|| cfg.replica_url.clone()) else {
         return fail(
@@ -460,33 +474,59 @@ fn restore(
     };
     let result = rt.block_on(async {
         let replica = crate::backup::Replica::open(&url).map_err(|e| e.to_string())?;
-        let summary = crate::backup::restore::restore(&replica, output, target)
-            .await
-            .map_err(|e| e.to_string())?;
+        let summary = if documents_only {
+            None
+        } else {
+            Some(
+                crate::backup::restore::restore(&replica, output, target)
+                    .await
+                    .map_err(|e| e.to_string())?,
+            )
+        };
         let docs_dir = output
             .parent()
             .unwrap_or(std::path::Path::new("."))
             .join(crate::backup::documents::DIR);
         let docs = crate::backup::documents::restore_all(&replica, &docs_dir)
             .await
-            .map_err(|e| format!("the database was restored but documents failed: {e}"))?;
+            .map_err(|e| format!("the documents could not be listed: {e}"))?;
         Ok::<_, String>((summary, docs))
     });
-    match result {
-        Ok((s, docs)) => {
-            println!(
-                "restored {} (TXID {}, {} pages of {} bytes, {} LTX files, state of {}), integrity_check ok; {docs} document(s) restored",
-                output.display(),
-                s.txid,
-                s.pages,
-                s.page_size,
-                s.files,
-                s.timestamp.map_or_else(|| "?".into(), |t| t.to_rfc3339()),
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(format!("restore failed: {e}"), 1),
+    let (summary, docs) = match result {
+        Ok(r) => r,
+        Err(e) => return fail(format!("restore failed: {e}"), 1),
+    };
+    if let Some(s) = summary {
+        println!(
+            "restored {} (TXID {}, {} pages of {} bytes, {} LTX files, state of {}), integrity_check ok",
+            output.display(),
+            s.txid,
+            s.pages,
+            s.page_size,
+            s.files,
+            s.timestamp.map_or_else(|| "?".into(), |t| t.to_rfc3339()),
+        );
     }
+    println!(
+        "{} document(s) restored, {} already there, {} failed",
+        docs.written,
+        docs.present,
+        docs.failed.len()
+    );
+    if docs.failed.is_empty() {
+        return ExitCode::SUCCESS;
+    }
+    for (name, why) in &docs.failed {
+        eprintln!("flightclaim: document {name} not restored: {why}");
+    }
+    fail(
+        format!(
+            "{} document(s) could not be restored (listed above). Fix: once the replica is reachable or repaired, run `flightclaim restore --documents-only -o {}` (with the same --replica) to retry them; documents already restored are kept",
+            docs.failed.len(),
+            output.display()
+        ),
+        1,
+    )
 }
 
 /// `flightclaim eligibility [FILE|-]`: all or nothing. When every request is understood, each

@@ -74,6 +74,10 @@ pub struct AppConfig {
     /// Seconds between two compactions of level 0 into level 1 (levels 2 and 3 follow at 10×
     /// and 120× that, at least every 5 minutes and every hour).
     pub replica_compaction_secs: u64,
+    /// Seconds between two full verifications of the replica (restore into a temporary file
+    /// and `PRAGMA integrity_check`); the chain of files is checked every minute (or at this
+    /// interval when shorter).
+    pub replica_verify_interval_secs: u64,
     /// Free space (MiB) on the data directory's file system below which `/ready` answers 503.
     pub disk_min_free_mb: u64,
     /// Comma-separated IPs or CIDR ranges whose `X-Forwarded-For` is believed.
@@ -147,6 +151,7 @@ impl Default for AppConfig {
             replica_lag_alert_secs: 60,
             replica_snapshot_interval_hours: 24,
             replica_compaction_secs: 30,
+            replica_verify_interval_secs: 21_600,
             disk_min_free_mb: 512,
             trusted_proxies: String::new(),
             log: "info".into(),

@@ -60,6 +60,9 @@ pub struct ReplicationGauges {
     pub txid: u64,
     pub consecutive_failures: u32,
     pub last_snapshot_unix: Option<i64>,
+    /// Last verification of the replica: `Some(false)` when it does not restore.
+    pub verify_ok: Option<bool>,
+    pub last_verify_unix: Option<i64>,
 }
 
 /// Version and git revision of this binary, for `flightclaim_build_info`.
@@ -248,7 +251,7 @@ fn render_build_info(out: &mut String) {
     );
 }
 
-fn replication_rows(r: &ReplicationGauges) -> [(&'static str, &'static str, f64); 5] {
+fn replication_rows(r: &ReplicationGauges) -> [(&'static str, &'static str, f64); 7] {
     [
         (
             "flightclaim_replication_lag_seconds",
@@ -274,6 +277,16 @@ fn replication_rows(r: &ReplicationGauges) -> [(&'static str, &'static str, f64)
             "flightclaim_replication_last_snapshot_timestamp_seconds",
             "Unix time of the last full snapshot shipped to the replica (0: none since start).",
             as_f64(u64::try_from(r.last_snapshot_unix.unwrap_or(0)).unwrap_or(0)),
+        ),
+        (
+            "flightclaim_replica_verify_ok",
+            "0 when the last verification found that the replica does not restore (1 otherwise).",
+            if r.verify_ok == Some(false) { 0.0 } else { 1.0 },
+        ),
+        (
+            "flightclaim_replica_last_verify_timestamp_seconds",
+            "Unix time of the last verification of the replica that concluded (0: none since start).",
+            as_f64(u64::try_from(r.last_verify_unix.unwrap_or(0)).unwrap_or(0)),
         ),
     ]
 }
@@ -342,6 +355,7 @@ mod tests {
             replication: Some(ReplicationGauges {
                 lag_seconds: 1.5,
                 last_snapshot_unix: Some(1_700_000_000),
+                verify_ok: Some(false),
                 ..ReplicationGauges::default()
             }),
             disk_free_bytes: Some(1 << 30),
@@ -358,6 +372,7 @@ mod tests {
         assert!(
             text.contains("flightclaim_replication_last_snapshot_timestamp_seconds 1700000000")
         );
+        assert!(text.contains("flightclaim_replica_verify_ok 0"));
         assert!(text.contains("flightclaim_disk_free_bytes 1073741824"));
         assert!(text.contains("flightclaim_disk_min_free_bytes 536870912"));
         assert!(text.contains("flightclaim_ready 1"));

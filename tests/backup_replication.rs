@@ -720,21 +720,11 @@ impl Drop for Moto {
     }
 }
 
-#[test]
-fn s3_replica_survives_an_outage_and_litestream_restores_it() {
-    let (Some(litestream), Some(moto)) = (tool("litestream"), tool("moto_server")) else {
-        return;
-    };
-    let outage = Duration::from_secs(
-        std::env::var("FLIGHTCLAIM_TEST_OUTAGE_SECS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(60),
-    );
-    let dir = tempfile::tempdir().unwrap();
+/// Starts `moto_server` on a free port with the bucket `backups`.
+fn start_moto(moto: &Path) -> (Moto, u16) {
     let moto_port = free_port();
-    let _moto = Moto(
-        Command::new(&moto)
+    let child = Moto(
+        Command::new(moto)
             .args(["-H", "127.0.0.1", "-p", &moto_port.to_string()])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -759,18 +749,34 @@ fn s3_replica_survives_an_outage_and_litestream_restores_it() {
         assert!(Instant::now() < deadline, "moto_server did not start");
         std::thread::sleep(Duration::from_millis(200));
     }
-    let relay = Relay::start(moto_port);
-    let aws = |endpoint_port: u16| {
-        vec![
-            ("AWS_ACCESS_KEY_ID", "test".to_string()),
-            ("AWS_SECRET_ACCESS_KEY", "test".to_string()),
-            ("AWS_REGION", "us-east-1".to_string()),
-            (
-                "AWS_ENDPOINT_URL",
-                format!("http://127.0.0.1:{endpoint_port}"),
-            ),
-        ]
+    (child, moto_port)
+}
+
+/// The S3 credentials and endpoint of moto on `port`.
+fn moto_env(port: u16) -> Vec<(&'static str, String)> {
+    vec![
+        ("AWS_ACCESS_KEY_ID", "test".to_string()),
+        ("AWS_SECRET_ACCESS_KEY", "test".to_string()),
+        ("AWS_REGION", "us-east-1".to_string()),
+        ("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}")),
+    ]
+}
+
+#[test]
+fn s3_replica_survives_an_outage_and_litestream_restores_it() {
+    let (Some(litestream), Some(moto)) = (tool("litestream"), tool("moto_server")) else {
+        return;
     };
+    let outage = Duration::from_secs(
+        std::env::var("FLIGHTCLAIM_TEST_OUTAGE_SECS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(60),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (_moto, moto_port) = start_moto(&moto);
+    let relay = Relay::start(moto_port);
+    let aws = moto_env;
     let data = dir.path().join("data");
     let url = "s3://backups/db";
     let server = Server::start(&data, url, &aws(relay.port));
@@ -848,6 +854,7 @@ fn compaction_snapshots_and_retention_keep_the_replica_restorable() {
         lag_alert: Duration::from_mins(1),
         snapshot_interval: Duration::from_hours(24),
         compaction: [Duration::from_hours(1); 3],
+        verify_interval: Duration::from_hours(6),
     };
     let mut r = Replicator::new(settings, &data).unwrap();
     let rt = runtime();
@@ -933,22 +940,442 @@ fn documents_are_content_addressed_and_restored() {
     );
 
     let target = dir.path().join("restored/documents");
-    assert_eq!(
-        rt.block_on(documents::restore_all(&replica, &target))
-            .unwrap(),
-        2
-    );
+    let first = rt
+        .block_on(documents::restore_all(&replica, &target))
+        .unwrap();
+    assert_eq!((first.written, first.present), (2, 0));
     assert_eq!(std::fs::read(target.join(&sha)).unwrap(), boarding_pass);
-    assert_eq!(
-        rt.block_on(documents::restore_all(&replica, &target))
-            .unwrap(),
-        0
-    );
-    // A corrupted object is refused.
+    let again = rt
+        .block_on(documents::restore_all(&replica, &target))
+        .unwrap();
+    assert_eq!((again.written, again.present), (0, 2));
+    // A corrupted object is refused and reported; the others are restored anyway.
     std::fs::write(dir.path().join("r/documents").join(&sha), b"tampered").unwrap();
+    let third = rt
+        .block_on(documents::put(&replica, b"a third document"))
+        .unwrap();
     std::fs::remove_file(target.join(&sha)).unwrap();
+    let report = rt
+        .block_on(documents::restore_all(&replica, &target))
+        .unwrap();
+    assert_eq!(report.written, 1);
+    assert!(target.join(&third).is_file());
+    assert!(!target.join(&sha).exists());
+    assert_eq!(report.failed.len(), 1, "{report:?}");
+    assert_eq!(report.failed[0].0, sha);
+    assert!(report.failed[0].1.contains("corrupted"), "{report:?}");
+    // Repaired in the replica: a second run restores just that one.
+    std::fs::write(dir.path().join("r/documents").join(&sha), &boarding_pass).unwrap();
+    let resumed = rt
+        .block_on(documents::restore_all(&replica, &target))
+        .unwrap();
+    assert_eq!((resumed.written, resumed.present), (1, 2));
+    assert!(resumed.failed.is_empty());
+}
+
+/// `litestream`, a temporary directory, its `data` directory and the URL of its `replica`.
+fn file_replica_setup() -> Option<(PathBuf, tempfile::TempDir, PathBuf, String)> {
+    let litestream = tool("litestream")?;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let url = format!("file://{}", dir.path().join("replica").display());
+    Some((litestream, dir, data, url))
+}
+
+/// Runs `flightclaim serve` that must refuse to start; returns what it printed.
+fn serve_refused(data: &Path, envs: &[(&str, String)]) -> String {
+    let log = data.with_extension("refused.log");
+    let out = std::fs::File::create(&log).unwrap();
+    let mut cmd = bin();
+    cmd.arg("serve")
+        .env("FLIGHTCLAIM_DATA_DIR", data)
+        .env("FLIGHTCLAIM_PORT", free_port().to_string())
+        .env("FLIGHTCLAIM_LOG_TO_FILE", "false")
+        .stdout(out.try_clone().unwrap())
+        .stderr(out);
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "the second server started instead of being refused:\n{}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let printed = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(!status.success(), "{printed}");
+    printed
+}
+
+#[test]
+fn a_second_server_is_refused_on_the_data_directory_and_on_the_replica() {
+    let Some((litestream, dir, data, url)) = file_replica_setup() else {
+        return;
+    };
+    let mut server = Server::start(&data, &url, &[]);
+    let c = writer(&server.db());
+    insert(&c, 80, "first");
+    server.wait_caught_up(Duration::from_secs(20));
+
+    // The same data directory, replication off: two servers would share one live database.
+    let printed = serve_refused(&data, &[]);
     assert!(
-        rt.block_on(documents::restore_all(&replica, &target))
-            .is_err()
+        printed.contains("already running on the data directory")
+            && printed.contains("FLIGHTCLAIM_DATA_DIR")
+            && !printed.contains("unset FLIGHTCLAIM_REPLICA_URL or"),
+        "{printed}"
     );
+
+    // A restore drill left with the replica URL set: refused, the replica untouched.
+    let drill = dir.path().join("drill");
+    ok(
+        &our_restore(&url, &drill.join("flightclaim.sqlite3"), None, &[]),
+        "restore for the drill",
+    );
+    let d = writer(&drill.join("flightclaim.sqlite3"));
+    insert(&d, 30, "drill");
+    drop(d);
+    let printed = serve_refused(&drill, &[("FLIGHTCLAIM_REPLICA_URL", url.clone())]);
+    assert!(
+        printed.contains("written by another flightclaim server")
+            && printed.contains("unset FLIGHTCLAIM_REPLICA_URL"),
+        "{printed}"
+    );
+
+    insert(&c, 40, "second");
+    server.wait_caught_up(Duration::from_secs(20));
+    let live = rows(&server.db());
+    assert_eq!(live.0.len(), 120);
+    restore_both_and_compare(&litestream, &url, &url, &[], dir.path(), &live);
+
+    // Moving on purpose: once the first server stopped (its lease released), the new one takes
+    // over the replica and continues it.
+    drop(c);
+    server.stop();
+    let moved = Server::start(&drill, &url, &[]);
+    let d = writer(&moved.db());
+    insert(&d, 10, "moved");
+    moved.wait_caught_up(Duration::from_secs(20));
+    let live = rows(&moved.db());
+    assert_eq!(live.0.len(), 80 + 30 + 10);
+    restore_both_and_compare(&litestream, &url, &url, &[], dir.path(), &live);
+}
+
+/// Polls `/ready` until `pred` holds on its JSON; returns it.
+fn wait_ready(
+    server: &Server,
+    timeout: Duration,
+    what: &str,
+    pred: impl Fn(u16, &serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some((code, body)) = http_get(server.port, "/ready") {
+            let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+            if pred(code, &v) {
+                return v;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{what}: last /ready {code} {v}\n{}",
+                server.logs()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_file_lost_from_a_live_replica_is_reported_emailed_and_healed() {
+    let Some((litestream, dir, data, url)) = file_replica_setup() else {
+        return;
+    };
+    let replica = dir.path().join("replica");
+    let server = Server::start(
+        &data,
+        &url,
+        &[("FLIGHTCLAIM_REPLICA_VERIFY_INTERVAL_SECS", "2".to_string())],
+    );
+    create_admin(&data, "admin@example.com");
+    let c = writer(&server.db());
+    for i in 0..4 {
+        insert(&c, 20, &format!("batch{i}"));
+        server.wait_caught_up(Duration::from_secs(20));
+    }
+    let healthy = wait_ready(&server, Duration::from_secs(20), "verified", |code, v| {
+        code == 200 && v["replication"]["verify_ok"] == true
+    });
+    assert!(
+        healthy["replication"]["last_verify"].is_string(),
+        "{healthy}"
+    );
+
+    // Someone (a lifecycle rule, a wrong `rm`) deletes one level-0 file in the middle.
+    let mut l0: Vec<PathBuf> = std::fs::read_dir(replica.join("ltx/0"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    l0.sort();
+    assert!(l0.len() >= 4, "{l0:?}");
+    let victim = l0[l0.len() - 2].clone();
+    let name = victim.file_name().unwrap().to_str().unwrap().to_string();
+    std::fs::remove_file(&victim).unwrap();
+
+    let broken = wait_ready(&server, Duration::from_secs(10), "not ready", |code, v| {
+        code == 503
+            && v["reasons"]
+                .as_array()
+                .is_some_and(|r| r.iter().any(|x| x == "replica_broken"))
+    });
+    let problem = broken["replication"]["verify_error"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // TXIDs in the hex of the file names.
+    assert!(
+        problem.contains("missing") && problem.contains(&name[..16]),
+        "{problem} (deleted {name})"
+    );
+    let metrics = http_get(server.port, "/metrics").unwrap().1;
+    assert!(
+        metrics.contains("flightclaim_replica_verify_ok 0"),
+        "{metrics}"
+    );
+
+    // Healed by a fresh snapshot, verified, ready again.
+    wait_ready(&server, Duration::from_secs(20), "healed", |code, v| {
+        code == 200 && v["replication"]["verify_ok"] == true
+    });
+    let metrics = http_get(server.port, "/metrics").unwrap().1;
+    assert!(
+        metrics.contains("flightclaim_replica_verify_ok 1"),
+        "{metrics}"
+    );
+    let mails: Vec<(String, String)> = c
+        .prepare("SELECT to_addr, subject FROM outbox WHERE kind = 'admin_replica_broken'")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(mails.len(), 1, "one email per incident: {mails:?}");
+    assert_eq!(mails[0].0, "admin@example.com");
+
+    insert(&c, 10, "after");
+    server.wait_caught_up(Duration::from_secs(20));
+    let live = rows(&server.db());
+    assert_eq!(live.0.len(), 90);
+    restore_both_and_compare(&litestream, &url, &url, &[], dir.path(), &live);
+}
+
+/// Peak resident memory of a process (`VmHWM`), in bytes.
+fn vm_hwm(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .expect("VmHWM in /proc/<pid>/status");
+    let kb: u64 = line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    kb * 1024
+}
+
+/// Every LTX file of a file replica, as `level/name` with its size.
+fn replica_files(replica: &Path) -> Vec<(String, u64)> {
+    let mut files = Vec::new();
+    for level in std::fs::read_dir(replica.join("ltx")).unwrap() {
+        let level = level.unwrap();
+        for f in std::fs::read_dir(level.path()).unwrap() {
+            let f = f.unwrap();
+            files.push((
+                format!(
+                    "{}/{}",
+                    level.file_name().to_string_lossy(),
+                    f.file_name().to_string_lossy()
+                ),
+                f.metadata().unwrap().len(),
+            ));
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn a_large_database_ships_in_bounded_memory_and_a_restart_uploads_nothing_new() {
+    const MIB: u64 = 1024 * 1024;
+    let Some((litestream, dir, data, url)) = file_replica_setup() else {
+        return;
+    };
+    let replica = dir.path().join("replica");
+    // The server's own peak with a small database, for comparison.
+    let mut server = Server::start(&data, &url, &[]);
+    let c = writer(&server.db());
+    insert(&c, 10, "small");
+    server.wait_caught_up(Duration::from_secs(20));
+    let baseline = vm_hwm(server.child.id());
+    drop(c);
+    server.stop();
+
+    // 64 MiB of incompressible rows, written while the server is stopped.
+    let c = writer(&data.join("flightclaim.sqlite3"));
+    c.execute_batch(
+        "CREATE TABLE big (b BLOB NOT NULL);
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 64)
+         INSERT INTO big (b) SELECT randomblob(1048576) FROM n;",
+    )
+    .unwrap();
+    drop(c);
+    let started = Instant::now();
+    let mut server = Server::start(&data, &url, &[]);
+    let c = writer(&server.db());
+    insert(&c, 10, "large");
+    server.wait_caught_up(Duration::from_mins(1));
+    eprintln!("64 MiB shipped and caught up in {:?}", started.elapsed());
+    let peak = vm_hwm(server.child.id());
+    eprintln!(
+        "peak RSS {} MiB (small database: {} MiB)",
+        peak / MIB,
+        baseline / MIB
+    );
+    assert!(
+        peak < baseline + 48 * MIB,
+        "peak RSS {} MiB with a 64 MiB database, {} MiB with a small one",
+        peak / MIB,
+        baseline / MIB
+    );
+    // Shipped once, as a level-0 snapshot copied to level 9 (no second upload).
+    let files = replica_files(&replica);
+    let big: Vec<&(String, u64)> = files.iter().filter(|(_, size)| *size > 60 * MIB).collect();
+    assert_eq!(big.len(), 2, "{files:?}");
+    assert!(big[0].0.starts_with("0/0000000000000001-"), "{big:?}");
+    assert_eq!(
+        big[0].0.trim_start_matches("0/"),
+        big[1].0.trim_start_matches("9/")
+    );
+
+    // A restart with nothing changed resumes the chain: no new file at all.
+    drop(c);
+    server.stop();
+    assert!(
+        server.logs().contains("released the replica"),
+        "{}",
+        server.logs()
+    );
+    let before = replica_files(&replica);
+    let mut server = Server::start(
+        &data,
+        &url,
+        &[("FLIGHTCLAIM_REPLICA_VERIFY_INTERVAL_SECS", "2".to_string())],
+    );
+    wait_ready(
+        &server,
+        Duration::from_secs(20),
+        "replicating",
+        |code, v| code == 200 && v["replication"]["last_success"].is_string(),
+    );
+    // The full verification restores the 64 MiB snapshot page by page, too.
+    wait_ready(&server, Duration::from_secs(30), "verified", |code, v| {
+        code == 200 && v["replication"]["verify_ok"] == true
+    });
+    let peak = vm_hwm(server.child.id());
+    eprintln!("peak RSS {} MiB after a full verification", peak / MIB);
+    assert!(
+        peak < baseline + 48 * MIB,
+        "peak RSS {} MiB after verifying a 64 MiB replica, {} MiB with a small one",
+        peak / MIB,
+        baseline / MIB
+    );
+    assert_eq!(replica_files(&replica), before, "{}", server.logs());
+    assert!(server.logs().contains("resumed"), "{}", server.logs());
+
+    let c = writer(&server.db());
+    insert(&c, 10, "after");
+    server.wait_caught_up(Duration::from_secs(20));
+    let live = rows(&server.db());
+    assert_eq!(live.0.len(), 30);
+    restore_both_and_compare(&litestream, &url, &url, &[], dir.path(), &live);
+    drop(c);
+    server.stop();
+}
+
+#[test]
+fn a_large_snapshot_goes_to_s3_in_parts() {
+    let (Some(litestream), Some(moto)) = (tool("litestream"), tool("moto_server")) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (_moto, port) = start_moto(&moto);
+    let data = dir.path().join("data");
+    create_admin(&data, "admin@example.com");
+    let c = writer(&data.join("flightclaim.sqlite3"));
+    insert(&c, 5, "rows");
+    c.execute_batch(
+        "CREATE TABLE big (b BLOB NOT NULL);
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20)
+         INSERT INTO big (b) SELECT randomblob(1048576) FROM n;",
+    )
+    .unwrap();
+    drop(c);
+    let mut cmd = bin();
+    cmd.arg("backup")
+        .env("FLIGHTCLAIM_DATA_DIR", &data)
+        .env("FLIGHTCLAIM_REPLICA_URL", "s3://backups/big")
+        .env("FLIGHTCLAIM_LOG_TO_FILE", "false");
+    for (k, v) in moto_env(port) {
+        cmd.env(k, v);
+    }
+    ok(&cmd.output().unwrap(), "backup");
+
+    // The snapshot went up in three parts of 8 MiB (a multipart ETag ends with -<parts>); level
+    // 9 is its server-side copy.
+    let moto_get = |path: &str| {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: bytes=0-99\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut b = Vec::new();
+        let _ = s.read_to_end(&mut b);
+        String::from_utf8_lossy(&b).to_ascii_lowercase()
+    };
+    let listing = moto_get("/backups?list-type=2&prefix=big/");
+    let snapshot = "big/0000/0000000000000001-0000000000000001.ltx";
+    let etag = listing
+        .split(&format!("<key>{snapshot}</key>"))
+        .nth(1)
+        .and_then(|rest| rest.split("<etag>").nth(1))
+        .and_then(|rest| rest.split("</etag>").next())
+        .unwrap_or_else(|| panic!("{listing}"));
+    assert!(
+        etag.ends_with("-3&#34;") || etag.ends_with("-3\""),
+        "not a 3-part upload: {etag}"
+    );
+    assert!(listing.contains("<key>big/0009/0000000000000001-0000000000000001.ltx</key>"));
+    let restored = dir.path().join("restored.db");
+    ok(
+        &litestream_restore(
+            &litestream,
+            &format!("s3://backups/big?endpoint=http://127.0.0.1:{port}&region=us-east-1"),
+            &restored,
+            None,
+        ),
+        "litestream restore",
+    );
+    assert_integrity(&restored);
+    assert_eq!(rows(&restored), rows(&data.join("flightclaim.sqlite3")));
 }

@@ -1,7 +1,7 @@
 //! Compaction into higher levels, snapshots built from the replica, and retention.
 //!
 //! * **Compaction** of level *n*: the contiguous run of level *n-1* files after the last TXID
-//!   already in level *n* is merged (newest page wins, pages beyond the final size dropped) into
+//!   already in level *n* (restarted at any snapshot `1-N` among them) is merged (newest page wins, pages beyond the final size dropped) into
 //!   one file `<first min>-<last max>` with the newest input's timestamp. A run that starts at
 //!   TXID 1 merges into a snapshot (every page), which the encoder checks.
 //! * **Snapshot from the replica**: the restore chain up to the newest TXID, merged into a
@@ -80,9 +80,16 @@ pub async fn compact(replica: &Replica, level: u8) -> Result<Option<FileInfo>, R
     assert!((1..SNAPSHOT_LEVEL).contains(&level));
     let below = replica.list_level(level - 1).await?;
     let done = replica.list_level(level).await?.last().map_or(0, |f| f.max);
-    // The contiguous run of files that starts right after this level's last TXID.
+    // The contiguous run of files that starts right after this level's last TXID. A snapshot
+    // (`1-N`: shipped at start-up, or to heal a chain with a hole) supersedes everything before
+    // it, so it starts the run afresh; the merge is then a snapshot too.
     let mut run: Vec<FileInfo> = Vec::new();
     for f in below.into_iter().filter(|f| f.max > done) {
+        if f.min == 1 {
+            run.clear();
+            run.push(f);
+            continue;
+        }
         let expected = run.last().map_or(done + 1, |p| p.max + 1);
         if f.min != expected && !(run.is_empty() && done == 0) {
             break;

@@ -4,7 +4,9 @@
 //! The claim feature stores a document in `<data_dir>/documents/<sha256 hex>` and calls [`put`];
 //! the replicator also runs [`sync_dir`] every minute, so a document saved during an object-store
 //! outage is uploaded once the store is back. Objects are immutable: same name, same bytes.
-//! `flightclaim restore` calls [`restore_all`] to bring them back into the data directory.
+//! `flightclaim restore` calls [`restore_all`] to bring them back into the data directory: it
+//! goes on past a document it cannot restore, reports each, and resumes on a second run
+//! (`flightclaim restore --documents-only`).
 
 use std::path::Path;
 
@@ -67,28 +69,51 @@ pub async fn sync_dir(replica: &Replica, dir: &Path) -> Result<usize, StoreError
     Ok(uploaded)
 }
 
-/// Downloads every document into `dir`, verifying each hash; returns how many were written.
-/// Documents already present with the right content are kept.
-pub async fn restore_all(replica: &Replica, dir: &Path) -> Result<usize, StoreError> {
+/// What [`restore_all`] did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Restored {
+    /// Documents downloaded now.
+    pub written: usize,
+    /// Documents already in `dir` with the right content (an earlier, interrupted run).
+    pub present: usize,
+    /// Documents that could not be restored: name and why. The others are restored anyway.
+    pub failed: Vec<(String, String)>,
+}
+
+/// Downloads every document into `dir`, verifying each hash. A document that fails (missing,
+/// corrupted, a store error) is reported and skipped; documents already present with the right
+/// content are kept, so running it again resumes where it failed.
+pub async fn restore_all(replica: &Replica, dir: &Path) -> Result<Restored, StoreError> {
     let names = replica.list_names(DIR).await?;
     std::fs::create_dir_all(dir)?;
-    let mut written = 0;
+    let mut report = Restored::default();
     for name in names.iter().filter(|n| valid_name(n)) {
         let target = dir.join(name);
         if std::fs::read(&target).is_ok_and(|b| sha256_hex(&b) == *name) {
+            report.present += 1;
             continue;
         }
-        let bytes = replica.get_raw(&document_key(name)).await?;
-        if sha256_hex(&bytes) != *name {
-            return Err(StoreError::Io(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!("document {name} in the replica is corrupted (hash mismatch)"),
-            )));
+        let fetched = async {
+            let bytes = replica.get_raw(&document_key(name)).await?;
+            if sha256_hex(&bytes) != *name {
+                return Err(StoreError::Io(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "corrupted in the replica (hash mismatch)",
+                )));
+            }
+            let tmp = dir.join(format!(".{name}.tmp"));
+            std::fs::write(&tmp, &bytes)?;
+            std::fs::rename(&tmp, &target)?;
+            Ok(())
         }
-        let tmp = dir.join(format!(".{name}.tmp"));
-        std::fs::write(&tmp, &bytes)?;
-        std::fs::rename(&tmp, &target)?;
-        written += 1;
+        .await;
+        match fetched {
+            Ok(()) => report.written += 1,
+            Err(e) => {
+                tracing::error!(document = %name, error = %e, "document not restored");
+                report.failed.push((name.clone(), e.to_string()));
+            }
+        }
     }
-    Ok(written)
+    Ok(report)
 }

@@ -20,7 +20,7 @@
 //! post-apply bytes, with the top bit set. The decoder verifies it and every structural rule, so
 //! a flipped byte anywhere in a file is an error, never a silently different page.
 
-use std::io::{Read as _, Write as _};
+use std::io::{Read as _, Write};
 
 use crc::{CRC_64_GO_ISO, Crc, Digest};
 
@@ -51,6 +51,8 @@ pub enum LtxError {
     Index(String),
     #[error("file checksum mismatch (the file is corrupted)")]
     Checksum,
+    #[error("writing the file: {0}")]
+    Io(#[from] std::io::Error),
 }
 
 /// The 100-byte header.
@@ -200,30 +202,50 @@ fn get_uvarint(b: &[u8], pos: &mut usize) -> Result<u64, LtxError> {
     Err(LtxError::Index("varint too long".into()))
 }
 
-/// Builds one LTX file in memory, page by page in ascending order.
-pub struct Encoder {
+/// Builds one LTX file page by page in ascending order, into memory ([`Encoder::new`]) or any
+/// writer ([`Encoder::with_writer`]: a temporary file, so that a snapshot of any size takes one
+/// page of memory).
+pub struct Encoder<W: Write = Vec<u8>> {
     header: Header,
-    out: Vec<u8>,
+    out: W,
+    /// Bytes written so far (the offset of the next page frame).
+    written: u64,
     digest: Digest<'static, u64>,
     index: Vec<(u32, u64, u64)>,
     last_pgno: u32,
+    /// The current page's LZ4 frame.
+    scratch: Vec<u8>,
 }
 
-impl Encoder {
+impl Encoder<Vec<u8>> {
     pub fn new(header: Header) -> Result<Self, LtxError> {
+        Encoder::with_writer(header, Vec::with_capacity(64 * 1024))
+    }
+}
+
+impl<W: Write> Encoder<W> {
+    /// Writes the header to `out`; pages follow with [`Encoder::add_page`].
+    pub fn with_writer(header: Header, mut out: W) -> Result<Self, LtxError> {
         header.validate()?;
         let bytes = header.to_bytes();
         let mut digest = CRC64.digest();
         digest.update(&bytes);
-        let mut out = Vec::with_capacity(64 * 1024);
-        out.extend_from_slice(&bytes);
+        out.write_all(&bytes)?;
         Ok(Encoder {
             header,
             out,
+            written: HEADER_SIZE as u64,
             digest,
             index: Vec::new(),
             last_pgno: 0,
+            scratch: Vec::new(),
         })
+    }
+
+    fn emit(&mut self, bytes: &[u8]) -> Result<(), LtxError> {
+        self.out.write_all(bytes)?;
+        self.written += bytes.len() as u64;
+        Ok(())
     }
 
     /// Appends one page; pages must come in strictly ascending order, never the lock page,
@@ -257,35 +279,40 @@ impl Encoder {
                 return err("snapshot pages must be contiguous");
             }
         }
-        let offset = self.out.len() as u64;
+        let offset = self.written;
         let page_header = {
             let mut b = [0u8; 6];
             b[0..4].copy_from_slice(&pgno.to_be_bytes());
             b
         };
-        self.out.extend_from_slice(&page_header);
         let info = lz4_flex::frame::FrameInfo::new()
             .block_size(lz4_flex::frame::BlockSize::Max64KB)
             .block_mode(lz4_flex::frame::BlockMode::Independent)
             .content_checksum(true)
             .block_checksums(false);
-        let mut enc = lz4_flex::frame::FrameEncoder::with_frame_info(info, &mut self.out);
+        let mut frame = std::mem::take(&mut self.scratch);
+        frame.clear();
+        let mut enc = lz4_flex::frame::FrameEncoder::with_frame_info(info, &mut frame);
         enc.write_all(data)
             .and_then(|()| enc.finish().map(|_| ()).map_err(std::io::Error::other))
             .map_err(|e| LtxError::Page {
                 pgno,
                 why: format!("lz4: {e}"),
             })?;
+        self.emit(&page_header)?;
+        self.emit(&frame)?;
+        self.scratch = frame;
         self.digest.update(&page_header);
         self.digest.update(data);
-        let size = self.out.len() as u64 - offset;
+        let size = self.written - offset;
         self.index.push((pgno, offset, size));
         self.last_pgno = pgno;
         Ok(())
     }
 
-    /// Writes the end marker, page index and trailer; returns the file bytes.
-    pub fn finish(mut self) -> Result<Vec<u8>, LtxError> {
+    /// Writes the end marker, page index and trailer; returns the writer (the file bytes for
+    /// [`Encoder::new`]).
+    pub fn finish(mut self) -> Result<W, LtxError> {
         if self.header.is_snapshot() {
             let mut last = self.header.commit;
             if last == self.header.lock_page() {
@@ -299,7 +326,7 @@ impl Encoder {
             }
         }
         let end = [0u8; 6];
-        self.out.extend_from_slice(&end);
+        self.emit(&end)?;
         self.digest.update(&end);
         let mut index = Vec::with_capacity(self.index.len() * 8 + 9);
         for (pgno, offset, size) in &self.index {
@@ -310,13 +337,14 @@ impl Encoder {
         put_uvarint(&mut index, 0);
         let len = (index.len() as u64).to_be_bytes();
         index.extend_from_slice(&len);
-        self.out.extend_from_slice(&index);
+        self.emit(&index)?;
         self.digest.update(&index);
         let post_apply = 0u64.to_be_bytes();
-        self.out.extend_from_slice(&post_apply);
+        self.emit(&post_apply)?;
         self.digest.update(&post_apply);
         let checksum = self.digest.finalize() | CHECKSUM_FLAG;
-        self.out.extend_from_slice(&checksum.to_be_bytes());
+        self.out.write_all(&checksum.to_be_bytes())?;
+        self.out.flush()?;
         Ok(self.out)
     }
 }
@@ -341,84 +369,115 @@ pub struct Decoded {
     pub pages: Vec<(u32, Vec<u8>)>,
 }
 
-/// Length of the LZ4 frame starting at `b[0]` (frame format 1.6), without decompressing it.
-fn lz4_frame_len(b: &[u8]) -> Option<usize> {
-    if b.len() < 7 || b[0..4] != [0x04, 0x22, 0x4D, 0x18] {
-        return None;
+/// Reads exactly `n` bytes of `r` onto the end of `out`; `Truncated` at the end of the input.
+fn read_onto(r: &mut impl std::io::Read, out: &mut Vec<u8>, n: usize) -> Result<(), LtxError> {
+    let at = out.len();
+    out.resize(at + n, 0);
+    r.read_exact(&mut out[at..]).map_err(|e| match e.kind() {
+        std::io::ErrorKind::UnexpectedEof => LtxError::Truncated,
+        _ => LtxError::Io(e),
+    })
+}
+
+/// Reads one LZ4 frame (frame format 1.6) onto `out` without decompressing it; `None` when it
+/// is not a frame or a block is larger than `max_block`.
+fn read_lz4_frame(
+    r: &mut impl std::io::Read,
+    out: &mut Vec<u8>,
+    max_block: usize,
+) -> Result<Option<()>, LtxError> {
+    read_onto(r, out, 7)?;
+    if out[0..4] != [0x04, 0x22, 0x4D, 0x18] {
+        return Ok(None);
     }
-    let flg = b[4];
-    let mut pos = 6;
-    if flg & 0x08 != 0 {
-        pos += 8;
-    }
-    if flg & 0x01 != 0 {
-        pos += 4;
-    }
-    pos += 1; // header checksum
+    let flg = out[4];
+    let extra = if flg & 0x08 != 0 { 8 } else { 0 } + if flg & 0x01 != 0 { 4 } else { 0 };
+    read_onto(r, out, extra)?;
     let block_checksum = flg & 0x10 != 0;
     loop {
-        let size = u32::from_le_bytes(b.get(pos..pos + 4)?.try_into().ok()?);
-        pos += 4;
+        let at = out.len();
+        read_onto(r, out, 4)?;
+        let size = u32::from_le_bytes(out[at..at + 4].try_into().expect("4 bytes"));
         if size == 0 {
             break;
         }
-        pos += (size & 0x7fff_ffff) as usize;
-        if block_checksum {
-            pos += 4;
+        let len = (size & 0x7fff_ffff) as usize;
+        if len > max_block {
+            return Ok(None);
         }
-        if pos > b.len() {
-            return None;
-        }
+        read_onto(r, out, len + if block_checksum { 4 } else { 0 })?;
     }
     if flg & 0x04 != 0 {
-        pos += 4;
+        read_onto(r, out, 4)?;
     }
-    (pos <= b.len()).then_some(pos)
+    Ok(Some(()))
 }
 
-/// Decodes and verifies a whole file: header rules, page order, LZ4 frames, page index and the
-/// file checksum.
-#[allow(clippy::too_many_lines)]
+/// Decodes and verifies a whole file in memory: see [`decode_from`].
 pub fn decode(b: &[u8]) -> Result<Decoded, LtxError> {
-    let header = Header::from_bytes(b)?;
-    if b.len() < HEADER_SIZE + 6 + 8 + TRAILER_SIZE {
-        return Err(LtxError::Truncated);
-    }
+    let mut pages = Vec::new();
+    let header = decode_from(b, |_, pgno, page| {
+        pages.push((pgno, page.to_vec()));
+        Ok(())
+    })?;
+    Ok(Decoded { header, pages })
+}
+
+/// Decodes and verifies a file read from `r` (header rules, page order, LZ4 frames, page index
+/// and the file checksum), handing each page to `on_page` as it goes: memory stays at a page
+/// whatever the file size. The checksum is known only at the end, so a caller that writes
+/// pages somewhere must discard them when this fails.
+#[allow(clippy::too_many_lines)]
+pub fn decode_from(
+    mut r: impl std::io::Read,
+    mut on_page: impl FnMut(&Header, u32, &[u8]) -> Result<(), LtxError>,
+) -> Result<Header, LtxError> {
+    let mut head = Vec::with_capacity(HEADER_SIZE);
+    read_onto(&mut r, &mut head, HEADER_SIZE)?;
+    let header = Header::from_bytes(&head)?;
     let mut digest = CRC64.digest();
-    digest.update(&b[..HEADER_SIZE]);
+    digest.update(&head);
     let ps = header.page_size as usize;
-    let mut pos = HEADER_SIZE;
-    let mut pages: Vec<(u32, Vec<u8>)> = Vec::new();
+    let lock = header.lock_page();
+    let mut pos = HEADER_SIZE as u64;
     let mut frames: Vec<(u32, u64, u64)> = Vec::new();
+    let mut last: Option<u32> = None;
+    let mut contiguous = true;
+    let mut page = vec![0u8; ps];
+    let mut frame = Vec::with_capacity(ps + 64);
     loop {
-        let ph = b.get(pos..pos + 6).ok_or(LtxError::Truncated)?;
+        frame.clear();
+        read_onto(&mut r, &mut frame, 6)?;
+        let ph: [u8; 6] = frame[0..6].try_into().expect("6 bytes");
         let pgno = u32::from_be_bytes(ph[0..4].try_into().expect("4 bytes"));
         let flags = u16::from_be_bytes(ph[4..6].try_into().expect("2 bytes"));
         if pgno == 0 && flags == 0 {
-            digest.update(ph);
-            pos += 6;
+            digest.update(&ph);
             break;
         }
         let page_err = |why: &str| LtxError::Page {
             pgno,
             why: why.to_string(),
         };
-        if pgno > header.commit || pgno == header.lock_page() {
+        if pgno > header.commit || pgno == lock {
             return Err(page_err("page number outside the database"));
         }
-        if let Some((last, _)) = pages.last()
-            && pgno <= *last
-        {
+        if last.is_some_and(|l| pgno <= l) {
             return Err(page_err("pages out of order"));
         }
-        let start = pos;
-        digest.update(ph);
-        pos += 6;
-        let mut page = vec![0u8; ps];
+        let mut want = last.map_or(1, |l| l + 1);
+        if want == lock {
+            want += 1;
+        }
+        contiguous &= pgno == want;
+        digest.update(&ph);
         match flags {
             0 => {
-                let len = lz4_frame_len(&b[pos..]).ok_or_else(|| page_err("bad LZ4 frame"))?;
-                let mut dec = lz4_flex::frame::FrameDecoder::new(&b[pos..pos + len]);
+                let mut body = Vec::with_capacity(ps + 64);
+                if read_lz4_frame(&mut r, &mut body, ps.max(65536) + 16)?.is_none() {
+                    return Err(page_err("bad LZ4 frame"));
+                }
+                let mut dec = lz4_flex::frame::FrameDecoder::new(&body[..]);
                 dec.read_exact(&mut page)
                     .map_err(|e| page_err(&format!("lz4: {e}")))?;
                 // Drain to the end of the frame so that the content checksum is verified.
@@ -428,48 +487,49 @@ pub fn decode(b: &[u8]) -> Result<Decoded, LtxError> {
                 if !rest.is_empty() {
                     return Err(page_err("page longer than the page size"));
                 }
-                pos += len;
+                frame.extend_from_slice(&body);
             }
             PAGE_FLAG_SIZE => {
-                let size_bytes = b.get(pos..pos + 4).ok_or(LtxError::Truncated)?;
-                digest.update(size_bytes);
-                let size = u32::from_be_bytes(size_bytes.try_into().expect("4 bytes")) as usize;
-                pos += 4;
-                let block = b.get(pos..pos + size).ok_or(LtxError::Truncated)?;
-                let n = lz4_flex::block::decompress_into(block, &mut page)
+                read_onto(&mut r, &mut frame, 4)?;
+                let size_bytes: [u8; 4] = frame[6..10].try_into().expect("4 bytes");
+                digest.update(&size_bytes);
+                let size = u32::from_be_bytes(size_bytes) as usize;
+                if size > ps + 1024 {
+                    return Err(page_err("LZ4 block larger than a page"));
+                }
+                read_onto(&mut r, &mut frame, size)?;
+                let n = lz4_flex::block::decompress_into(&frame[10..], &mut page)
                     .map_err(|e| page_err(&format!("lz4: {e}")))?;
                 if n != ps {
                     return Err(page_err("short page"));
                 }
-                pos += size;
             }
             _ => return Err(page_err("unknown page flags")),
         }
         digest.update(&page);
-        frames.push((pgno, start as u64, (pos - start) as u64));
-        pages.push((pgno, page));
+        frames.push((pgno, pos, frame.len() as u64));
+        pos += frame.len() as u64;
+        last = Some(pgno);
+        on_page(&header, pgno, &page)?;
     }
     if header.is_snapshot() {
-        let lock = header.lock_page();
         let expected = header.commit - u32::from(header.commit >= lock);
-        let contiguous = pages
-            .iter()
-            .zip((1..).filter(|p| *p != lock))
-            .all(|((p, _), want)| *p == want);
-        if pages.len() != expected as usize || !contiguous {
+        if frames.len() != expected as usize || !contiguous {
             return Err(LtxError::Header("snapshot does not hold every page".into()));
         }
     }
-    // Page index, then the trailer.
-    let trailer_at = b.len() - TRAILER_SIZE;
-    if trailer_at < pos + 8 {
+    // Page index, then the trailer: the rest of the input.
+    let mut b = Vec::new();
+    r.read_to_end(&mut b)?;
+    if b.len() < 8 + TRAILER_SIZE {
         return Err(LtxError::Truncated);
     }
+    let trailer_at = b.len() - TRAILER_SIZE;
     let index_len = u64::from_be_bytes(b[trailer_at - 8..trailer_at].try_into().expect("8"));
-    if index_len != (trailer_at - 8 - pos) as u64 {
+    if index_len != (trailer_at - 8) as u64 {
         return Err(LtxError::Index("length does not match".into()));
     }
-    let index = &b[pos..trailer_at - 8];
+    let index = &b[..trailer_at - 8];
     let mut ipos = 0;
     for (pgno, offset, size) in &frames {
         let got = (
@@ -484,7 +544,7 @@ pub fn decode(b: &[u8]) -> Result<Decoded, LtxError> {
     if get_uvarint(index, &mut ipos)? != 0 || ipos != index.len() {
         return Err(LtxError::Index("missing terminator".into()));
     }
-    digest.update(&b[pos..trailer_at + 8]);
+    digest.update(&b[..trailer_at + 8]);
     let post_apply = u64::from_be_bytes(b[trailer_at..trailer_at + 8].try_into().expect("8"));
     let stored = u64::from_be_bytes(b[trailer_at + 8..].try_into().expect("8"));
     if stored != digest.finalize() | CHECKSUM_FLAG {
@@ -495,7 +555,7 @@ pub fn decode(b: &[u8]) -> Result<Decoded, LtxError> {
             "post-apply checksum with NoChecksum".into(),
         ));
     }
-    Ok(Decoded { header, pages })
+    Ok(header)
 }
 
 #[cfg(test)]

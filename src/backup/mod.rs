@@ -11,8 +11,16 @@
 //! one plus one (`TXIDs` count syncs, not `SQLite` transactions, and are contiguous). If the upload
 //! fails nothing advances: the next attempt (after a backoff of 1 s doubling up to 10 s) reads
 //! from the same place and ships everything accumulated in one file, so an outage ends with one
-//! catch-up upload. At start-up, and whenever the WAL cannot be followed, the whole database is
-//! shipped instead (a level-0 file holding every page, plus a level-9 snapshot at start-up).
+//! catch-up upload. At start-up, and whenever the WAL cannot be followed (or the replica was
+//! found broken), the whole database is shipped instead, as a snapshot `1-<next TXID>` in level
+//! 0, copied within the store to level 9 when a snapshot is due (one upload, not two). It is
+//! written page by page to `replica-upload.ltx` in the data directory and uploaded from there in
+//! parts of 8 MiB ([`store::Replica::put_ltx_file`]), so memory stays bounded whatever the size
+//! of the database and a slow link times out per part, not per object.
+//!
+//! A graceful stop records in the replica's lease the TXID shipped last and a checksum of the
+//! database at that TXID ([`lease::Position`]); the next start of the same server compares it
+//! with the database and, when nothing changed, continues the chain without uploading anything.
 //!
 //! # Why no WAL frame is checkpointed before it is shipped
 //! `SQLite` loses WAL frames only when it *restarts* the WAL (new salts, writing again from the
@@ -49,31 +57,48 @@
 //! (built from the replica itself, [`compact::snapshot_from_replica`]); retention
 //! ([`compact::enforce_retention`]) keeps `replica_retention_days` of snapshots.
 //!
+//! # Ownership
+//! One writer per replica: the replicator takes the replica's lease ([`lease`]) before it ships
+//! anything, renews it every 10 s and stops for good if another server took it over. `serve`
+//! also holds the data directory's lock (`flightclaim.lock`, `app::lock_data_dir`), so two
+//! servers never share a database, replication on or off.
+//!
 //! # Health
 //! [`StatusHandle`] holds the lag (age of the oldest change not yet shipped), the last success
 //! and the last error, read by `/ready`, `/metrics` and the admin system page. A lag above
-//! `replica_lag_alert_secs` logs an error and calls [`alert_replication_lag`].
+//! `replica_lag_alert_secs` logs an error and calls [`alert_replication_lag`]. The replica is
+//! verified continuously ([`verify`]: the chain every minute, a full restore and integrity check
+//! every `replica_verify_interval_secs`); a broken replica makes `/ready` 503, emails the admins
+//! and is healed by a fresh snapshot.
 
 pub mod compact;
 pub mod documents;
+mod hold;
 pub mod layout;
+pub mod lease;
 pub mod ltx;
 pub mod restore;
 pub mod snapshot;
+mod status;
 pub mod store;
+mod task;
+pub mod verify;
 pub mod wal;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use rusqlite::Connection;
-use serde::Serialize;
 
 use crate::config::AppConfig;
+use hold::{Found, Sqlite, gated};
 use layout::SNAPSHOT_LEVEL;
 use snapshot::Image;
+pub use status::{ReplicationStatus, StatusHandle, alert_replication_lag};
+use status::{email_admins, email_admins_about_lag, unix_now};
 pub use store::Replica;
+pub use task::TaskSlot;
 use wal::WalPos;
 
 /// WAL size (frames) at which the replicator lets `SQLite` restart the WAL.
@@ -85,6 +110,8 @@ pub const WAL_SIZE_LIMIT: i64 = 4 * 1024 * 1024;
 pub const MAX_BACKOFF: Duration = Duration::from_secs(10);
 /// File in the data directory locked by the process that ships to the replica.
 pub const LOCK_FILE: &str = "replicator.lock";
+/// Temporary LTX file of a whole-database upload, in the data directory.
+pub const UPLOAD_FILE: &str = "replica-upload.ltx";
 
 /// Replication failures.
 #[derive(Debug, thiserror::Error)]
@@ -100,7 +127,18 @@ pub enum BackupError {
     #[error("ltx: {0}")]
     Ltx(#[from] ltx::LtxError),
     #[error("{0}")]
+    Owned(#[from] lease::Owned),
+    #[error("{0}")]
     Other(String),
+}
+
+impl From<lease::LeaseError> for BackupError {
+    fn from(e: lease::LeaseError) -> Self {
+        match e {
+            lease::LeaseError::Store(e) => BackupError::Store(e),
+            lease::LeaseError::Owned(o) => BackupError::Owned(o),
+        }
+    }
 }
 
 /// Schedules and limits, from the configuration.
@@ -115,6 +153,9 @@ pub struct Settings {
     pub snapshot_interval: Duration,
     /// Compaction interval of levels 1, 2, 3.
     pub compaction: [Duration; 3],
+    /// Full verification of the replica ([`verify`]); the chain is checked every minute or
+    /// at this interval when shorter.
+    pub verify_interval: Duration,
 }
 
 impl Settings {
@@ -139,270 +180,8 @@ impl Settings {
                     (l1 * 120).max(Duration::from_hours(1)),
                 ]
             },
+            verify_interval: Duration::from_secs(cfg.replica_verify_interval_secs.max(1)),
         })
-    }
-}
-
-/// What `/ready`, `/metrics` and the admin system page show.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct ReplicationStatus {
-    pub enabled: bool,
-    /// Replica URL without query parameters.
-    pub replica: String,
-    /// Last TXID shipped.
-    pub txid: u64,
-    /// Seconds since the oldest change that is not yet in the replica (0 when caught up).
-    pub lag_seconds: f64,
-    /// Unix seconds of the last successful sync.
-    pub last_success_unix: Option<i64>,
-    pub last_error: Option<String>,
-    pub consecutive_failures: u32,
-    pub last_snapshot_unix: Option<i64>,
-    /// Whether the lag exceeds the alert threshold.
-    pub lagging: bool,
-}
-
-#[derive(Debug, Default)]
-struct StatusInner {
-    status: ReplicationStatus,
-    dirty_since: Option<SystemTime>,
-    lag_alert: Duration,
-}
-
-/// Shared, cheap to clone; `Default` is "replication off".
-#[derive(Debug, Clone, Default)]
-pub struct StatusHandle(Arc<RwLock<StatusInner>>);
-
-fn unix_now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
-impl StatusHandle {
-    /// The current status, with the lag computed now.
-    pub fn snapshot(&self) -> ReplicationStatus {
-        let inner = self
-            .0
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut s = inner.status.clone();
-        s.lag_seconds = inner
-            .dirty_since
-            .and_then(|t| t.elapsed().ok())
-            .map_or(0.0, |d| d.as_secs_f64());
-        s.lagging = s.enabled && s.lag_seconds > inner.lag_alert.as_secs_f64();
-        s
-    }
-
-    fn update(&self, f: impl FnOnce(&mut StatusInner)) {
-        let mut inner = self
-            .0
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        f(&mut inner);
-    }
-}
-
-/// Enqueues an "backup is failing" email to every enabled admin, each in their language.
-async fn email_admins_about_lag(
-    db: crate::db::Db,
-    mailer: std::sync::Arc<crate::mail::Mailer>,
-    status: ReplicationStatus,
-) {
-    use crate::mail::messages::AdminBackupFailed;
-    let message = AdminBackupFailed {
-        error: status
-            .last_error
-            .clone()
-            .unwrap_or_else(|| format!("replication lag {:.0} s", status.lag_seconds)),
-        destination: status.replica.clone(),
-        last_success_at: status
-            .last_success_unix
-            .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
-            .map(|t| t.to_rfc3339()),
-    };
-    let result = db
-        .write(move |tx| {
-            for admin in crate::db::users::list_admins(tx)? {
-                let locale = crate::i18n::Locale::from_tag(&admin.locale).unwrap_or_default();
-                let to = crate::mail::Recipient::new(admin.email, admin.name, locale);
-                crate::mail::queue(tx, &mailer, &to, &message)?;
-            }
-            Ok(())
-        })
-        .await;
-    if let Err(e) = result {
-        tracing::error!(error = %e, "could not email the admins about the replication lag");
-    }
-}
-
-/// Called once when the lag first exceeds the threshold: logs, and (when the app runs) the
-/// replicator also emails the admins.
-pub fn alert_replication_lag(status: &ReplicationStatus) {
-    tracing::error!(
-        lag_seconds = status.lag_seconds,
-        last_error = status.last_error.as_deref().unwrap_or(""),
-        replica = %status.replica,
-        "replication is lagging: recent changes are not in the backup yet"
-    );
-}
-
-/// The replicator's own `SQLite` connections (see the module documentation).
-struct Sqlite {
-    db_path: PathBuf,
-    holds: [Connection; 2],
-    holding: [bool; 2],
-    active: Option<usize>,
-    /// Takes the write lock (`BEGIN IMMEDIATE`) for full images and WAL restarts.
-    ctl: Connection,
-}
-
-/// What one look at the WAL found.
-enum Found {
-    /// Transactions (maybe none) after the position, and the new position.
-    Batch(wal::Batch, WalPos),
-    /// The WAL cannot be followed: ship the whole database.
-    Resync,
-}
-
-fn open_conn(path: &Path) -> rusqlite::Result<Connection> {
-    let c = Connection::open(path)?;
-    c.execute_batch("PRAGMA busy_timeout = 5000;")?;
-    Ok(c)
-}
-
-impl Sqlite {
-    fn open(db_path: &Path) -> rusqlite::Result<Sqlite> {
-        Ok(Sqlite {
-            db_path: db_path.to_path_buf(),
-            holds: [open_conn(db_path)?, open_conn(db_path)?],
-            holding: [false, false],
-            active: None,
-            ctl: open_conn(db_path)?,
-        })
-    }
-
-    fn idle(&self) -> usize {
-        self.active.map_or(0, |a| 1 - a)
-    }
-
-    /// Opens a read transaction on `i` (its snapshot is the latest commit).
-    fn begin_hold(&mut self, i: usize) -> rusqlite::Result<()> {
-        self.end_hold(i);
-        self.holds[i].execute_batch("BEGIN DEFERRED")?;
-        self.holding[i] = true;
-        self.holds[i].query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
-            r.get::<_, i64>(0)
-        })?;
-        Ok(())
-    }
-
-    fn end_hold(&mut self, i: usize) {
-        if self.holding[i] {
-            let _ = self.holds[i].execute_batch("ROLLBACK");
-            self.holding[i] = false;
-        }
-    }
-
-    /// `i` becomes the read transaction that protects the WAL; the other one closes.
-    fn promote(&mut self, i: usize) {
-        if let Some(a) = self.active
-            && a != i
-        {
-            self.end_hold(a);
-        }
-        self.active = Some(i);
-    }
-
-    fn wal_path(&self) -> PathBuf {
-        wal::wal_path(&self.db_path)
-    }
-
-    /// Opens a new read transaction on the idle connection, then reads the WAL after `pos`.
-    fn look(&mut self, pos: Option<&WalPos>) -> Result<(Found, usize), BackupError> {
-        let i = self.idle();
-        self.begin_hold(i)?;
-        let found = match wal::read_header(&self.wal_path())? {
-            None => match pos {
-                Some(p) => Found::Batch(wal::Batch::default(), *p),
-                None => Found::Resync,
-            },
-            Some(h) => match pos {
-                Some(p) if p.header == h => {
-                    let (batch, end) = wal::read_after(&self.wal_path(), p)?;
-                    Found::Batch(batch, end)
-                }
-                // A restart sets salt1 to the previous salt1 + 1 (from the shared wal-index);
-                // the checkpoint sequence number is per connection and not usable here.
-                Some(p) if h.salt1 == p.header.salt1.wrapping_add(1) => {
-                    let (batch, end) = wal::read_after(&self.wal_path(), &WalPos::start(h))?;
-                    Found::Batch(batch, end)
-                }
-                _ => Found::Resync,
-            },
-        };
-        Ok((found, i))
-    }
-
-    /// Captures the whole database under the write lock, with a read transaction left open
-    /// on the idle connection at exactly that state.
-    fn capture(&mut self) -> Result<(Image, usize), BackupError> {
-        self.ctl.execute_batch("BEGIN IMMEDIATE")?;
-        let result = (|| {
-            let image = Image::capture(&self.db_path)?;
-            let i = self.idle();
-            self.begin_hold(i)?;
-            Ok::<_, BackupError>((image, i))
-        })();
-        let _ = self.ctl.execute_batch("ROLLBACK");
-        result
-    }
-
-    /// `PRAGMA wal_checkpoint(PASSIVE)`: (log frames, checkpointed frames).
-    fn checkpoint_passive(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
-        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
-            Ok((r.get(1)?, r.get(2)?))
-        })
-    }
-
-    /// Lets the WAL restart without losing a frame (see the module documentation). Returns
-    /// whether every frame was copied.
-    fn restart_wal(&mut self, pos: &WalPos) -> Result<bool, BackupError> {
-        self.ctl.execute_batch("BEGIN IMMEDIATE")?;
-        let result = (|| {
-            let h = wal::read_header(&self.wal_path())?;
-            if h != Some(pos.header) {
-                return Ok(false);
-            }
-            let (batch, _) = wal::read_after(&self.wal_path(), pos)?;
-            if batch.transactions > 0 {
-                return Ok(false); // new commits: ship them first
-            }
-            // The write lock's own snapshot (the shipped end) now bounds the checkpoint.
-            if let Some(a) = self.active.take() {
-                self.end_hold(a);
-            }
-            let i = usize::from(self.holding[0]);
-            let mut full = false;
-            for _ in 0..20 {
-                let (log, done) = Self::checkpoint_passive(&self.holds[i])?;
-                if log == done {
-                    full = true;
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            self.begin_hold(i)?;
-            self.active = Some(i);
-            Ok(full)
-        })();
-        let _ = self.ctl.execute_batch("ROLLBACK");
-        if self.active.is_none() {
-            // Never leave the WAL unprotected.
-            let i = self.idle();
-            self.begin_hold(i)?;
-            self.active = Some(i);
-        }
-        result
     }
 }
 
@@ -425,6 +204,15 @@ fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
+/// Alerts raised and not yet cleared (each is logged and emailed once per incident).
+#[derive(Debug, Default, Clone, Copy)]
+struct Alerted {
+    /// The lag passed `replica_lag_alert_secs`.
+    lag: bool,
+    /// A verification found the replica broken.
+    broken: bool,
+}
+
 /// Ships the database to the replica; owned by one task.
 pub struct Replicator {
     settings: Settings,
@@ -443,29 +231,29 @@ pub struct Replicator {
     /// Modification time of the local documents directory when it was last shipped: a new
     /// upload renames a file into it, which changes it, and is then shipped within a tick.
     documents_mtime: Option<std::time::SystemTime>,
-    alerted: bool,
+    /// Which alerts were raised (and not yet cleared).
+    alerted: Alerted,
     /// The app's database: its writer mutex is held while we take `SQLite`'s write lock, so the
     /// app's own writes queue behind us instead of starving our `BEGIN IMMEDIATE`.
     gate: Option<crate::db::Db>,
     /// Where a lag alert goes: the admins, through the outbox.
     alerts: Option<std::sync::Arc<crate::mail::Mailer>>,
+    /// This server, as the replica's lease names it.
+    identity: lease::Identity,
+    /// Whether this process holds the replica's lease.
+    leased: bool,
+    /// Where the previous process of this server stopped (from the released lease).
+    resume: Option<lease::Position>,
+    last_lease: Instant,
+    /// When the chain / the whole replica was last verified (`None`: due now).
+    last_chain_check: Option<Instant>,
+    last_verify: Option<Instant>,
+    /// A full verification running in the background, with the epoch it started in.
+    verify_task: Option<(u64, tokio::task::JoinHandle<verify::Finding>)>,
+    /// Bumped whenever the replica is found broken: verifications started before are ignored.
+    verify_epoch: u64,
+    verify_path: PathBuf,
     _lock: std::fs::File,
-}
-
-/// Runs `f` while holding the app's writer mutex (when there is an app).
-fn gated<T>(gate: Option<&crate::db::Db>, f: impl FnOnce() -> T) -> T {
-    match gate {
-        Some(db) => {
-            let mut out = None;
-            let mut f = Some(f);
-            let _ = db.with_writer(|_| {
-                out = f.take().map(|f| f());
-                Ok(())
-            });
-            out.unwrap_or_else(|| (f.take().expect("not run"))())
-        }
-        None => f(),
-    }
 }
 
 impl Replicator {
@@ -474,11 +262,12 @@ impl Replicator {
     pub fn new(settings: Settings, data_dir: &Path) -> Result<Replicator, BackupError> {
         let lock = try_lock(data_dir)?.ok_or_else(|| {
             BackupError::Other(format!(
-                "another flightclaim process is already replicating {} (lock {})",
+                "another flightclaim process is already replicating {} (it holds {}). Fix: stop that server first; two servers must never share a data directory or a replica",
                 data_dir.display(),
                 LOCK_FILE
             ))
         })?;
+        let identity = lease::Identity::load(data_dir)?;
         let replica = Replica::open(&settings.url)?;
         let sqlite = Sqlite::open(&settings.db_path)?;
         let status = StatusHandle::default();
@@ -501,11 +290,75 @@ impl Replicator {
             last_compaction: [now; 3],
             last_maintenance: now,
             documents_mtime: None,
-            alerted: false,
+            alerted: Alerted::default(),
             gate: None,
             alerts: None,
+            identity,
+            leased: false,
+            resume: None,
+            last_lease: now,
+            last_chain_check: None,
+            last_verify: Some(now),
+            verify_task: None,
+            verify_epoch: 0,
+            verify_path: data_dir.join(verify::VERIFY_FILE),
             _lock: lock,
         })
+    }
+
+    /// Takes the replica's lease now, from a thread of its own (for `serve`, before the
+    /// runtime starts): a second server gets the lease owner's message and does not start.
+    pub fn claim_replica_blocking(&mut self) -> Result<(), BackupError> {
+        let url = self.settings.url.clone();
+        let identity = self.identity.clone();
+        let resume = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            // A replica of its own: its HTTP connections belong to this thread's runtime.
+            let replica = Replica::open(&url)?;
+            rt.block_on(lease::acquire(&replica, &identity, now_ms()))
+                .map_err(BackupError::from)
+        })
+        .join()
+        .map_err(|_| BackupError::Other("lease thread panicked".into()))??;
+        self.leased = true;
+        self.resume = resume;
+        self.last_lease = Instant::now();
+        Ok(())
+    }
+
+    /// Takes the lease if not yet done; once another server holds it, always fails.
+    async fn ensure_lease(&mut self) -> Result<(), BackupError> {
+        if let Some(c) = self.status.snapshot().conflict {
+            return Err(BackupError::Other(c));
+        }
+        let now = Instant::now();
+        let result = if !self.leased {
+            lease::acquire(&self.replica, &self.identity, now_ms())
+                .await
+                .map(|resume| {
+                    self.resume = resume;
+                })
+        } else if now.duration_since(self.last_lease) >= lease::LEASE_RENEW {
+            lease::renew(&self.replica, &self.identity, now_ms()).await
+        } else {
+            return Ok(());
+        };
+        match result {
+            Ok(()) => {
+                self.leased = true;
+                self.last_lease = now;
+                Ok(())
+            }
+            Err(lease::LeaseError::Owned(o)) => {
+                tracing::error!(error = %o, "replication stopped: another server writes the replica");
+                let msg = o.to_string();
+                self.status.update(|s| s.status.conflict = Some(msg));
+                Err(o.into())
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Takes `SQLite`'s write lock through the app's writer (see [`Replicator`]'s `gate`).
@@ -578,72 +431,152 @@ impl Replicator {
         });
     }
 
-    /// Ships the whole database as the next TXID (and a level-9 snapshot when due).
+    /// Ships the whole database as the snapshot `1-<next TXID>` in level 0 (copied to level 9
+    /// when a snapshot is due): written to a temporary file page by page and uploaded from it
+    /// in parts, so memory stays bounded whatever the size of the database.
     async fn ship_image(&mut self, txid: u64) -> Result<(), BackupError> {
         let with_snapshot = self.snapshot_with_image;
         let gate = self.gate.clone();
-        let (bytes, snap, pos, hold) = self
+        let tmp = self.upload_path();
+        let file = tmp.clone();
+        let (header, pos, hold) = self
             .blocking(move |s| {
                 let (image, hold) = gated(gate.as_ref(), || s.capture())?;
-                let ts = now_ms();
-                let encoded = (|| {
-                    let bytes = image.encode(txid + 1, txid + 1, ts)?;
-                    let snap = if with_snapshot && txid > 0 {
-                        Some(image.encode(1, txid + 1, ts)?)
-                    } else {
-                        None
-                    };
-                    Ok::<_, BackupError>((bytes, snap))
-                })();
-                match encoded {
-                    Ok((bytes, snap)) => Ok((bytes, snap, image.wal_pos, hold)),
+                match image.write_ltx(1, txid + 1, now_ms(), &file) {
+                    Ok((header, _)) => Ok((header, image.wal_pos, hold)),
                     Err(e) => {
                         s.end_hold(hold);
-                        Err(e)
+                        Err(e.into())
                     }
                 }
             })
             .await?;
         let upload = async {
-            let header = ltx::decode(&bytes)?.header;
-            self.replica.put_ltx(0, &header, bytes.clone()).await?;
-            // TXID 1 is already a snapshot; copy it to level 9 so litestream finds one there.
-            let snap = if txid == 0 && with_snapshot {
-                Some(bytes)
-            } else {
-                snap
-            };
-            if let Some(snap) = snap {
-                let h = ltx::decode(&snap)?.header;
-                self.replica.put_ltx(SNAPSHOT_LEVEL, &h, snap).await?;
+            self.replica.put_ltx_file(0, &header, &tmp).await?;
+            if with_snapshot {
+                self.replica.copy_ltx(0, SNAPSHOT_LEVEL, &header).await?;
                 self.status
                     .update(|s| s.status.last_snapshot_unix = Some(unix_now()));
             }
             Ok::<_, BackupError>(())
-        };
-        if let Err(e) = upload.await {
+        }
+        .await;
+        let _ = std::fs::remove_file(&tmp);
+        if let Err(e) = upload {
             self.release(hold);
             return Err(e);
         }
         self.promote(hold);
         self.txid = Some(txid + 1);
-        self.pos = pos;
+        self.pos = Some(pos.unwrap_or_else(WalPos::empty));
         if with_snapshot {
             self.snapshot_with_image = false;
             self.last_snapshot = Instant::now();
+        }
+        if self.status.snapshot().verify_ok == Some(false) {
+            // A heal: check it at once.
+            self.last_chain_check = None;
+            self.last_verify = None;
         }
         self.mark_shipped(txid + 1);
         tracing::info!(txid = txid + 1, replica = %self.replica.display(), "shipped the whole database");
         Ok(())
     }
 
+    /// The temporary LTX file of whole-database uploads, beside the database.
+    fn upload_path(&self) -> PathBuf {
+        self.settings.db_path.with_file_name(UPLOAD_FILE)
+    }
+
+    /// At start-up: when this server stopped gracefully at the replica's last TXID and the
+    /// database is still what it shipped then, continue the chain without uploading anything.
+    async fn try_resume(&mut self, replica_txid: u64) -> Result<bool, BackupError> {
+        let Some(p) = self.resume.take() else {
+            return Ok(false);
+        };
+        if p.txid != replica_txid {
+            tracing::info!(
+                stopped_at = p.txid,
+                replica_txid,
+                "the replica moved on since this server stopped; shipping the whole database"
+            );
+            return Ok(false);
+        }
+        let gate = self.gate.clone();
+        let (same, pos, hold) = self
+            .blocking(move |s| {
+                let (image, hold) = gated(gate.as_ref(), || s.capture())?;
+                let same = (image.page_size == p.page_size && image.commit == p.pages)
+                    .then(|| image.checksum())
+                    .transpose();
+                match same {
+                    Ok(same) => Ok((same == Some(p.checksum), image.wal_pos, hold)),
+                    Err(e) => {
+                        s.end_hold(hold);
+                        Err(e.into())
+                    }
+                }
+            })
+            .await?;
+        if !same {
+            self.release(hold);
+            tracing::info!(
+                txid = replica_txid,
+                "the database changed since this server stopped; shipping the whole database"
+            );
+            return Ok(false);
+        }
+        self.promote(hold);
+        self.pos = Some(pos.unwrap_or_else(WalPos::empty));
+        self.snapshot_with_image = false;
+        self.mark_shipped(replica_txid);
+        tracing::info!(
+            txid = replica_txid,
+            "resumed the replica where this server stopped: nothing to upload"
+        );
+        Ok(true)
+    }
+
+    /// Where shipping stands, when the database is exactly what was shipped last (checked
+    /// under the write lock); recorded in the lease at a graceful stop.
+    async fn position(&self) -> Result<Option<lease::Position>, BackupError> {
+        let (Some(txid), Some(pos)) = (self.txid, self.pos) else {
+            return Ok(None);
+        };
+        let gate = self.gate.clone();
+        self.blocking(move |s| {
+            gated(gate.as_ref(), || {
+                s.ctl.execute_batch("BEGIN IMMEDIATE")?;
+                let position = (|| {
+                    let image = Image::capture(&s.db_path)?;
+                    if image.wal_pos.unwrap_or_else(WalPos::empty) != pos {
+                        return Ok(None);
+                    }
+                    Ok::<_, BackupError>(Some(lease::Position {
+                        txid,
+                        checksum: image.checksum()?,
+                        page_size: image.page_size,
+                        pages: image.commit,
+                    }))
+                })();
+                let _ = s.ctl.execute_batch("ROLLBACK");
+                position
+            })
+        })
+        .await
+    }
+
     /// One sync: ship what the WAL holds after the last position.
     pub async fn sync(&mut self) -> Result<(), BackupError> {
+        self.ensure_lease().await?;
         let txid = if let Some(t) = self.txid {
             t
         } else {
             let t = self.replica.max_txid().await?;
             self.txid = Some(t);
+            if self.try_resume(t).await? {
+                return Ok(());
+            }
             t
         };
         let Some(pos) = self.pos else {
@@ -760,20 +693,92 @@ impl Replicator {
                 tracing::info!(deleted, "retention removed old replica files");
             }
             documents::sync_dir(&self.replica, &self.settings.documents_dir).await?;
-            // A replica emptied behind our back (a new bucket): start again with the whole DB.
-            let remote = self.replica.max_txid().await?;
-            if self.txid.is_some_and(|t| remote < t) {
-                tracing::warn!(
-                    remote,
-                    "the replica lost files; shipping the whole database again"
+            self.last_maintenance = now;
+        }
+        self.verify_replica().await;
+        Ok(())
+    }
+
+    /// The chain check and the full verification, each when due (see [`verify`]).
+    async fn verify_replica(&mut self) {
+        let now = Instant::now();
+        if let Some((epoch, handle)) = self.verify_task.take_if(|(_, h)| h.is_finished()) {
+            let finding = handle
+                .await
+                .unwrap_or_else(|e| verify::Finding::Unknown(e.to_string()));
+            if epoch == self.verify_epoch {
+                self.record_finding(finding, true);
+            }
+        }
+        let due = |last: Option<Instant>, every: Duration| {
+            last.is_none_or(|t| now.duration_since(t) >= every)
+        };
+        let chain_every = self.settings.verify_interval.min(Duration::from_mins(1));
+        if due(self.last_chain_check, chain_every) {
+            self.last_chain_check = Some(now);
+            let finding = verify::check_chain(&self.replica, self.txid.unwrap_or(0)).await;
+            // A chain that checks out does not clear a breakage: only a full verification does.
+            if matches!(finding, verify::Finding::Broken(_)) {
+                self.record_finding(finding, false);
+            }
+        }
+        if self.verify_task.is_none() && due(self.last_verify, self.settings.verify_interval) {
+            self.last_verify = Some(now);
+            let replica = self.replica.clone();
+            let path = self.verify_path.clone();
+            let task =
+                tokio::spawn(async move { verify::restore_and_check(&replica, &path).await });
+            self.verify_task = Some((self.verify_epoch, task));
+        }
+    }
+
+    /// Records what a verification found; a broken replica alerts (once) and heals.
+    fn record_finding(&mut self, finding: verify::Finding, full: bool) {
+        match finding {
+            verify::Finding::Ok(txid) => {
+                let was_broken = self.status.snapshot().verify_ok == Some(false);
+                self.status.update(|s| {
+                    s.status.verify_ok = Some(true);
+                    s.status.verify_error = None;
+                    s.status.last_verify_unix = Some(unix_now());
+                });
+                self.alerted.broken = false;
+                if was_broken {
+                    tracing::info!(txid, "the replica restores again");
+                } else {
+                    tracing::debug!(txid, full, "replica verified");
+                }
+            }
+            verify::Finding::Unknown(why) => {
+                tracing::warn!(error = %why, full, "could not verify the replica");
+            }
+            verify::Finding::Broken(why) => {
+                self.verify_epoch += 1;
+                let problem = why.clone();
+                self.status.update(|s| {
+                    s.status.verify_ok = Some(false);
+                    s.status.verify_error = Some(problem);
+                    s.status.last_verify_unix = Some(unix_now());
+                });
+                tracing::error!(
+                    problem = %why, full, replica = %self.replica.display(),
+                    "the replica does not restore; shipping a fresh snapshot"
                 );
-                self.txid = Some(remote);
+                if !self.alerted.broken {
+                    self.alerted.broken = true;
+                    if let (Some(db), Some(mailer)) = (self.gate.clone(), self.alerts.clone()) {
+                        let message = crate::mail::messages::AdminReplicaBroken {
+                            problem: why,
+                            destination: self.replica.display().to_string(),
+                        };
+                        tokio::spawn(email_admins(db, mailer, message));
+                    }
+                }
+                // Heal: the whole database again, as a snapshot; verified right after.
                 self.pos = None;
                 self.snapshot_with_image = true;
             }
-            self.last_maintenance = now;
         }
-        Ok(())
     }
 
     fn record_failure(&mut self, e: &BackupError) -> Duration {
@@ -790,14 +795,14 @@ impl Replicator {
 
     fn check_lag(&mut self) {
         let s = self.status.snapshot();
-        if s.lagging && !self.alerted {
-            self.alerted = true;
+        if s.lagging && !self.alerted.lag {
+            self.alerted.lag = true;
             alert_replication_lag(&s);
             if let (Some(db), Some(mailer)) = (self.gate.clone(), self.alerts.clone()) {
                 tokio::spawn(email_admins_about_lag(db, mailer, s));
             }
-        } else if !s.lagging && self.alerted && s.lag_seconds == 0.0 {
-            self.alerted = false;
+        } else if !s.lagging && self.alerted.lag && s.lag_seconds == 0.0 {
+            self.alerted.lag = false;
             tracing::info!("replication caught up");
         }
     }
@@ -826,47 +831,43 @@ impl Replicator {
                 () = tokio::time::sleep(wait) => {}
             }
         }
-        match tokio::time::timeout(Duration::from_secs(5), self.sync()).await {
-            Ok(Ok(())) => tracing::info!(
-                txid = self.txid.unwrap_or(0),
-                "replication stopped after a final sync"
-            ),
-            Ok(Err(e)) => tracing::warn!(error = %e, "final sync failed"),
-            Err(_) => tracing::warn!("final sync timed out"),
-        }
-    }
-}
-
-/// The running replicator task, so that shutdown can wait for its final sync (a task still
-/// running when the runtime stops is cancelled mid-upload).
-#[derive(Clone, Default)]
-pub struct TaskSlot(Arc<Mutex<Option<tokio::task::JoinHandle<()>>>>);
-
-impl TaskSlot {
-    /// Spawns the replicator; it stops when `shutdown` resolves.
-    pub fn spawn(
-        &self,
-        replicator: Replicator,
-        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-    ) {
-        let handle = tokio::spawn(replicator.run(shutdown));
-        *self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(handle);
-    }
-
-    /// Waits (at most `timeout`) for the task to finish its final sync.
-    pub async fn finish(&self, timeout: Duration) {
-        let handle = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take();
-        if let Some(h) = handle
-            && tokio::time::timeout(timeout, h).await.is_err()
-        {
-            tracing::warn!("replication did not finish its final sync in time");
+        let synced = match tokio::time::timeout(Duration::from_secs(5), self.sync()).await {
+            Ok(Ok(())) => {
+                tracing::info!(
+                    txid = self.txid.unwrap_or(0),
+                    "replication stopped after a final sync"
+                );
+                true
+            }
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "final sync failed");
+                false
+            }
+            Err(_) => {
+                tracing::warn!("final sync timed out");
+                false
+            }
+        };
+        if self.leased && self.status.snapshot().conflict.is_none() {
+            // Lets the next start of this server resume instead of shipping the database again.
+            let position = if synced {
+                match tokio::time::timeout(Duration::from_secs(10), self.position()).await {
+                    Ok(Ok(p)) => p,
+                    Ok(Err(e)) => {
+                        tracing::warn!(error = %e, "could not record the replica position");
+                        None
+                    }
+                    Err(_) => None,
+                }
+            } else {
+                None
+            };
+            let release = lease::release(&self.replica, &self.identity, position, now_ms());
+            match tokio::time::timeout(Duration::from_secs(3), release).await {
+                Ok(Ok(())) => tracing::info!("released the replica's lease"),
+                Ok(Err(e)) => tracing::warn!(error = %e, "could not release the replica's lease"),
+                Err(_) => tracing::warn!("releasing the replica's lease timed out"),
+            }
         }
     }
 }
@@ -891,10 +892,21 @@ pub async fn backup_now(cfg: &AppConfig, url: &str) -> Result<u64, BackupError> 
     settings.url = url.to_string();
     match Replicator::new(settings, &cfg.data_dir) {
         Ok(mut r) => {
+            match r.ensure_lease().await {
+                Ok(()) => {}
+                // Another server ships to this replica: a snapshot of what it shipped.
+                Err(BackupError::Owned(_)) => {
+                    return compact::snapshot_from_replica(&r.replica)
+                        .await?
+                        .ok_or_else(|| BackupError::Other("the replica is empty".into()));
+                }
+                Err(e) => return Err(e),
+            }
             r.snapshot_with_image = true;
             let txid = r.replica.max_txid().await?;
             r.txid = Some(txid);
             r.ship_image(txid).await?;
+            lease::release(&r.replica, &r.identity, None, now_ms()).await?;
             if txid == 0 {
                 return Ok(1);
             }

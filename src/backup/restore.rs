@@ -4,9 +4,10 @@
 //!    target, then repeatedly, over levels 8..0, the file that starts at or before the next TXID
 //!    and reaches furthest. The chain must start at TXID 1, and no eligible file may start beyond
 //!    the end of the chain (a missing file) — both are errors, never a silently older database.
-//! 2. **Apply**: download each file, decode it (file checksum, LZ4 content checksums, page index,
-//!    header/name agreement), write its pages at their offsets in `<out>.tmp` in chain order
-//!    (newest wins), then cut the file at the final commit size.
+//! 2. **Apply**: download each file to `<out>.tmp.ltx`, decode it page by page (file checksum,
+//!    LZ4 content checksums, page index, header/name agreement: any failure fails the restore),
+//!    write its pages at their offsets in `<out>.tmp` in chain order (newest wins), then cut the
+//!    file at the final commit size. Memory stays at a page whatever the database size.
 //! 3. **Verify**: open the result with `SQLite` and require `PRAGMA integrity_check` = `ok`.
 //! 4. **Swap**: rename `<out>.tmp` to `<out>`; an existing `<out>` (or its `-wal`) is refused
 //!    before anything is downloaded, so a live database is never overwritten.
@@ -133,7 +134,7 @@ pub async fn plan(
     };
     if first.min != 1 {
         return Err(RestoreError::Chain(format!(
-            "it starts at TXID {} ({}), not at a snapshot",
+            "it starts at TXID {:016x} ({}), not at a snapshot",
             first.min,
             describe(first)
         )));
@@ -142,7 +143,7 @@ pub async fn plan(
     for files in &levels {
         if let Some(f) = files.iter().find(|f| f.min > current + 1) {
             return Err(RestoreError::Chain(format!(
-                "TXIDs {}..{} are missing: the chain ends at {current} but {} follows",
+                "TXIDs {:016x}..{:016x} are missing: the chain ends at {current:016x} but {} follows",
                 current + 1,
                 f.min - 1,
                 describe(f)
@@ -152,45 +153,19 @@ pub async fn plan(
     Ok(chain)
 }
 
-/// Downloads, verifies and applies `chain` into `path` (created); returns the summary.
+/// Downloads, verifies and applies `chain` into `path` (created); returns the summary. Each
+/// file is downloaded to `<path>.ltx` and decoded from there page by page, so memory stays at a
+/// page whatever the size of the files.
 pub async fn apply(
     replica: &Replica,
     chain: &[FileInfo],
     path: &Path,
 ) -> Result<Summary, RestoreError> {
     let file = File::options().write(true).create_new(true).open(path)?;
-    let mut page_size = 0u32;
-    let mut commit = 0u32;
-    let mut ts = None;
-    for (i, f) in chain.iter().enumerate() {
-        let bytes = replica.get_ltx(f).await?;
-        let decoded = ltx::decode(&bytes).map_err(|source| RestoreError::Ltx {
-            file: describe(f),
-            source,
-        })?;
-        let h = decoded.header;
-        if h.min_txid != f.min || h.max_txid != f.max {
-            return Err(RestoreError::Chain(format!(
-                "{} holds TXIDs {}..{}",
-                describe(f),
-                h.min_txid,
-                h.max_txid
-            )));
-        }
-        if i == 0 {
-            page_size = h.page_size;
-        } else if h.page_size != page_size {
-            return Err(RestoreError::Chain(format!(
-                "{} changes the page size",
-                describe(f)
-            )));
-        }
-        commit = h.commit;
-        ts = DateTime::from_timestamp_millis(h.timestamp_ms);
-        for (pgno, page) in &decoded.pages {
-            file.write_all_at(page, u64::from(pgno - 1) * u64::from(page_size))?;
-        }
-    }
+    let download = sibling(path, ".ltx");
+    let result = apply_files(replica, chain, &file, &download).await;
+    let _ = std::fs::remove_file(&download);
+    let (page_size, commit, ts) = result?;
     file.set_len(u64::from(commit) * u64::from(page_size))?;
     file.sync_all()?;
     Ok(Summary {
@@ -200,6 +175,48 @@ pub async fn apply(
         page_size,
         timestamp: ts,
     })
+}
+
+/// Applies each file of `chain` to `file`; returns the page size, the final size in pages and
+/// the last file's time.
+async fn apply_files(
+    replica: &Replica,
+    chain: &[FileInfo],
+    file: &File,
+    download: &Path,
+) -> Result<(u32, u32, Option<DateTime<Utc>>), RestoreError> {
+    let mut page_size = 0u32;
+    let mut commit = 0u32;
+    let mut ts = None;
+    for f in chain {
+        replica.download_ltx(f, download).await?;
+        let reader = std::io::BufReader::with_capacity(1 << 20, File::open(download)?);
+        let h = ltx::decode_from(reader, |h, pgno, page| {
+            if page_size == 0 {
+                page_size = h.page_size;
+            } else if h.page_size != page_size {
+                return Err(ltx::LtxError::Header("the page size changes".into()));
+            }
+            file.write_all_at(page, u64::from(pgno - 1) * u64::from(page_size))?;
+            Ok(())
+        })
+        .map_err(|source| RestoreError::Ltx {
+            file: describe(f),
+            source,
+        })?;
+        if h.min_txid != f.min || h.max_txid != f.max {
+            return Err(RestoreError::Chain(format!(
+                "{} holds TXIDs {:016x}..{:016x}",
+                describe(f),
+                h.min_txid,
+                h.max_txid
+            )));
+        }
+        page_size = h.page_size;
+        commit = h.commit;
+        ts = DateTime::from_timestamp_millis(h.timestamp_ms);
+    }
+    Ok((page_size, commit, ts))
 }
 
 /// `PRAGMA integrity_check` on a closed database file; `Ok` only for `ok`.

@@ -102,13 +102,13 @@ impl Image {
         })
     }
 
-    /// Encodes the image as one LTX file covering `min..=max` (every page: a snapshot when
-    /// `min == 1`, and a valid "all pages changed" file otherwise).
-    pub fn encode(&self, min: u64, max: u64, ts_ms: i64) -> std::io::Result<Vec<u8>> {
-        let to_io = |e: ltx::LtxError| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
-        let f = db_file(&self.db_path)?;
-        let header = ltx::Header::new(self.page_size, self.commit, min, max, ts_ms);
-        let mut enc = ltx::Encoder::new(header).map_err(to_io)?;
+    /// Calls `f` with every page of the image in ascending order (never the lock page),
+    /// reading one page at a time from the database file where the WAL holds no newer copy.
+    fn for_each_page(
+        &self,
+        mut f: impl FnMut(u32, &[u8]) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let file = db_file(&self.db_path)?;
         let lock = ltx::lock_page(self.page_size);
         let mut buf = vec![0u8; self.page_size as usize];
         for pgno in 1..=self.commit {
@@ -116,21 +116,69 @@ impl Image {
                 continue;
             }
             if let Some(page) = self.overlay.get(&pgno) {
-                enc.add_page(pgno, page).map_err(to_io)?;
+                f(pgno, page)?;
             } else {
                 let offset = u64::from(pgno - 1) * u64::from(self.page_size);
                 buf.fill(0);
                 // A page beyond the end of the file (not yet written back) reads as zeros only
                 // if SQLite never wrote it, which cannot happen for pages <= commit; fail loudly.
-                f.read_exact_at(&mut buf, offset).map_err(|e| {
+                file.read_exact_at(&mut buf, offset).map_err(|e| {
                     std::io::Error::new(
                         e.kind(),
                         format!("page {pgno} missing from the database file: {e}"),
                     )
                 })?;
-                enc.add_page(pgno, &buf).map_err(to_io)?;
+                f(pgno, &buf)?;
             }
         }
+        Ok(())
+    }
+
+    /// Encodes the image as one LTX file covering `min..=max` (every page: a snapshot when
+    /// `min == 1`, and a valid "all pages changed" file otherwise), in memory.
+    pub fn encode(&self, min: u64, max: u64, ts_ms: i64) -> std::io::Result<Vec<u8>> {
+        let header = ltx::Header::new(self.page_size, self.commit, min, max, ts_ms);
+        let mut enc = ltx::Encoder::new(header).map_err(to_io)?;
+        self.for_each_page(|pgno, page| enc.add_page(pgno, page).map_err(to_io))?;
         enc.finish().map_err(to_io)
     }
+
+    /// Like [`Image::encode`], into the file `path` (replaced): memory stays at a page
+    /// whatever the database size. Returns the header and the file's size.
+    pub fn write_ltx(
+        &self,
+        min: u64,
+        max: u64,
+        ts_ms: i64,
+        path: &Path,
+    ) -> std::io::Result<(ltx::Header, u64)> {
+        let header = ltx::Header::new(self.page_size, self.commit, min, max, ts_ms);
+        let out = std::io::BufWriter::with_capacity(1 << 20, File::create(path)?);
+        let mut enc = ltx::Encoder::with_writer(header, out).map_err(to_io)?;
+        self.for_each_page(|pgno, page| enc.add_page(pgno, page).map_err(to_io))?;
+        let file = enc
+            .finish()
+            .map_err(to_io)?
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
+        let size = file.metadata()?.len();
+        Ok((header, size))
+    }
+
+    /// CRC-64 over every page number and page of the image: whether the database still is
+    /// what was shipped (see `lease::Position`).
+    pub fn checksum(&self) -> std::io::Result<u64> {
+        let crc = crc::Crc::<u64>::new(&crc::CRC_64_GO_ISO);
+        let mut digest = crc.digest();
+        self.for_each_page(|pgno, page| {
+            digest.update(&pgno.to_be_bytes());
+            digest.update(page);
+            Ok(())
+        })?;
+        Ok(digest.finalize())
+    }
+}
+
+fn to_io(e: ltx::LtxError) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, e)
 }

@@ -4,7 +4,10 @@
 //! URL given to `litestream restore` works here.
 //!
 //! Requests time out quickly and retry little: the replicator has its own backoff, and an upload
-//! stuck for minutes inside the client would hide an outage from `/ready`.
+//! stuck for minutes inside the client would hide an outage from `/ready`. Files larger than
+//! [`PART_SIZE`] (snapshots of a large database) are uploaded from a temporary file in parts
+//! ([`Replica::put_ltx_file`], S3 multipart): the timeout and the retries apply to each part,
+//! and memory stays at a few parts whatever the size.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -15,11 +18,17 @@ use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjPath;
 use object_store::{
     Attribute, Attributes, BackoffConfig, ClientOptions, ObjectStore, ObjectStoreExt as _,
-    PutOptions, PutPayload, RetryConfig,
+    PutMultipartOptions, PutOptions, PutPayload, RetryConfig, WriteMultipart,
 };
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 use super::layout::{self, Layout};
 use super::ltx;
+
+/// Size of one part of a multipart upload (S3 wants at least 5 MiB but for the last).
+pub const PART_SIZE: usize = 8 * 1024 * 1024;
+/// Parts of one upload in flight at once.
+const PARTS_IN_FLIGHT: usize = 2;
 
 /// Replica I/O failures.
 #[derive(Debug, thiserror::Error)]
@@ -185,7 +194,7 @@ impl Replica {
         self.key(&self.layout.ltx_key(level, min, max))
     }
 
-    /// Every LTX file of one level, ordered by `(min, max)`.
+    /// Every LTX file of one level, ordered by `(max, min)`.
     pub async fn list_level(&self, level: u8) -> Result<Vec<FileInfo>, StoreError> {
         let dir = self.key(&self.layout.level_dir(level));
         let listing = match self.store.list_with_delimiter(Some(&dir)).await {
@@ -207,7 +216,9 @@ impl Replica {
                 })
             })
             .collect();
-        files.sort_by_key(|f| (f.min, f.max));
+        // By last TXID: `.last()` is the newest file even when a snapshot (`1-N`, shipped at
+        // start-up or to heal the chain) sits among single-TXID files.
+        files.sort_by_key(|f| (f.max, f.min));
         Ok(files)
     }
 
@@ -231,17 +242,10 @@ impl Replica {
         bytes: Vec<u8>,
     ) -> Result<(), StoreError> {
         let key = self.ltx_key(level, header.min_txid, header.max_txid);
-        let ts = chrono::DateTime::from_timestamp_millis(header.timestamp_ms).unwrap_or_default();
         match self.layout {
             Layout::S3 => {
-                let mut attributes = Attributes::new();
-                attributes.insert(
-                    Attribute::Metadata("litestream-timestamp".into()),
-                    ts.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
-                        .into(),
-                );
                 let opts = PutOptions {
-                    attributes,
+                    attributes: self.timestamp_attributes(header),
                     ..PutOptions::default()
                 };
                 self.store
@@ -250,20 +254,107 @@ impl Replica {
             }
             Layout::File => {
                 self.store.put(&key, PutPayload::from(bytes)).await?;
-                if let Some(root) = &self.root {
-                    let path = root.join(key.as_ref());
-                    let when = SystemTime::UNIX_EPOCH
-                        + Duration::from_millis(u64::try_from(header.timestamp_ms).unwrap_or(0));
-                    tokio::task::spawn_blocking(move || {
-                        std::fs::File::options()
-                            .write(true)
-                            .open(&path)
-                            .and_then(|f| f.set_modified(when))
-                    })
-                    .await
-                    .map_err(std::io::Error::other)??;
-                }
+                self.set_file_time(&key, header).await?;
             }
+        }
+        Ok(())
+    }
+
+    /// `litestream-timestamp` metadata of an S3 object (file replicas: none).
+    fn timestamp_attributes(&self, header: &ltx::Header) -> Attributes {
+        let mut attributes = Attributes::new();
+        if self.layout == Layout::S3 {
+            let ts =
+                chrono::DateTime::from_timestamp_millis(header.timestamp_ms).unwrap_or_default();
+            attributes.insert(
+                Attribute::Metadata("litestream-timestamp".into()),
+                ts.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+                    .into(),
+            );
+        }
+        attributes
+    }
+
+    /// A file replica's copy gets the header timestamp as modification time.
+    async fn set_file_time(&self, key: &ObjPath, header: &ltx::Header) -> Result<(), StoreError> {
+        if let Some(root) = &self.root {
+            let path = root.join(key.as_ref());
+            let when = SystemTime::UNIX_EPOCH
+                + Duration::from_millis(u64::try_from(header.timestamp_ms).unwrap_or(0));
+            tokio::task::spawn_blocking(move || {
+                std::fs::File::options()
+                    .write(true)
+                    .open(&path)
+                    .and_then(|f| f.set_modified(when))
+            })
+            .await
+            .map_err(std::io::Error::other)??;
+        }
+        Ok(())
+    }
+
+    /// Uploads the LTX file at `path` (written by `snapshot::Image::write_ltx`): in one request
+    /// up to [`PART_SIZE`], in parts of [`PART_SIZE`] beyond, reading the file as it goes.
+    pub async fn put_ltx_file(
+        &self,
+        level: u8,
+        header: &ltx::Header,
+        path: &std::path::Path,
+    ) -> Result<(), StoreError> {
+        let size = tokio::fs::metadata(path).await?.len();
+        if size <= PART_SIZE as u64 {
+            let bytes = tokio::fs::read(path).await?;
+            return self.put_ltx(level, header, bytes).await;
+        }
+        let key = self.ltx_key(level, header.min_txid, header.max_txid);
+        let opts = PutMultipartOptions {
+            attributes: self.timestamp_attributes(header),
+            ..PutMultipartOptions::default()
+        };
+        let upload = self.store.put_multipart_opts(&key, opts).await?;
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_SIZE);
+        let sent = async {
+            let mut file = tokio::fs::File::open(path).await?;
+            let mut buf = vec![0u8; 1 << 20];
+            loop {
+                let n = file.read(&mut buf).await?;
+                if n == 0 {
+                    break;
+                }
+                writer.wait_for_capacity(PARTS_IN_FLIGHT).await?;
+                writer.write(&buf[..n]);
+            }
+            Ok::<_, StoreError>(())
+        }
+        .await;
+        match sent {
+            Ok(()) => {
+                writer.finish().await?;
+            }
+            Err(e) => {
+                let _ = writer.abort().await;
+                return Err(e);
+            }
+        }
+        if self.layout == Layout::File {
+            self.set_file_time(&key, header).await?;
+        }
+        Ok(())
+    }
+
+    /// Copies an LTX file to another level within the store (S3: server side, metadata kept):
+    /// the snapshot shipped at start-up goes to level 9 without a second upload.
+    pub async fn copy_ltx(
+        &self,
+        from_level: u8,
+        to_level: u8,
+        header: &ltx::Header,
+    ) -> Result<(), StoreError> {
+        let from = self.ltx_key(from_level, header.min_txid, header.max_txid);
+        let to = self.ltx_key(to_level, header.min_txid, header.max_txid);
+        self.store.copy(&from, &to).await?;
+        if self.layout == Layout::File {
+            self.set_file_time(&to, header).await?;
         }
         Ok(())
     }
@@ -272,6 +363,18 @@ impl Replica {
     pub async fn get_ltx(&self, f: &FileInfo) -> Result<Vec<u8>, StoreError> {
         let key = self.ltx_key(f.level, f.min, f.max);
         Ok(self.store.get(&key).await?.bytes().await?.to_vec())
+    }
+
+    /// Downloads one LTX file into the file `to` as it arrives (memory: one chunk).
+    pub async fn download_ltx(&self, f: &FileInfo, to: &std::path::Path) -> Result<(), StoreError> {
+        let key = self.ltx_key(f.level, f.min, f.max);
+        let mut stream = self.store.get(&key).await?.into_stream();
+        let mut out = tokio::fs::File::create(to).await?;
+        while let Some(chunk) = stream.try_next().await? {
+            out.write_all(&chunk).await?;
+        }
+        out.flush().await?;
+        Ok(())
     }
 
     /// Reads just the header of one LTX file.
@@ -305,6 +408,15 @@ impl Replica {
             .bytes()
             .await?
             .to_vec())
+    }
+
+    /// Like [`Replica::get_raw`], `None` when the key does not exist.
+    pub async fn get_raw_opt(&self, rel: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        match self.store.get(&self.key(rel)).await {
+            Ok(r) => Ok(Some(r.bytes().await?.to_vec())),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Whether a key exists below the root.

@@ -45,9 +45,33 @@ impl WalPos {
         }
     }
 
+    /// "No WAL yet": what was shipped is the database file alone, so the first WAL that
+    /// appears holds only later commits and is followed from its start.
+    pub fn empty() -> WalPos {
+        let header = WalHeader {
+            big_endian_checksum: false,
+            page_size: 0,
+            checkpoint_seq: 0,
+            salt1: 0,
+            salt2: 0,
+            checksum: (0, 0),
+        };
+        WalPos {
+            header,
+            offset: 0,
+            checksum: (0, 0),
+        }
+    }
+
+    /// Whether this is [`WalPos::empty`].
+    pub fn is_empty(&self) -> bool {
+        self.offset == 0
+    }
+
     /// Number of frames before this position.
     pub fn frames(&self) -> u64 {
-        (self.offset - WAL_HEADER_SIZE) / (FRAME_HEADER_SIZE + u64::from(self.header.page_size))
+        self.offset.saturating_sub(WAL_HEADER_SIZE)
+            / (FRAME_HEADER_SIZE + u64::from(self.header.page_size)).max(1)
     }
 }
 

@@ -647,6 +647,23 @@ impl Email for ContactMessage {
     }
 }
 
+/// To admins: the replica cannot be restored (a missing file, a failed integrity check); a
+/// fresh snapshot is on its way.
+#[derive(Debug, Clone, Serialize)]
+pub struct AdminReplicaBroken {
+    /// What the verification found, as logged.
+    pub problem: String,
+    /// The replica (no credentials).
+    pub destination: String,
+}
+
+impl Email for AdminReplicaBroken {
+    const KIND: &'static str = "admin_replica_broken";
+    fn action_path(&self) -> String {
+        "/admin/system".into()
+    }
+}
+
 /// To admins: mail is not leaving.
 #[derive(Debug, Clone, Serialize)]
 pub struct AdminOutboxStuck {
@@ -690,6 +707,7 @@ pub const KINDS: &[&str] = &[
     TeamMessage::KIND,
     StaffInvitation::KIND,
     AdminBackupFailed::KIND,
+    AdminReplicaBroken::KIND,
     AdminOutboxStuck::KIND,
     SmtpTest::KIND,
     PasswordChanged::KIND,

@@ -54,6 +54,12 @@ pub fn not_ready_reasons(i: &ReadyInputs) -> Vec<&'static str> {
         reasons.push("migrations_pending");
     }
     let r = &i.replication;
+    if r.enabled && r.conflict.is_some() {
+        reasons.push("replica_conflict");
+    }
+    if r.enabled && r.verify_ok == Some(false) {
+        reasons.push("replica_broken");
+    }
     if r.enabled && r.consecutive_failures >= REPLICATION_FAILURES_UNREADY {
         reasons.push("replication_failing");
     }
@@ -146,6 +152,11 @@ pub async fn get_ready(
     )
 }
 
+fn rfc3339(unix: Option<i64>) -> Option<String> {
+    unix.and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+        .map(|t| t.to_rfc3339())
+}
+
 /// Replication lag, failures and last success; `"ok": false` (and `/ready` 503) when it lags
 /// past `replica_lag_alert_secs` or failed [`REPLICATION_FAILURES_UNREADY`] times in a row.
 fn replication_json(s: &ReplicationStatus) -> Value {
@@ -154,19 +165,22 @@ fn replication_json(s: &ReplicationStatus) -> Value {
     }
     json!({
         "enabled": true,
-        "ok": !s.lagging && s.consecutive_failures < REPLICATION_FAILURES_UNREADY,
+        "ok": !s.lagging
+            && s.consecutive_failures < REPLICATION_FAILURES_UNREADY
+            && s.conflict.is_none()
+            && s.verify_ok != Some(false),
+        "conflict": s.conflict,
+        "verify_ok": s.verify_ok,
+        "verify_error": s.verify_error,
+        "last_verify": rfc3339(s.last_verify_unix),
         "replica": s.replica,
         "txid": s.txid,
         "lag_seconds": s.lag_seconds,
         "lagging": s.lagging,
-        "last_success": s.last_success_unix
-            .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
-            .map(|t| t.to_rfc3339()),
+        "last_success": rfc3339(s.last_success_unix),
         "last_error": s.last_error,
         "consecutive_failures": s.consecutive_failures,
-        "last_snapshot": s.last_snapshot_unix
-            .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
-            .map(|t| t.to_rfc3339()),
+        "last_snapshot": rfc3339(s.last_snapshot_unix),
     })
 }
 
@@ -236,6 +250,8 @@ pub async fn get_metrics(
                 txid: s.txid,
                 consecutive_failures: s.consecutive_failures,
                 last_snapshot_unix: s.last_snapshot_unix,
+                verify_ok: s.verify_ok,
+                last_verify_unix: s.last_verify_unix,
             }),
         disk_free_bytes: inputs.disk_free_bytes,
         disk_min_free_bytes: inputs.disk_min_free_bytes,
@@ -282,7 +298,11 @@ mod tests {
     #[test]
     fn ready_only_when_nothing_is_wrong() {
         assert!(not_ready_reasons(&healthy()).is_empty());
-        let cases: [(&str, Break); 7] = [
+        let cases: [(&str, Break); 9] = [
+            ("replica_broken", |i| i.replication.verify_ok = Some(false)),
+            ("replica_conflict", |i| {
+                i.replication.conflict = Some("another server".into());
+            }),
             ("database_unavailable", |i| i.database_ok = false),
             ("migrations_pending", |i| i.schema_current = 6),
             ("replication_failing", |i| {

@@ -12,12 +12,12 @@ use std::time::{Duration, Instant};
 
 use flightclaim::i18n::Locale;
 use flightclaim::mail::messages::{
-    AccountDeletion, AccountExists, AdminBackupFailed, AdminOutboxStuck, ClaimAccount,
-    ClaimApproved, ClaimRejected, ClaimStage, ClaimSubmitted, ContactMessage, DocumentKind,
-    DocumentsRequested, EmailChanged, EmailVerification, Money, PassengerMessage, PasswordChanged,
-    PasswordReset, PaymentSent, PayoutChangeRequested, PayoutChanged, RejectionReason,
-    SettlementOffered, SignInLink, SmtpTest, StaffInvitation, StaffRole, StatusChanged,
-    TeamMessage,
+    AccountDeletion, AccountExists, AdminBackupFailed, AdminOutboxStuck, AdminReplicaBroken,
+    ClaimAccount, ClaimApproved, ClaimRejected, ClaimStage, ClaimSubmitted, ContactMessage,
+    DocumentKind, DocumentsRequested, EmailChanged, EmailVerification, Money, PassengerMessage,
+    PasswordChanged, PasswordReset, PaymentSent, PayoutChangeRequested, PayoutChanged,
+    RejectionReason, SettlementOffered, SignInLink, SmtpTest, StaffInvitation, StaffRole,
+    StatusChanged, TeamMessage,
 };
 use flightclaim::mail::{Mailer, OutgoingMail, Recipient};
 
@@ -153,6 +153,15 @@ pub fn every_kind(mailer: &Mailer, to: &Recipient) -> Vec<OutgoingMail> {
                     error: format!("disk full {HOSTILE}"),
                     destination: "s3://backups/flightclaim".into(),
                     last_success_at: None,
+                },
+            )
+            .unwrap(),
+        mailer
+            .compose(
+                to,
+                &AdminReplicaBroken {
+                    problem: format!("TXIDs 000000000000002a missing {HOSTILE}"),
+                    destination: "s3://backups/flightclaim".into(),
                 },
             )
             .unwrap(),
@@ -366,6 +375,14 @@ pub fn expected(kind: &str, lang: &str) -> (&'static str, &'static str, &'static
                 "[FlightClaim] Backup failed",
             ),
             "s3://backups/flightclaim",
+            "/admin/system",
+        ),
+        "admin_replica_broken" => (
+            pick(
+                "[FlightClaim] La sauvegarde ne peut plus être restaurée",
+                "[FlightClaim] The backup can no longer be restored",
+            ),
+            "000000000000002a",
             "/admin/system",
         ),
         "admin_outbox_stuck" => (
