@@ -7,7 +7,7 @@
 //!
 //! Text fields use the SEPA character set (Latin letters, digits, `/ - ? : ( ) . , ' +` and
 //! space): names are transliterated (`Lefèvre` → `Lefevre`) and cut to their XSD lengths.
-//! `tests/sepa.rs` validates a file against the schema shipped by the `sepaxml` package with
+//! `tests/it/sepa.rs` validates a file against the schema shipped by the `sepaxml` package with
 //! `xmllint --schema`.
 
 use std::collections::BTreeMap;

@@ -11,8 +11,8 @@
 //! mail::queue(tx, &mailer, &to, &messages::ClaimSubmitted { claim_ref, flight_number, .. })?;
 //! ```
 //!
-//! Adding a kind: a struct here, three templates, its keys in `locales/mail.*.yml`, a case in
-//! `tests/mail_templates.rs`.
+//! Adding a kind: a struct here, three templates, its keys in `locales/mail.*.yml`, a sample
+//! and its expectations in `tests/it/mail_smtp/mod.rs`.
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -33,7 +33,7 @@ pub trait Email: Serialize {
 
     /// Values in the message that open something by themselves (one-time tokens): they are
     /// kept out of the stored bodies (`mail::sealed`). Every kind whose link carries a token
-    /// must name it here; `tests/mail_outbox.rs` checks every kind's stored form.
+    /// must name it here; `tests/it/mail_outbox.rs` checks every kind's stored form.
     fn secrets(&self) -> Vec<String> {
         Vec::new()
     }
