@@ -622,3 +622,65 @@ async fn the_home_page_quick_check_fills_the_first_step() {
         );
     }
 }
+
+/// A delay on a flight that has not left yet is refused on the flights step, next to its date;
+/// a cancellation announced ahead is still judged.
+#[rocket::async_test]
+async fn a_delay_in_the_future_is_refused_and_a_cancellation_is_judged() {
+    let (client, _dir) = common::client().await;
+    let soon = (chrono::Utc::now().date_naive() + chrono::Days::new(10))
+        .format("%Y-%m-%d")
+        .to_string();
+    let mut flight = CDG_JFK;
+    flight[2] = ("legs[0].date", soon.as_str());
+    for (lang, what, message) in [
+        ("fr", "delay", "n’a pas encore décollé"),
+        ("en", "denied_boarding", "has not taken off yet"),
+    ] {
+        let (_, start) = get(&client, &format!("/check?lang={lang}")).await;
+        let (_, what_page, _) = submit(&client, &start, &flight).await;
+        let (_, details, _) =
+            submit(&client, &what_page, &[("action", "next"), ("what", what)]).await;
+        let answers: &[(&str, &str)] = if what == "delay" {
+            &[("delay_h", "4"), ("delay_m", "0"), ("reason", "technical")]
+        } else {
+            &[
+                ("voluntary", "no"),
+                ("reroute", "no"),
+                ("reason", "overbooking"),
+            ]
+        };
+        let mut all = vec![("action", "next")];
+        all.extend_from_slice(answers);
+        let (status, page, location) = submit(&client, &details, &all).await;
+        assert_eq!(status, Status::Ok, "not judged: {location:?}");
+        assert!(page.contains(message), "{lang}: {page}");
+        assert!(
+            page.contains("href=\"#leg0-date\""),
+            "the summary points at the date"
+        );
+        assert!(page.contains(&soon), "the date stays as typed");
+    }
+    let (_, start) = get(&client, "/check?lang=en").await;
+    let (_, what_page, _) = submit(&client, &start, &flight).await;
+    let (_, details, _) = submit(
+        &client,
+        &what_page,
+        &[("action", "next"), ("what", "cancellation")],
+    )
+    .await;
+    let html = to_result(
+        &client,
+        &details,
+        &[
+            ("notice_days", "2"),
+            ("reroute", "no"),
+            ("reason", "unknown"),
+        ],
+    )
+    .await;
+    assert!(
+        html.contains(">600 €<"),
+        "a cancellation announced ahead is judged"
+    );
+}

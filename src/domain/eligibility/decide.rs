@@ -144,6 +144,25 @@ fn resolve<'a>(
     Ok(out)
 }
 
+/// A delay, a denied boarding or a downgrade happens on the day of the flight: a journey that
+/// has not started by the claim date has none to judge (a cancellation can be announced
+/// ahead, and stays judged).
+fn refuse_what_has_not_happened(
+    req: &EligibilityRequest,
+    claim_date: NaiveDate,
+) -> Result<(), RequestError> {
+    let first_day = req.legs[0].scheduled_departure_local.date();
+    if req.disruption.kind != DisruptionType::Cancellation && first_day > claim_date {
+        return Err(RequestError::new(
+            "flight_in_future",
+            "legs[0].scheduled_departure_local",
+            "eligibility.error.flight_in_future",
+        )
+        .arg("date", first_day.to_string()));
+    }
+    Ok(())
+}
+
 /// Decides a request. `today` is the default claim date.
 pub fn decide<'a>(
     req: &'a EligibilityRequest,
@@ -157,6 +176,7 @@ pub fn decide<'a>(
     let distance = distance_km(leg(0).from, leg(n - 1).to);
     let disrupted = req.disrupted_leg();
     let claim_date = req.claim_date.unwrap_or(today);
+    refuse_what_has_not_happened(req, claim_date)?;
     let mut base = Decision {
         code: ReasonCode::NotInScope,
         regime: None,

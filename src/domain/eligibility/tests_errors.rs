@@ -167,3 +167,51 @@ fn request_round_trips_through_serde() {
         assert_eq!(parsed, reparsed);
     }
 }
+
+/// Nothing is judged before it happened: the claim date is 2025-10-15 in `one_leg`.
+#[test]
+fn a_flight_that_has_not_left_cannot_be_delayed_denied_or_downgraded() {
+    let disruptions = [
+        (
+            json!({"type": "delay", "arrival_delay_minutes": 240, "reason": "technical"}),
+            true,
+        ),
+        (
+            json!({"type": "denied_boarding", "voluntary": false, "reason": "overbooking",
+                   "reroute": {"offered": false}}),
+            true,
+        ),
+        (
+            json!({"type": "downgrade", "booked_class": "business", "flown_class": "economy",
+                   "downgraded_leg": 0, "flight_price_excl_taxes": 400, "price_currency": "EUR"}),
+            true,
+        ),
+        (
+            json!({"type": "cancellation", "notice_days": 3, "reroute": {"offered": false},
+                   "reason": "technical"}),
+            false,
+        ),
+    ];
+    // (departure, refused when the disruption cannot be in the future)
+    for (departure, in_future) in [
+        ("2025-10-16T06:00", true),
+        ("2027-03-15T09:10", true),
+        ("2025-10-15T21:40", false),
+        ("2025-05-14T09:10", false),
+    ] {
+        for (disruption, can_only_be_past) in &disruptions {
+            let mut req = one_leg("CDG", "BCN", "AF", disruption.clone());
+            req["legs"][0]["scheduled_departure_local"] = json!(departure);
+            let arrival = format!("{}T23:59", &departure[..10]);
+            req["legs"][0]["scheduled_arrival_local"] = json!(arrival);
+            let answer = run(&req);
+            if in_future && *can_only_be_past {
+                let e = answer.expect_err("refused");
+                assert_eq!(e.code, "flight_in_future", "{departure} {disruption}");
+                assert_eq!(e.field, "legs[0].scheduled_departure_local");
+            } else {
+                assert!(answer.is_ok(), "{departure} {disruption}: {answer:?}");
+            }
+        }
+    }
+}

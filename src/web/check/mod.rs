@@ -217,6 +217,8 @@ pub fn engine_error_field(e: &RequestError) -> (bool, String) {
     if let Some(rest) = field.strip_prefix("legs[") {
         let (i, tail) = rest.split_once(']').unwrap_or(("0", ""));
         let key = match tail {
+            // The date is what makes it too early, whatever the time.
+            _ if e.code == "flight_in_future" => "date",
             ".from_iata" => "from",
             ".to_iata" => "to",
             ".scheduled_departure_local" => "dep-time",
