@@ -2,6 +2,7 @@
 
 pub mod claim;
 pub mod eligibility;
+pub mod escalation;
 pub mod flight;
 pub mod iban;
 pub mod ledger;
