@@ -111,6 +111,24 @@ pub fn forum_options(facts: &ForumFacts<'_>) -> Vec<(String, ForumGround)> {
     out
 }
 
+/// The forum in `country` (one of the options) for these facts.
+fn forum_at(facts: &ForumFacts<'_>, options: &[(String, ForumGround)], country: &str) -> Forum {
+    let grounds: Vec<ForumGround> = options
+        .iter()
+        .filter(|(c, _)| c == country)
+        .map(|(_, g)| *g)
+        .collect();
+    let other = |c: Option<String>| c.is_some_and(|c| c != country);
+    let cross_border =
+        other(facts.passenger_residence.map(state_of)) || other(facts.carrier_seat.map(state_of));
+    Forum {
+        country: country.to_owned(),
+        ground: grounds.first().copied().unwrap_or(ForumGround::Departure),
+        grounds,
+        cross_border,
+    }
+}
+
 /// The forum to propose: the passenger's own state when one of the grounds points there (the
 /// court nearest to them), else the place of departure. Cross-border when the passenger or the
 /// carrier is in another state than the court's; an unknown residence counts as the court's.
@@ -121,20 +139,24 @@ pub fn choose_forum(facts: &ForumFacts<'_>) -> Forum {
         .as_ref()
         .and_then(|r| options.iter().find(|(c, _)| c == r))
         .unwrap_or(&options[0])
+        .0
         .clone();
-    let grounds = options
-        .iter()
-        .filter(|(c, _)| *c == chosen.0)
-        .map(|(_, g)| *g)
-        .collect();
-    let other = |c: Option<String>| c.is_some_and(|c| c != chosen.0);
-    let cross_border = other(residence) || other(facts.carrier_seat.map(state_of));
-    Forum {
-        country: chosen.0,
-        ground: chosen.1,
-        grounds,
-        cross_border,
+    forum_at(facts, &options, &chosen)
+}
+
+/// The proposed forum ([`choose_forum`]) if we have papers for it, else the first other
+/// competent forum we have papers for (a Spaniard flying Madrid → Paris on a Spanish carrier:
+/// no Spanish template, but the court of arrival in France takes Form A), else `None`.
+pub fn forum_with_papers(facts: &ForumFacts<'_>) -> Option<(Forum, CourtPapers)> {
+    let first = choose_forum(facts);
+    if let Some(p) = court_papers(&first) {
+        return Some((first, p));
     }
+    let options = forum_options(facts);
+    options.iter().find_map(|(country, _)| {
+        let f = forum_at(facts, &options, country);
+        court_papers(&f).map(|p| (f, p))
+    })
 }
 
 /// Which court papers fit a forum.
@@ -272,6 +294,15 @@ mod tests {
                 "{row}"
             );
         }
+        // The home court has no template: the court of arrival abroad takes Form A.
+        let (f, p) = forum_with_papers(&facts("ES", "FR", Some("ES"), Some("ES"))).unwrap();
+        assert_eq!(
+            (f.country.as_str(), f.ground, f.cross_border, p),
+            ("FR", ForumGround::Arrival, true, CourtPapers::EscpFormA)
+        );
+        let (f, _) = forum_with_papers(&facts("DE", "ES", Some("DE"), Some("FR"))).unwrap();
+        assert_eq!(f.country, "DE", "the proposed forum when it has papers");
+        assert!(forum_with_papers(&facts("DE", "DE", Some("DE"), Some("DE"))).is_none());
         let f = choose_forum(&facts("FR", "FR", Some("FR"), Some("FR")));
         assert_eq!(
             f.grounds,

@@ -29,7 +29,7 @@ use crate::db::{DbError, audit};
 use crate::documents::{DocumentError, DocumentStore, StoredDocument};
 use crate::domain::eligibility::{EligibilityRequest, parse_request};
 use crate::domain::escalation::{
-    CourtPapers, Forum, ForumFacts, Place, choose_forum, competent_neb_country, court_papers,
+    CourtPapers, Forum, ForumFacts, Place, choose_forum, competent_neb_country, forum_with_papers,
 };
 use crate::pdf;
 use crate::refdata::{EnforcementBody, RefData, TerritoryStatus};
@@ -174,25 +174,29 @@ pub fn competent_body(ctx: &Context) -> Option<&'static EnforcementBody> {
     RefData::embedded().neb(&country)
 }
 
-/// The forum the court papers are for.
-pub fn forum(ctx: &Context) -> Option<Forum> {
+/// The forum the court papers are for, and which papers ([`forum_with_papers`]); a UK261
+/// claim goes before a court of England & Wales (the default UK jurisdiction).
+pub fn forum(ctx: &Context) -> Result<(Forum, CourtPapers), GenerateError> {
     let (from, to) = journey_ends(ctx);
-    let (from, _) = country_of(&from)?;
-    let (to, _) = country_of(&to)?;
+    let none = || GenerateError::NoCourtPapers(String::new());
+    let (from, _) = country_of(&from).ok_or_else(none)?;
+    let (to, _) = country_of(&to).ok_or_else(none)?;
     let seat = RefData::embedded()
         .airline(&ctx.detail.airline)
         .map(|a| a.country.clone());
-    let mut forum = choose_forum(&ForumFacts {
+    let facts = ForumFacts {
         first_departure: &from,
         final_arrival: &to,
         carrier_seat: seat.as_deref(),
         passenger_residence: ctx.residence.as_deref(),
-    });
-    // A UK261 claim goes before a court of England & Wales (the default UK jurisdiction).
-    if ctx.detail.regime == "UK261" && forum.country != "GB" {
+    };
+    if ctx.detail.regime == "UK261" {
+        let mut forum = choose_forum(&facts);
         forum.country = "GB".into();
+        return Ok((forum, CourtPapers::EnglishParticulars));
     }
-    Some(forum)
+    forum_with_papers(&facts)
+        .ok_or_else(|| GenerateError::NoCourtPapers(choose_forum(&facts).country))
 }
 
 /// The language of a complaint to `body`: French when it works in French, English otherwise
@@ -251,9 +255,7 @@ pub fn render(ctx: &Context, kind: DocKind) -> Result<(Vec<u8>, String, String),
             )
         }
         DocKind::CourtPapers => {
-            let forum = forum(ctx).ok_or(GenerateError::NoCourtPapers(String::new()))?;
-            let papers = court_papers(&forum)
-                .ok_or_else(|| GenerateError::NoCourtPapers(forum.country.clone()))?;
+            let (forum, papers) = forum(ctx)?;
             let lang = if papers == CourtPapers::EnglishParticulars || forum.country != "FR" {
                 "en"
             } else {
@@ -329,4 +331,186 @@ pub fn generate(
         language,
         stored,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::claims::NewClaim;
+    use crate::db::{Db, documents, migrate, users};
+    use crate::domain::eligibility::evaluate;
+    use crate::pdf::tests::pdftotext;
+
+    /// A claim by a passenger living in Spain, Madrid → Paris on Iberia, sent to the airline on
+    /// 2025-07-01; returns the database, the store and the claim's reference.
+    pub(super) fn setup(dir: &std::path::Path) -> (Db, DocumentStore, String) {
+        let db = Db::open(&dir.join("t.sqlite3")).unwrap();
+        migrate::run(&db).unwrap();
+        let json = r#"{"legs":[{"flight_number":"IB3436","from_iata":"MAD","to_iata":"ORY",
+            "scheduled_departure_local":"2025-06-14T10:30","scheduled_arrival_local":"2025-06-14T12:40"}],
+            "passenger":{"residence_country":"ES"},
+            "disruption":{"type":"cancellation","notice_days":2}}"#;
+        let req = parse_request(json.as_bytes()).unwrap();
+        let today = NaiveDate::from_ymd_opt(2025, 9, 1).unwrap();
+        let resp = evaluate(&req, RefData::embedded(), "en", today).unwrap();
+        let claim_ref = db
+            .write_blocking(move |tx| {
+                let user = users::insert_passenger(tx, "p@example.com", "", "h", "es")?;
+                let new = NewClaim {
+                    user_id: user,
+                    request_json: serde_json::to_string(&req).unwrap(),
+                    result_json: serde_json::to_string(&resp).unwrap(),
+                    amount_cents: 25_000,
+                    currency: "EUR".into(),
+                    regime: "EU261".into(),
+                    reason_code: "ELIGIBLE_CANCELLATION".into(),
+                    operating_carrier: "IB".into(),
+                    flight_number: "IB3436".into(),
+                    flight_date: "2025-06-14".into(),
+                    route: "MAD → ORY".into(),
+                    booking_ref: "K7QX2M".into(),
+                    fee_percent: 25,
+                    payout_iban: "ES9121000418450200051332".into(),
+                    payout_holder: "Begoña Muñoz".into(),
+                    lead_name_key: "begonamunoz".into(),
+                };
+                let passengers = vec![ClaimPassenger {
+                    first_name: "Begoña".into(),
+                    last_name: "Muñoz".into(),
+                    birth_date: None,
+                    is_minor: false,
+                    email: None,
+                    phone: None,
+                }];
+                let (id, r) = claims::insert(tx, &new, &passengers)
+                    .map_err(|_| DbError::Conflict("insert".into()))?;
+                tx.execute(
+                    "INSERT INTO claim_events (claim_id, at, kind, from_status, to_status, body)
+                     VALUES (?1, '2025-07-01T09:00:00Z', 'status', 'in_review', 'sent_to_airline', '')",
+                    [id],
+                )?;
+                Ok(r.to_string())
+            })
+            .unwrap();
+        (db, DocumentStore::new(dir), claim_ref)
+    }
+
+    #[test]
+    fn the_daily_job_generates_and_stores_a_second_notice() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, store, claim_ref) = setup(dir.path());
+        let today = NaiveDate::from_ymd_opt(2025, 9, 1).unwrap();
+        let key = claim_ref.clone();
+        let done = db
+            .transact_blocking(|tx| {
+                generate(
+                    tx,
+                    &store,
+                    &Request {
+                        claim_ref: &key,
+                        kind: DocKind::SecondNotice,
+                        actor: None,
+                        actor_label: "daily-jobs",
+                        today,
+                        reply_days: 10,
+                    },
+                )
+            })
+            .unwrap();
+        assert_eq!(
+            (done.variant.as_str(), done.language.as_str()),
+            ("ES", "en")
+        );
+        let row = db
+            .read_blocking(|c| escalation_documents::find(c, 1, done.id))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (row.created_by, row.sha256.clone()),
+            (None, done.stored.sha256.clone())
+        );
+        let (actor, after): (String, String) = db
+            .read_blocking(|c| {
+                Ok(c.query_row(
+                    "SELECT actor, after FROM audit_log WHERE action = 'claim.escalation_document'",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(actor, "daily-jobs");
+        assert!(after.starts_with("second_notice ES en sha256:"), "{after}");
+        // The unreferenced-files job keeps it.
+        let kept = db.read_blocking(documents::referenced_hashes).unwrap();
+        assert!(kept.contains(&done.stored.sha256));
+        let pdf = std::fs::read(store.path_of(&done.stored.sha256).unwrap()).unwrap();
+        let Some(text) = pdftotext(&pdf) else { return };
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for needle in [
+            "SECOND NOTICE",
+            &claim_ref,
+            "On 1 Jul 2025 we wrote to you",
+            "Begoña Muñoz",
+            "IB3436",
+            "within 10 days, that is by 11 Sep 2025",
+            "Agencia Estatal de Seguridad Aérea (AESA)",
+        ] {
+            assert!(flat.contains(needle), "{needle:?} in {flat}");
+        }
+    }
+
+    #[test]
+    fn a_spanish_passenger_on_a_spanish_carrier_sues_at_the_arrival_in_france() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, _, claim_ref) = setup(dir.path());
+        let today = NaiveDate::from_ymd_opt(2025, 9, 1).unwrap();
+        let ctx = db
+            .read_blocking(|c| load(c, &claim_ref, today, 14))
+            .unwrap()
+            .unwrap();
+        let (pdf, variant, lang) = render(&ctx, DocKind::CourtPapers).unwrap();
+        assert_eq!((variant.as_str(), lang.as_str()), ("escp_form_a:FR", "fr"));
+        let Some(text) = pdftotext(&pdf) else { return };
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for needle in [
+            "Formulaire de demande A",
+            "lieu d'arrivée du vol, ORY",
+            "Résidence du demandeur : Espagne",
+            "Siège du défendeur : Espagne",
+            "Juridiction : France",
+            "Begoña Muñoz",
+            "250",
+        ] {
+            assert!(flat.contains(needle), "{needle:?} in {flat}");
+        }
+    }
+
+    #[test]
+    fn refusals_leave_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, store, _) = setup(dir.path());
+        let today = NaiveDate::from_ymd_opt(2025, 9, 1).unwrap();
+        let req = |kind| Request {
+            claim_ref: "FC-ZZZZZZ",
+            kind,
+            actor: None,
+            actor_label: "daily-jobs",
+            today,
+            reply_days: 14,
+        };
+        let missing = db.transact_blocking(|tx| generate(tx, &store, &req(DocKind::NebComplaint)));
+        assert!(matches!(missing, Err(GenerateError::NotFound)));
+        assert_eq!(DocKind::parse("court_papers"), Some(DocKind::CourtPapers));
+        assert_eq!(DocKind::parse("letter"), None);
+        let rows: i64 = db
+            .read_blocking(|c| {
+                Ok(
+                    c.query_row("SELECT count(*) FROM escalation_documents", [], |r| {
+                        r.get(0)
+                    })?,
+                )
+            })
+            .unwrap();
+        assert_eq!(rows, 0);
+    }
 }
