@@ -470,4 +470,17 @@ async fn every_label_is_translated_on_the_claim_page() {
         assert!(fr.contains(label), "{label}");
     }
     assert!(!fr.contains("escalation.ui"), "no raw key");
+    support::seed(w.dir.path(), "sam@example.com", "agent", "en");
+    let en_agent = support::sign_in(w.dir.path(), "/admin/login", "sam@example.com").await;
+    let (_, en) = page(&en_agent, &format!("/admin/claims/{r}?lang=en")).await;
+    let en = unescape(&en);
+    for label in [
+        "Escalation documents",
+        "Generate second notice",
+        "Generate NEB complaint",
+        "Generate court papers",
+        "No escalation document yet.",
+    ] {
+        assert!(en.contains(label), "{label}");
+    }
 }

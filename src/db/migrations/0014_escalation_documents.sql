@@ -15,7 +15,9 @@ CREATE TABLE escalation_documents (
     sha256      TEXT NOT NULL CHECK (length(sha256) = 64),
     size_bytes  INTEGER NOT NULL,
     created_at  TEXT NOT NULL,
-    -- The staff member who generated it; NULL = an automatic job.
-    created_by  INTEGER REFERENCES users (id)
+    -- The staff member who generated it (NULL for an automatic job, or once the account is
+    -- deleted), and who it was in words at the time: their email, or the job's name.
+    created_by  INTEGER REFERENCES users (id) ON DELETE SET NULL,
+    created_by_label TEXT NOT NULL
 );
 CREATE INDEX escalation_documents_claim ON escalation_documents (claim_id, id);

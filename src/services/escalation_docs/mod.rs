@@ -295,6 +295,10 @@ pub fn generate(
     let ctx = load(tx, req.claim_ref, req.today, req.reply_days)?.ok_or(GenerateError::NotFound)?;
     let (bytes, variant, language) = render(&ctx, req.kind)?;
     let stored = store.save_bytes_blocking(&bytes)?;
+    let (actor_id, actor) = match req.actor {
+        Some(a) => (Some(a.user_id), a.email.as_str()),
+        None => (None, req.actor_label),
+    };
     let id = escalation_documents::insert(
         tx,
         &NewEscalationDocument {
@@ -304,13 +308,10 @@ pub fn generate(
             language: &language,
             sha256: &stored.sha256,
             size_bytes: i64::try_from(stored.size_bytes).unwrap_or(i64::MAX),
-            created_by: req.actor.map(|a| a.user_id),
+            created_by: actor_id,
+            created_by_label: actor,
         },
     )?;
-    let (actor_id, actor) = match req.actor {
-        Some(a) => (Some(a.user_id), a.email.as_str()),
-        None => (None, req.actor_label),
-    };
     audit::record(
         tx,
         actor_id,
@@ -426,8 +427,8 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(
-            (row.created_by, row.sha256.clone()),
-            (None, done.stored.sha256.clone())
+            (row.created_by.as_str(), row.by_job, row.sha256.clone()),
+            ("daily-jobs", true, done.stored.sha256.clone())
         );
         let (actor, after): (String, String) = db
             .read_blocking(|c| {

@@ -43,10 +43,15 @@ pub fn views(docs: &[EscalationDocument], lang: &str) -> Vec<DocView> {
             variant: d.variant.clone(),
             language: d.language.clone(),
             created_at: d.created_at.clone(),
-            created_by: d
-                .created_by
-                .clone()
-                .unwrap_or_else(|| translate(lang, "escalation.ui.job", &[])),
+            created_by: if d.by_job {
+                format!(
+                    "{} ({})",
+                    d.created_by,
+                    translate(lang, "escalation.ui.job", &[])
+                )
+            } else {
+                d.created_by.clone()
+            },
             sha256: d.sha256.clone(),
         })
         .collect()
