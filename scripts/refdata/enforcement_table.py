@@ -12,7 +12,7 @@ language), name_en, address (postal, one line, "; " between lines), website, com
 languages (ISO 639-1 codes the body works in, space-separated, first = preferred), note.
 """
 
-EC_LIST = "EC NEB list 2024-01-30"
+EC_LIST = "name after the EC NEB list (2024-01-30), not checked field by field against it"
 
 # country, kind, name, name_en, address, website, complaint_url, languages, note
 ROWS = [
