@@ -11,6 +11,7 @@ from babel import Locale
 
 import airlines_table
 import airports_gen
+import enforcement_table
 import limitation_table
 import retired_airports_table
 import territory_periods_table
@@ -80,6 +81,13 @@ def limitation():
     write_csv("limitation.csv", ["forum", "years", "start", "confidence", "source_url", "note"], rows)
 
 
+def enforcement_bodies():
+    rows = sorted([list(map(str, r)) for r in enforcement_table.ROWS])
+    header = ["country", "kind", "name", "name_en", "address", "website", "complaint_url",
+              "languages", "note"]
+    write_csv("enforcement_bodies.csv", header, rows)
+
+
 def retired_airports():
     rows = sorted([list(map(str, r)) for r in retired_airports_table.ROWS])
     header = ["iata", "icao", "name", "city", "country", "lat", "lon", "tz",
@@ -131,6 +139,7 @@ def main():
     territories(rows)
     _, not_in_of, doubtful = airlines(openflights_dat)
     limitation()
+    enforcement_bodies()
     retired_airports()
     territory_periods()
     write_report(corrections, unresolved, not_in_of, doubtful)

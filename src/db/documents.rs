@@ -204,9 +204,11 @@ pub fn attach_draft_to_claim(
     )?)
 }
 
-/// Every stored file some row still points at (drafts and claims).
+/// Every stored file some row still points at (drafts' and claims' uploads, and the generated
+/// escalation documents).
 pub fn referenced_hashes(conn: &Connection) -> Result<std::collections::HashSet<String>, DbError> {
-    let mut stmt = conn.prepare("SELECT DISTINCT sha256 FROM documents")?;
+    let mut stmt =
+        conn.prepare("SELECT sha256 FROM documents UNION SELECT sha256 FROM escalation_documents")?;
     let rows = stmt.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

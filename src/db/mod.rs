@@ -14,6 +14,7 @@ pub mod claim_queue;
 pub mod claims;
 pub mod documents;
 pub mod drafts;
+pub mod escalation_documents;
 pub mod invitations;
 pub mod ledger;
 pub mod mandates;

@@ -186,6 +186,67 @@ impl DocumentStore {
         })
     }
 
+    /// Stores bytes the application generated (a PDF drawn by [`crate::pdf`]), synchronously:
+    /// for use cases that run inside a database transaction on a blocking thread. Same checks
+    /// and layout as [`Self::save_stream`]: sniffed type, size cap, temporary file, fsync,
+    /// rename to the digest (kept when already there), fsync of the directory.
+    pub fn save_bytes_blocking(&self, bytes: &[u8]) -> Result<StoredDocument, DocumentError> {
+        use std::io::Write as _;
+        use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _};
+        if bytes.is_empty() {
+            return Err(DocumentError::Empty);
+        }
+        if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
+            return Err(DocumentError::TooLarge {
+                max_bytes: MAX_DOCUMENT_BYTES,
+            });
+        }
+        let kind = sniff(&bytes[..bytes.len().min(SNIFF_BYTES)]).ok_or(DocumentError::WrongType)?;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(crate::fsperm::DIR_MODE)
+            .create(&self.dir)?;
+        let sha256 = hex::encode(Sha256::digest(bytes));
+        let target = self.dir.join(&sha256);
+        if !target.exists() {
+            let tmp = self.dir.join(format!(
+                ".upload-{}.tmp",
+                hex::encode(rand::rng().random::<[u8; 12]>())
+            ));
+            let written = (|| {
+                let mut file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .mode(0o600)
+                    .open(&tmp)?;
+                file.write_all(bytes)?;
+                file.sync_all()?;
+                std::fs::rename(&tmp, &target)?;
+                std::fs::File::open(&self.dir)?.sync_all()
+            })();
+            if let Err(e) = written {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e.into());
+            }
+        }
+        Ok(StoredDocument {
+            sha256,
+            size_bytes: bytes.len() as u64,
+            kind,
+            content_type: kind.content_type(),
+        })
+    }
+
+    /// Reads a whole stored document (generated PDFs are small).
+    pub async fn read_all(&self, sha256: &str) -> Result<Vec<u8>, DocumentError> {
+        let path = self.path_of(sha256)?;
+        match tokio::fs::read(path).await {
+            Ok(b) => Ok(b),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(DocumentError::NotFound),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// The path of a stored document; `NotFound` unless `sha256` is 64 lowercase hex digits
     /// (so no `..`, `/` or absolute path can reach the filesystem).
     pub fn path_of(&self, sha256: &str) -> Result<PathBuf, DocumentError> {

@@ -3,6 +3,7 @@
 pub mod bcbp;
 pub mod claim;
 pub mod eligibility;
+pub mod escalation;
 pub mod flight;
 pub mod iban;
 pub mod ledger;

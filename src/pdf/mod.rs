@@ -238,6 +238,41 @@ pub fn document(title: &str, pages: &[Vec<Run>]) -> Vec<u8> {
     pdf.finish()
 }
 
+/// Margin, size and leading of [`paragraphs`] (those of the airline letter).
+const MARGIN: f32 = 64.0;
+const SIZE: f32 = 10.5;
+const LEADING: f32 = 14.5;
+
+/// An A4 document of paragraphs, each in its face, wrapped to the page width and paginated;
+/// a `\n` inside a paragraph starts a new line. `title` goes to the document information.
+pub fn paragraphs(title: &str, paragraphs: &[(Face, String)]) -> Vec<u8> {
+    let max = PAGE_WIDTH - 2.0 * MARGIN;
+    let mut pages: Vec<Vec<Run>> = vec![Vec::new()];
+    let mut y = PAGE_HEIGHT - MARGIN;
+    for (face, p) in paragraphs {
+        for source in p.lines() {
+            for text in wrap(source, *face, SIZE, max) {
+                if y < MARGIN {
+                    pages.push(Vec::new());
+                    y = PAGE_HEIGHT - MARGIN;
+                }
+                if let Some(page) = pages.last_mut() {
+                    page.push(Run {
+                        face: *face,
+                        size: SIZE,
+                        x: MARGIN,
+                        y,
+                        text,
+                    });
+                }
+                y -= LEADING;
+            }
+        }
+        y -= LEADING * 0.6;
+    }
+    document(title, &pages)
+}
+
 /// Greedy word wrap of `paragraph` to `max` points; a word wider than a line is cut.
 pub fn wrap(paragraph: &str, face: Face, size: f32, max: f32) -> Vec<String> {
     let mut lines = Vec::new();

@@ -7,6 +7,7 @@
 //! into fixed-size stack keys (`[u8; 3]` for an IATA airport code, …) that
 //! index `Vec`s through `HashMap`s.
 
+mod enforcement;
 mod load;
 mod periods;
 #[cfg(test)]
@@ -19,6 +20,7 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize, Serializer};
 
+pub use enforcement::{BodyKind, EnforcementBody};
 pub use load::LoadError;
 pub use periods::{RetiredAirport, TerritoryPeriod};
 
@@ -31,6 +33,7 @@ const TERRITORIES_CSV: &str = include_str!("../../data/territories.csv");
 const LIMITATION_CSV: &str = include_str!("../../data/limitation.csv");
 const RETIRED_CSV: &str = include_str!("../../data/airports_retired.csv");
 const TERRITORY_PERIODS_CSV: &str = include_str!("../../data/territory_periods.csv");
+const ENFORCEMENT_CSV: &str = include_str!("../../data/enforcement_bodies.csv");
 
 /// Size class of an airport (the `OurAirports` `type`, see `data/README.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,11 +135,13 @@ pub struct RefData {
     limitations: Vec<Limitation>,
     retired: Vec<RetiredAirport>,
     territory_periods: Vec<TerritoryPeriod>,
+    bodies: Vec<EnforcementBody>,
 }
 
 static EMBEDDED: LazyLock<RefData> = LazyLock::new(|| {
     RefData::from_csv(AIRPORTS_CSV, AIRLINES_CSV, TERRITORIES_CSV, LIMITATION_CSV)
         .and_then(|d| d.with_periods(RETIRED_CSV, TERRITORY_PERIODS_CSV))
+        .and_then(|d| d.with_enforcement_bodies(ENFORCEMENT_CSV))
         .unwrap_or_else(|e| panic!("embedded reference data under data/ is corrupt: {e}"))
 });
 
@@ -168,6 +173,7 @@ impl RefData {
             limitations,
             retired: Vec::new(),
             territory_periods: Vec::new(),
+            bodies: Vec::new(),
         })
     }
 
@@ -176,6 +182,32 @@ impl RefData {
         self.retired = periods::retired(retired)?;
         self.territory_periods = periods::territory_periods(periods)?;
         Ok(self)
+    }
+
+    /// Adds the NEBs and ADR bodies (`enforcement_bodies.csv`).
+    pub fn with_enforcement_bodies(mut self, csv: &str) -> Result<RefData, LoadError> {
+        self.bodies = enforcement::bodies(csv)?;
+        Ok(self)
+    }
+
+    /// Every NEB and ADR body, sorted by country.
+    pub fn enforcement_bodies(&self) -> &[EnforcementBody] {
+        &self.bodies
+    }
+
+    /// The national enforcement body of `country` (ISO 3166-1 alpha-2, `GB` for the UK).
+    pub fn neb(&self, country: &str) -> Option<&EnforcementBody> {
+        let country = country.trim();
+        self.bodies
+            .iter()
+            .find(|b| b.kind == BodyKind::Neb && b.country.eq_ignore_ascii_case(country))
+    }
+
+    /// The ADR bodies of `country`.
+    pub fn adr_bodies<'a>(&'a self, country: &'a str) -> impl Iterator<Item = &'a EnforcementBody> {
+        self.bodies.iter().filter(move |b| {
+            b.kind == BodyKind::Adr && b.country.eq_ignore_ascii_case(country.trim())
+        })
     }
 
     /// Airport by IATA code; case-insensitive, surrounding whitespace ignored.

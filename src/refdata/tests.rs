@@ -391,3 +391,62 @@ fn lookups_are_fast() {
     assert_eq!(hits, codes.len() * 20);
     assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
 }
+
+#[test]
+fn every_state_applying_261_has_one_neb() {
+    let states: Vec<&str> = data()
+        .territories()
+        .iter()
+        .filter(|t| {
+            matches!(
+                t.status,
+                TerritoryStatus::Eu
+                    | TerritoryStatus::Eea
+                    | TerritoryStatus::Ch
+                    | TerritoryStatus::Uk
+            )
+        })
+        .map(|t| t.code.as_str())
+        .filter(|c| !["GP", "MQ", "GF", "RE", "YT", "MF", "LI"].contains(c))
+        .collect();
+    assert_eq!(states.len(), 31, "EU27 + IS, NO, CH, GB: {states:?}");
+    for c in states {
+        let neb = data().neb(c).unwrap_or_else(|| panic!("no NEB for {c}"));
+        assert_eq!(neb.country, c);
+        assert!(data().territory(&neb.country).is_some());
+    }
+    let nebs = data()
+        .enforcement_bodies()
+        .iter()
+        .filter(|b| b.kind == super::BodyKind::Neb)
+        .count();
+    assert_eq!(nebs, 31);
+    assert!(
+        data().enforcement_bodies().len() >= 31 + 5,
+        "ADR bodies too"
+    );
+    assert_eq!(data().neb("fr").map(|b| b.languages.as_str()), Some("fr"));
+    assert!(data().adr_bodies("GB").count() >= 2);
+    assert!(data().neb("US").is_none());
+}
+
+#[test]
+fn enforcement_bodies_refuse_bad_rows() {
+    let header = "country,kind,name,name_en,address,website,complaint_url,languages,note\n";
+    let ok = format!("{header}FR,neb,DGAC,DGAC,,https://x.fr,,fr,\n");
+    assert!(super::enforcement::bodies(&ok).is_ok());
+    for bad in [
+        "fr,neb,DGAC,DGAC,,,,fr,\n",
+        "FR,neb,,DGAC,,,,fr,\n",
+        "FR,neb,DGAC,DGAC,,http://x.fr,,fr,\n",
+        "FR,neb,DGAC,DGAC,,,,french,\n",
+        "FR,neb,DGAC,DGAC,,,,,\n",
+        "FR,nab,DGAC,DGAC,,,,fr,\n",
+        "FR,neb,A,A,,,,fr,\nFR,neb,B,B,,,,fr,\n",
+    ] {
+        assert!(
+            super::enforcement::bodies(&format!("{header}{bad}")).is_err(),
+            "{bad}"
+        );
+    }
+}

@@ -15,6 +15,8 @@
 pub mod accounts;
 pub mod claims;
 pub mod contact;
+pub mod escalation_docs;
+pub mod letters;
 pub mod messages;
 pub mod money;
 pub mod payout;

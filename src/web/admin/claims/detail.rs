@@ -238,6 +238,7 @@ struct Loaded {
     mandates: Vec<crate::db::mandates::Mandate>,
     money: Option<crate::services::money::ClaimMoney>,
     offer: Option<crate::db::settlements::Offer>,
+    escalation: Vec<crate::db::escalation_documents::EscalationDocument>,
 }
 
 /// Loads a claim by the reference in the path (404 when there is none).
@@ -269,6 +270,7 @@ pub async fn claim_page(
                 mandates: crate::db::mandates::list_for_claim(c, id)?,
                 money: crate::services::money::load(c, &detail.claim_ref)?,
                 offer: crate::db::settlements::find_latest(c, id)?,
+                escalation: crate::db::escalation_documents::list_for_claim(c, id)?,
                 detail,
             })
         })
@@ -345,6 +347,10 @@ pub async fn claim_page(
             &loaded.money.as_ref().map(|m| {
                 super::money::view(m, loaded.offer.as_ref(), &loaded.passengers, staff, locale)
             }),
+        )
+        .with(
+            "escalation",
+            &super::escalation::views(&loaded.escalation, lang),
         )
         .with("total_plain", &plain(total))
         .with("approved_plain", &plain(approved)))

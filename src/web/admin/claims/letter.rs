@@ -1,6 +1,7 @@
 //! `GET /admin/claims/<ref>/letter.pdf`: the claim letter to the airline, in the airline's
 //! language (French for an airline licensed in France, English otherwise), citing Regulation
-//! (EC) No 261/2004 or its UK version, the flight, the passengers and the amount.
+//! (EC) No 261/2004 or its UK version, the flight, the passengers and the amount. The text is
+//! written by [`crate::services::letters`], shared with the escalation documents.
 //!
 //! Drawn in the embedded `DejaVu Sans` like the mandate ([`crate::pdf`]), so every passenger's
 //! name prints as typed.
@@ -9,176 +10,22 @@ use rocket::http::Header;
 use rocket::{Responder, State, get};
 
 use super::super::auth::StaffSession;
-use super::{detail, money_text};
-use crate::db::claim_admin::ClaimDetail;
-use crate::db::claims::{self, ClaimPassenger};
+use super::detail;
+use crate::db::claims;
 use crate::db::{Db, audit};
-use crate::domain::eligibility::{evaluate, parse_request};
-use crate::i18n::{Locale, translate};
-use crate::pdf::{self, Face, PAGE_HEIGHT, PAGE_WIDTH, Run};
-use crate::refdata::RefData;
+use crate::pdf::{self, Face};
+pub use crate::services::letters::{airline_language, letter_text};
 use crate::web::AppError;
-use crate::web::when::format_when;
-
-const MARGIN: f32 = 64.0;
-const SIZE: f32 = 10.5;
-const LEADING: f32 = 14.5;
-
-/// The language of the letter for an airline (IATA code).
-pub fn airline_language(airline: &str) -> &'static str {
-    match RefData::embedded().airline(airline) {
-        Some(a) if a.country == "FR" => "fr",
-        _ => "en",
-    }
-}
-
-/// The letter as paragraphs (first is the subject line).
-pub fn letter_text(d: &ClaimDetail, passengers: &[ClaimPassenger], lang: &str) -> Vec<String> {
-    let t =
-        |key: &str, args: &[(&str, &str)]| translate(lang, &format!("admin.letter.{key}"), args);
-    let locale = Locale::from_tag(lang).unwrap_or_default();
-    let count = i64::try_from(passengers.len().max(1)).unwrap_or(1);
-    let total = d
-        .approved_cents
-        .unwrap_or(d.amount_cents.saturating_mul(count));
-    let per = money_text(d.amount_cents, &d.currency, locale);
-    let total = money_text(total, &d.currency, locale);
-    let airline = RefData::embedded()
-        .airline(&d.airline)
-        .map_or_else(|| d.airline.clone(), |a| format!("{} ({})", a.name, a.iata));
-    let regulation = if d.regime == "UK261" {
-        t("regulation_uk", &[])
-    } else {
-        t("regulation_eu", &[])
-    };
-    let names: Vec<String> = passengers
-        .iter()
-        .map(|p| format!("{} {}", p.first_name, p.last_name))
-        .collect();
-    let route = d.route.replace('→', "-");
-    let today_date = chrono::Utc::now().date_naive();
-    let today = format_when(&today_date.to_string(), lang);
-    let flight_date = format_when(&d.flight_date, lang);
-    let facts = facts(d, lang, today_date);
-    vec![
-        t(
-            "subject",
-            &[
-                ("claim_ref", &d.claim_ref),
-                ("flight", &d.flight_number),
-                ("date", &flight_date),
-            ],
-        ),
-        t("to", &[("airline", &airline)]),
-        t("date_line", &[("date", &today)]),
-        t("greeting", &[]),
-        t("intro", &[("regulation", &regulation)]),
-        t(
-            "flight",
-            &[
-                ("flight", &d.flight_number),
-                ("date", &flight_date),
-                ("route", &route),
-            ],
-        ),
-        t("booking", &[("booking_ref", &d.booking_ref)]),
-        facts,
-        t("passengers", &[("names", &names.join(", "))]),
-        t(
-            "amount",
-            &[
-                ("per", &per),
-                ("total", &total),
-                ("regulation", &regulation),
-            ],
-        ),
-        t("request", &[]),
-        t("mandate", &[]),
-        t("closing", &[]),
-        t("signature", &[("claim_ref", &d.claim_ref)]),
-    ]
-}
-
-/// The flights as booked (scheduled local times) and what happened, with its legal reading: the
-/// engine's explanation of the declared facts, in the letter's language.
-fn facts(d: &ClaimDetail, lang: &str, today: chrono::NaiveDate) -> String {
-    let Ok(req) = parse_request(d.request_json.as_bytes()) else {
-        return String::new();
-    };
-    let legs: Vec<String> = req
-        .legs
-        .iter()
-        .map(|l| {
-            translate(
-                lang,
-                "admin.letter.leg",
-                &[
-                    ("flight", &l.flight_number),
-                    ("from", &l.from_iata),
-                    ("to", &l.to_iata),
-                    (
-                        "departure",
-                        &format_when(
-                            &l.scheduled_departure_local.format("%Y-%m-%d").to_string(),
-                            lang,
-                        ),
-                    ),
-                    (
-                        "dep_time",
-                        &l.scheduled_departure_local.format("%H:%M").to_string(),
-                    ),
-                    (
-                        "arr_time",
-                        &l.scheduled_arrival_local.format("%H:%M").to_string(),
-                    ),
-                ],
-            )
-        })
-        .collect();
-    let reading = evaluate(&req, RefData::embedded(), lang, today)
-        .map(|r| r.explanation)
-        .unwrap_or_default();
-    let mut text = translate(lang, "admin.letter.facts", &[]);
-    for leg in legs {
-        text.push('\n');
-        text.push_str(&leg);
-    }
-    if !reading.is_empty() {
-        text.push('\n');
-        text.push_str(&reading);
-    }
-    text
-}
 
 /// The PDF of the letter's paragraphs (the first one bold, as the subject).
 pub fn letter_pdf(paragraphs: &[String]) -> Vec<u8> {
-    let max = PAGE_WIDTH - 2.0 * MARGIN;
-    let mut pages: Vec<Vec<Run>> = vec![Vec::new()];
-    let mut y = PAGE_HEIGHT - MARGIN;
-    for (i, p) in paragraphs.iter().enumerate() {
-        let face = if i == 0 { Face::Bold } else { Face::Regular };
-        for source in p.lines() {
-            for text in pdf::wrap(source, face, SIZE, max) {
-                if y < MARGIN {
-                    pages.push(Vec::new());
-                    y = PAGE_HEIGHT - MARGIN;
-                }
-                if let Some(page) = pages.last_mut() {
-                    page.push(Run {
-                        face,
-                        size: SIZE,
-                        x: MARGIN,
-                        y,
-                        text,
-                    });
-                }
-                y -= LEADING;
-            }
-        }
-        y -= LEADING * 0.6;
-    }
+    let faced: Vec<(Face, String)> = paragraphs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (if i == 0 { Face::Bold } else { Face::Regular }, p.clone()))
+        .collect();
     let title = paragraphs.first().map_or("", String::as_str);
-    pdf::document(title, &pages)
+    pdf::paragraphs(title, &faced)
 }
 
 #[derive(Responder)]

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod detail;
+pub mod escalation;
 pub mod letter;
 pub mod money;
 pub mod queue;
