@@ -4,9 +4,7 @@
 //! text `pdftotext` checks: the right body, language, forum, passengers and flight.
 #![allow(clippy::too_many_lines)]
 
-mod common;
-#[path = "admin_claims_support/mod.rs"]
-mod support;
+use crate::support;
 
 use flightclaim::db::claims::{self, ClaimPassenger, NewClaim};
 use flightclaim::domain::eligibility::{evaluate, parse_request};
