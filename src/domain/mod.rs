@@ -1,6 +1,7 @@
 //! Pure business rules: no I/O, no Rocket, no SQL.
 
 pub mod claim;
+pub mod deadlines;
 pub mod eligibility;
 pub mod flight;
 pub mod iban;

@@ -167,7 +167,15 @@ fn notify(
                 },
             )
         }
-        Transition::Close | Transition::Withdraw | Transition::FollowLedger { .. } => {
+        Transition::Close
+        | Transition::Withdraw
+        | Transition::FollowLedger { .. }
+        | Transition::SendReminder
+        | Transition::ComplainToNeb
+        | Transition::ReferToAdr
+        | Transition::GoToCourt
+        | Transition::HandToLawyer
+        | Transition::Reopen { .. } => {
             return Ok(());
         }
     }?;
