@@ -125,17 +125,73 @@ async fn every_claim_route_by_role() {
 }
 
 /// The transitions the state machine allows, by form name, from each status.
-const ALLOWED: [(&str, &[&str]); 10] = [
+const ALLOWED: [(&str, &[&str]); 15] = [
     ("submitted", &["start_review", "reject"]),
     ("in_review", &["send_to_airline", "approve", "reject"]),
-    ("sent_to_airline", &["record_answer", "approve", "reject"]),
-    ("airline_answered", &["approve", "reject"]),
+    (
+        "sent_to_airline",
+        &[
+            "send_reminder",
+            "record_answer",
+            "neb_complaint",
+            "adr",
+            "approve",
+            "reject",
+        ],
+    ),
+    (
+        "airline_answered",
+        &[
+            "neb_complaint",
+            "adr",
+            "court",
+            "lawyer",
+            "approve",
+            "reject",
+        ],
+    ),
+    (
+        "reminder_sent",
+        &[
+            "record_answer",
+            "neb_complaint",
+            "adr",
+            "court",
+            "lawyer",
+            "approve",
+            "reject",
+        ],
+    ),
+    (
+        "neb_complaint",
+        &[
+            "record_answer",
+            "adr",
+            "court",
+            "lawyer",
+            "approve",
+            "reject",
+        ],
+    ),
+    (
+        "adr",
+        &[
+            "record_answer",
+            "neb_complaint",
+            "court",
+            "lawyer",
+            "approve",
+            "reject",
+        ],
+    ),
+    ("court", &["record_answer", "lawyer", "approve", "reject"]),
+    ("lawyer", &["record_answer", "approve", "reject"]),
     ("approved", &["close"]),
-    ("rejected", &["close"]),
+    ("rejected", &["close", "reopen"]),
     // Money moves these two: tests/money.rs.
     ("airline_paid", &[]),
     ("paid", &["close"]),
-    ("closed", &[]),
+    ("closed", &["reopen"]),
     ("withdrawn", &[]),
 ];
 
@@ -144,6 +200,7 @@ fn fields(transition: &str) -> Vec<(&'static str, &'static str)> {
         "record_answer" => vec![("summary", "Airline accepts")],
         "approve" => vec![("amount", "600")],
         "reject" => vec![("reason", "extraordinary_circumstances")],
+        "reopen" => vec![("summary", "New evidence")],
         _ => vec![],
     }
 }
@@ -164,10 +221,16 @@ async fn every_transition_allowed_and_refused() {
     let names = [
         "start_review",
         "send_to_airline",
+        "send_reminder",
         "record_answer",
+        "neb_complaint",
+        "adr",
+        "court",
+        "lawyer",
         "approve",
         "reject",
         "close",
+        "reopen",
     ];
     for (from, allowed) in ALLOWED {
         for name in names {
@@ -219,6 +282,10 @@ async fn every_transition_allowed_and_refused() {
         (
             "sent_to_airline",
             vec![("transition", "record_answer"), ("summary", "   ")],
+        ),
+        (
+            "rejected",
+            vec![("transition", "reopen"), ("summary", "   ")],
         ),
     ] {
         let f = from.to_string();

@@ -233,6 +233,24 @@ impl Action {
         }
     }
 
+    /// The action a stored `(name, key)` names (see [`Decision::key`]).
+    pub fn from_stored(name: &str, key: &str) -> Option<Action> {
+        let request = || key.split(':').next()?.parse::<i64>().ok();
+        Some(match name {
+            "second_notice" => Self::SecondNotice,
+            "document_reminder" => Self::DocumentReminder {
+                request: request()?,
+                nth: key.split(':').nth(1)?.parse().ok()?,
+            },
+            "waiting_for_passenger" => Self::WaitingForPassenger {
+                request: request()?,
+            },
+            "suggest_escalation" => Self::SuggestEscalation,
+            "limitation_warning" => Self::LimitationWarning,
+            _ => return None,
+        })
+    }
+
     /// Whether it sends something outside (to the airline or the passenger): such actions are
     /// only proposed unless the mode is [`ChaserMode::Send`].
     pub fn sends(self) -> bool {
@@ -574,6 +592,30 @@ mod tests {
                 vec![],
             ),
         ]);
+    }
+
+    #[test]
+    fn stored_actions_read_back() {
+        for (name, key, want) in [
+            ("second_notice", "2026-03-01", Some(Action::SecondNotice)),
+            (
+                "document_reminder",
+                "4:2",
+                Some(Action::DocumentReminder { request: 4, nth: 2 }),
+            ),
+            (
+                "waiting_for_passenger",
+                "4",
+                Some(Action::WaitingForPassenger { request: 4 }),
+            ),
+            ("document_reminder", "4", None),
+            ("teleport", "x", None),
+        ] {
+            assert_eq!(Action::from_stored(name, key), want, "{name} {key}");
+            if let Some(a) = want {
+                assert_eq!(a.name(), name);
+            }
+        }
     }
 
     #[test]
