@@ -183,3 +183,157 @@ async fn chasers_are_paused_per_claim_and_audited() {
     .await;
     assert_eq!(s, Status::NotFound);
 }
+
+/// `flightclaim daily-jobs` over the test's data directory.
+fn daily_jobs(dir: &std::path::Path, mode: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_flightclaim"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("FLIGHTCLAIM_DATA_DIR", dir)
+        .env("FLIGHTCLAIM_LOG_TO_FILE", "false")
+        .env("FLIGHTCLAIM_CHASERS", mode)
+        .arg("daily-jobs")
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// A claim sent to the airline on 1 March, the same one with its chasers paused, and one
+/// in review whose documents were asked for on 12 March.
+fn three_claims(dir: &std::path::Path, pax_id: i64) -> (String, String, String) {
+    let silent = claim(dir, pax_id, "AF6", "2025-05-14", "Martin", 60_000);
+    let paused = claim(dir, pax_id, "AF7", "2025-05-14", "Martin", 60_000);
+    let missing = claim(dir, pax_id, "AF8", "2025-05-14", "Martin", 60_000);
+    let (s, p, m) = (silent.clone(), paused.clone(), missing.clone());
+    support::db(dir)
+        .write_blocking(move |tx| {
+            tx.execute(
+                "UPDATE claims SET status = 'sent_to_airline', updated_at = '2026-03-01T09:00:00Z'
+                  WHERE ref IN (?1, ?2)",
+                [&s, &p],
+            )?;
+            tx.execute("UPDATE claims SET chasers_paused = 1 WHERE ref = ?1", [&p])?;
+            tx.execute(
+                "UPDATE claims SET status = 'in_review', updated_at = '2026-03-01T09:00:00Z'
+                  WHERE ref = ?1",
+                [&m],
+            )?;
+            tx.execute(
+                "INSERT INTO document_requests (claim_id, kinds, requested_at)
+                 SELECT id, 'boarding_pass', '2026-03-12T10:00:00Z' FROM claims WHERE ref = ?1",
+                [&m],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    (silent, paused, missing)
+}
+
+#[rocket::async_test]
+async fn the_daily_job_chases_once_on_a_clock_we_choose() {
+    let w = world().await;
+    let dir = w.dir.path();
+    let (silent, paused, missing) = three_claims(dir, w.pax_id);
+    let outbox = |dir| support::count(dir, "SELECT count(*) FROM outbox");
+    let mails_before = outbox(dir);
+    // 13 days after the letter: nothing is due.
+    let out = daily_jobs(dir, "send", &["--now", "2026-03-14T06:00:00Z"]);
+    assert!(out.contains("chasers: 0 action(s)"), "{out}");
+    // A dry run 15 days after the letter (4 after the request) says and writes nothing.
+    let now = ["--now", "2026-03-16T06:00:00Z"];
+    let out = daily_jobs(dir, "send", &[now[0], now[1], "--dry-run"]);
+    assert!(out.contains("dry run, nothing written"), "{out}");
+    assert!(
+        out.contains(&format!("{silent} second_notice: would be done")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("{missing} document_reminder: would be done")),
+        "{out}"
+    );
+    assert!(
+        !out.contains(&paused),
+        "paused claims are left alone: {out}"
+    );
+    assert_eq!(
+        support::count(dir, "SELECT count(*) FROM chaser_actions"),
+        0
+    );
+    assert_eq!(outbox(dir), mails_before);
+    // The real run.
+    let out = daily_jobs(dir, "send", &now);
+    assert!(
+        out.contains(&format!("{silent} second_notice: done")),
+        "{out}"
+    );
+    assert!(out.contains("chasers: 2 action(s)"), "{out}");
+    let status =
+        |r: &str| text(dir, &format!("SELECT status FROM claims WHERE ref = '{r}'")).remove(0);
+    assert_eq!(status(&silent), "reminder_sent");
+    assert_eq!(status(&paused), "sent_to_airline");
+    let mails = text(dir, "SELECT kind || ':' || locale FROM outbox ORDER BY id");
+    assert_eq!(
+        mails[mails.len() - 2..],
+        [
+            "status_changed:en".to_string(),
+            "documents_reminder:en".into()
+        ]
+    );
+    let audit = text(
+        dir,
+        "SELECT actor || ' ' || action || ' ' || coalesce(after, '') FROM audit_log
+          WHERE actor = 'daily-jobs' ORDER BY id",
+    );
+    assert_eq!(audit.len(), 3, "{audit:?}");
+    assert!(
+        audit[0].ends_with("claim.status reminder_sent"),
+        "{audit:?}"
+    );
+    // Visible on the claim, in the agent's language.
+    let (_, html) = page(&w.agent, &format!("/admin/claims/{silent}")).await;
+    assert!(
+        html.contains("Automatique : relance envoyée à la compagnie (16 mars 2026)"),
+        "timeline"
+    );
+    let (_, html) = page(&w.agent, &format!("/admin/claims/{missing}")).await;
+    assert!(html.contains("Automatique : rappel des documents envoyé au passager"));
+    // Again the same day, and the next: nothing twice.
+    let out = daily_jobs(dir, "send", &now);
+    assert!(out.contains("chasers: 0 action(s)"), "{out}");
+    let mails_after = outbox(dir);
+    daily_jobs(dir, "send", &["--now", "2026-03-17T06:00:00Z"]);
+    assert_eq!(outbox(dir), mails_after);
+    // Day 14 of the request, in propose mode: the last reminder is proposed, the request
+    // waits for the passenger; nothing is emailed.
+    let out = daily_jobs(dir, "propose", &["--now", "2026-03-26T06:00:00Z"]);
+    assert!(
+        out.contains(&format!("{missing} document_reminder: proposed")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("{missing} waiting_for_passenger: done")),
+        "{out}"
+    );
+    assert_eq!(outbox(dir), mails_after);
+    let (_, html) = page(&w.agent, &format!("/admin/claims/{missing}")).await;
+    assert!(
+        html.contains("en attente du passager depuis"),
+        "request marked"
+    );
+    // A bad clock is refused.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_flightclaim"))
+        .env_clear()
+        .env("FLIGHTCLAIM_DATA_DIR", dir)
+        .args(["daily-jobs", "--now", "yesterday"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("RFC 3339"));
+}
