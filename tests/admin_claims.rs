@@ -636,7 +636,7 @@ async fn the_overview_flags_unanswered_document_requests_and_airlines() {
     let w = world().await;
     let d = w.dir.path();
     let (_, html) = page(&w.agent, "/admin?lang=en").await;
-    assert!(!html.contains("unanswered by the passenger") && !html.contains("with no answer for"));
+    assert!(!html.contains("still missing") && !html.contains("with no answer for"));
 
     let waiting_docs = claim(d, w.pax_id, "AF6", "2025-05-14", "Docs", 60_000);
     let silent_airline = claim(d, w.pax_id, "AF7", "2025-05-15", "Silent", 60_000);
@@ -663,12 +663,32 @@ async fn the_overview_flags_unanswered_document_requests_and_airlines() {
     let (status, html) = page(&w.agent, "/admin?lang=en").await;
     assert_eq!(status, Status::Ok);
     assert!(
-        html.contains("1 document requests unanswered by the passenger for more than 7 days"),
+        html.contains("1 claims with documents requested more than 7 days ago and still missing"),
         "{html}"
     );
     assert!(
         html.contains("1 claims sent to the airline with no answer for more than 6 weeks"),
         "{html}"
     );
-    assert!(html.contains("/admin/claims?status=sent_to_airline&amp;sort=oldest"));
+    // Each item opens exactly its claims.
+    let both = [&silent_airline, &waiting_docs];
+    for (link, claims) in [
+        (
+            "/admin/claims?status=sent_to_airline&amp;days_in_status=42&amp;sort=oldest",
+            &both[..1],
+        ),
+        (
+            "/admin/claims?documents_waiting=7&amp;sort=oldest",
+            &both[1..],
+        ),
+        // The airline's reply and the documents reminder are both overdue.
+        ("/admin/claims?deadline=passed&amp;sort=oldest", &both[..]),
+    ] {
+        assert!(html.contains(link), "{link}");
+        let (_, queue) = page(&w.agent, &link.replace("&amp;", "&")).await;
+        let rows = queue.matches("data-testid=\"days-in-status\"").count();
+        assert_eq!(rows, claims.len(), "{link}");
+        assert!(claims.iter().all(|c| queue.contains(c.as_str())), "{link}");
+    }
+    assert!(html.contains("2 claims with a deadline passed"), "{html}");
 }

@@ -337,3 +337,48 @@ async fn the_daily_job_chases_once_on_a_clock_we_choose() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("RFC 3339"));
 }
+
+#[rocket::async_test]
+async fn queue_filters_on_deadlines_days_in_status_and_limitation() {
+    let w = world().await;
+    let dir = w.dir.path();
+    let (silent, paused, missing) = three_claims(dir, w.pax_id);
+    let fresh = claim(dir, w.pax_id, "AF9", "2025-05-14", "Martin", 60_000);
+    let rows = |html: &str| html.matches("data-testid=\"days-in-status\"").count();
+    // Every claim's own page says whether its deadline passed; the queue agrees.
+    let (_, queue) = page(&w.agent, "/admin/claims?deadline=passed").await;
+    for r in [&silent, &paused, &missing, &fresh] {
+        let (_, html) = page(&w.agent, &format!("/admin/claims/{r}")).await;
+        let overdue = html.contains("<strong class=\"tag\">dépassée</strong>");
+        assert_eq!(queue.contains(r.as_str()), overdue, "{r}");
+    }
+    assert_eq!(rows(&queue), 3, "all but the fresh claim");
+    // Days in status: the three old ones have been in theirs since March.
+    let (_, html) = page(&w.agent, "/admin/claims?days_in_status=30").await;
+    assert_eq!(rows(&html), 3);
+    assert!(!html.contains(fresh.as_str()));
+    let (_, html) = page(&w.agent, "/admin/claims?days_in_status=0").await;
+    assert_eq!(rows(&html), 4);
+    // The limitation date is the engine's answer at submission (`deadline`): in 30 days.
+    let soon = (chrono::Utc::now().date_naive() + chrono::Days::new(30)).to_string();
+    let f = fresh.clone();
+    support::db(dir)
+        .write_blocking(move |tx| {
+            Ok(tx.execute(
+                "UPDATE claims SET result_json = json_set(result_json, '$.deadline', ?1)
+                  WHERE ref = ?2",
+                [&soon, &f],
+            )?)
+        })
+        .unwrap();
+    let (_, html) = page(&w.agent, "/admin/claims?limitation_within=90").await;
+    assert_eq!(rows(&html), 1);
+    assert!(html.contains(fresh.as_str()));
+    let (_, html) = page(&w.agent, "/admin/claims?limitation_within=10").await;
+    assert_eq!(rows(&html), 0);
+    // A bad value is dropped and echoed, never an error.
+    let (s, html) = page(&w.agent, "/admin/claims?limitation_within=soon&deadline=x").await;
+    assert_eq!(s, Status::Ok);
+    assert_eq!(rows(&html), 4);
+    assert!(html.contains("value=\"soon\""), "echoed");
+}

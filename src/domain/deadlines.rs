@@ -136,8 +136,9 @@ fn plus(day: NaiveDate, days: u64) -> NaiveDate {
     day.checked_add_days(Days::new(days)).unwrap_or(day)
 }
 
-/// Whether the claim is still being pursued (its limitation date matters).
-fn open(status: ClaimStatus) -> bool {
+/// Whether the claim is still being pursued (its limitation date, its document requests and
+/// its settlement offer matter).
+pub fn is_pursued(status: ClaimStatus) -> bool {
     !matches!(
         status,
         ClaimStatus::AirlinePaid
@@ -163,7 +164,7 @@ pub fn deadlines(facts: &Facts, rules: &Rules) -> Vec<Deadline> {
         }),
         _ => {}
     }
-    if open(facts.status) {
+    if is_pursued(facts.status) {
         for r in facts.open_requests.iter().filter(|r| !r.waiting) {
             let sent = reminders_sent(facts, r.id);
             if let Some((nth, days)) = (1u8..).zip(DOCUMENT_REMINDER_DAYS).nth(usize::from(sent)) {
@@ -195,9 +196,42 @@ pub fn next_deadline(facts: &Facts, rules: &Rules) -> Option<Deadline> {
     deadlines(facts, rules).into_iter().next()
 }
 
+/// For a query over many claims (the queue's `deadline=passed`): a deadline has passed on
+/// `today` when the day it counts from is before the cutoff of its kind — the same rule as
+/// [`deadlines`] with `on < today`, turned around so that a database index can answer it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PassedBefore {
+    /// Entered `sent_to_airline` or `reminder_sent` before this day.
+    pub status_since: NaiveDate,
+    /// A request whose reminders `0, 1, 2` (already sent) were made before these days.
+    pub requested: [NaiveDate; 3],
+    /// A settlement offer made before this day.
+    pub offered: NaiveDate,
+    /// The limitation date is before this day (today).
+    pub limitation: NaiveDate,
+}
+
+fn minus(day: NaiveDate, days: u64) -> NaiveDate {
+    day.checked_sub_days(Days::new(days)).unwrap_or(day)
+}
+
+pub fn passed_before(today: NaiveDate, rules: &Rules) -> PassedBefore {
+    PassedBefore {
+        status_since: minus(today, u64::from(rules.airline_reply_days)),
+        requested: DOCUMENT_REMINDER_DAYS.map(|d| minus(today, d)),
+        offered: minus(today, SETTLEMENT_ANSWER_DAYS),
+        limitation: today,
+    }
+}
+
+/// Whether one of the claim's deadlines has passed on `today` (the page's "passed" mark).
+pub fn any_passed(facts: &Facts, today: NaiveDate, rules: &Rules) -> bool {
+    next_deadline(facts, rules).is_some_and(|d| d.on < today)
+}
+
 /// Whether the limitation warning period has started on `today`.
 pub fn limitation_warning(facts: &Facts, today: NaiveDate) -> bool {
-    open(facts.status)
+    is_pursued(facts.status)
         && facts.limitation.is_some_and(|day| {
             today
                 >= day
@@ -592,6 +626,45 @@ mod tests {
                 vec![],
             ),
         ]);
+    }
+
+    #[test]
+    fn passed_cutoffs_agree_with_the_deadlines() {
+        let today = day("2026-03-20");
+        let cut = passed_before(today, &RULES);
+        for since in ["2026-03-05", "2026-03-06", "2026-03-07"] {
+            let f = facts(S::SentToAirline, since);
+            assert_eq!(
+                any_passed(&f, today, &RULES),
+                day(since) < cut.status_since,
+                "{since}"
+            );
+        }
+        for (requested, sent) in [
+            ("2026-03-16", 0u8),
+            ("2026-03-17", 0),
+            ("2026-03-12", 1),
+            ("2026-03-13", 1),
+            ("2026-03-05", 2),
+            ("2026-03-06", 2),
+        ] {
+            let mut f = facts(S::InReview, "2026-03-01");
+            f.open_requests = vec![request(1, requested)];
+            f.recorded = (1..=sent)
+                .map(|n| {
+                    (
+                        Action::DocumentReminder { request: 1, nth: n },
+                        format!("1:{n}"),
+                        true,
+                    )
+                })
+                .collect();
+            assert_eq!(
+                any_passed(&f, today, &RULES),
+                day(requested) < cut.requested[usize::from(sent)],
+                "{requested} after {sent}"
+            );
+        }
     }
 
     #[test]
