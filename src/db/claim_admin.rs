@@ -144,10 +144,22 @@ pub fn add_status_event(
     to: &str,
     body: &str,
 ) -> Result<(), DbError> {
+    add_status_event_at(tx, claim_id, actor_id, (from, to), body, &now_text())
+}
+
+/// [`add_status_event`] at a given time (the daily job's clock).
+pub fn add_status_event_at(
+    tx: &Transaction<'_>,
+    claim_id: i64,
+    actor_id: Option<i64>,
+    (from, to): (&str, &str),
+    body: &str,
+    at: &str,
+) -> Result<(), DbError> {
     tx.execute(
         "INSERT INTO claim_events (claim_id, at, kind, actor_id, from_status, to_status, body)
          VALUES (?1, ?2, 'status', ?3, ?4, ?5, ?6)",
-        params![claim_id, now_text(), actor_id, from, to, body],
+        params![claim_id, at, actor_id, from, to, body],
     )?;
     Ok(())
 }

@@ -59,6 +59,9 @@ pub struct ChangeStatus {
     /// "Airline answered" in the language of whoever records the answer (the internal note
     /// that keeps the airline's words starts with it).
     pub answer_label: String,
+    /// When it happens (stored time text); `None`: now. The daily job passes its clock, so
+    /// that a run with `--now` counts the next deadline from that day.
+    pub at: Option<String>,
 }
 
 /// A status change made.
@@ -173,14 +176,16 @@ pub fn change(
     let from = ClaimStatus::parse(&current.status).ok_or(ChangeError::NotFound)?;
     let t = &input.transition;
     let to = claim::apply(from, t)?;
-    crate::db::claims::set_status(tx, current.id, to)?;
+    let at = input.at.clone().unwrap_or_else(crate::db::now_text);
+    crate::db::claims::set_status_at(tx, current.id, to, &at)?;
     let mut note = input.note.clone();
     if let Transition::Reopen { reason } = t {
         note.get_or_insert_with(|| reason.clone());
     }
     let body = note.clone().unwrap_or_default();
     let actor_id = by.user_id();
-    claim_admin::add_status_event(tx, current.id, actor_id, from.as_str(), to.as_str(), &body)?;
+    let (from_name, to_name) = (from.as_str(), to.as_str());
+    claim_admin::add_status_event_at(tx, current.id, actor_id, (from_name, to_name), &body, &at)?;
     match t {
         Transition::RecordAirlineAnswer { summary } => {
             // The airline's words are for the team; the passenger gets the stage email.

@@ -168,6 +168,7 @@ fn carry_out(
                 transition: Transition::SendReminder,
                 note: None,
                 answer_label: String::new(),
+                at: Some(now.to_string()),
             };
             claim_status::change(tx, mailer, &By::DailyJob, &input)?;
             store_second_notice(tx, row)?;

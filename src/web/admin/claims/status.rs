@@ -152,6 +152,7 @@ pub async fn post_admin_claim_status(
         // The team's note of the airline's answer is written in the language of whoever
         // records it.
         answer_label: translate(locale.as_str(), "claims.status.airline_answered", &[]),
+        at: None,
     };
     let outcome = db
         .transact(move |tx| claim_status::change(tx, &mailer, &by, &input))
