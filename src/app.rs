@@ -338,6 +338,7 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
     let background_db = db.clone();
     let background_limits = limits.clone();
     let background_documents = crate::documents::DocumentStore::new(&cfg.data_dir);
+    let chaser_settings = (cfg.deadline_rules(), cfg.chaser_mode());
     let rocket = rocket::custom(figment)
         .manage(cfg)
         .manage(db)
@@ -364,6 +365,7 @@ pub fn build_with(cfg: AppConfig, options: ServeOptions) -> Result<Rocket<Build>
                     &background_db,
                     &background_mailer,
                     background_documents,
+                    chaser_settings,
                     &shutdown,
                 );
                 if let Some(replicator) = replicator {

@@ -1,6 +1,6 @@
 //! Command-line interface: `serve` (default), `migrate`, `create-admin`, `check-config`,
-//! `healthcheck`, `eligibility`, `send-test-email`, `backup`, `restore`. Exit codes: 0 success, 1
-//! failure, 2 bad input or configuration.
+//! `healthcheck`, `eligibility`, `send-test-email`, `backup`, `restore`, `daily-jobs`. Exit
+//! codes: 0 success, 1 failure, 2 bad input or configuration.
 
 use std::io::{BufRead as _, IsTerminal as _, Read as _, Write as _};
 use std::net::{IpAddr, SocketAddr, TcpStream};
@@ -99,6 +99,17 @@ pub enum Command {
         #[arg(long, default_value = "fr", value_parser = ["fr", "en"])]
         lang: String,
     },
+    /// Run the daily job once: chasers (second notices, passengers' document reminders,
+    /// escalation suggestions, limitation warnings) and the clean-up of old drafts; prints
+    /// what it did, or with `--dry-run` what it would do.
+    DailyJobs {
+        /// The job's clock (RFC 3339, e.g. 2026-11-24T06:00:00Z); default: now.
+        #[arg(long, value_name = "T")]
+        now: Option<String>,
+        /// Decide and print, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Fill the database with fake passengers, claims and their history (demos, benchmarks).
     /// Refuses a database holding real passengers or claims unless `--force`.
     DemoData {
@@ -145,6 +156,7 @@ pub fn main() -> ExitCode {
             documents_only,
         } => restore(&cfg, replica, timestamp.as_deref(), &output, documents_only),
         Command::Eligibility { file, lang } => eligibility(file.as_deref(), &lang),
+        Command::DailyJobs { now, dry_run } => daily_jobs(&cfg, now.as_deref(), dry_run),
         Command::DemoData {
             claims,
             seed,
@@ -408,6 +420,49 @@ fn demo_data(cfg: &AppConfig, claims: usize, seed: u64, force: bool) -> ExitCode
         }
         Err(e @ crate::demo::DemoError::RealData(_)) => fail(e, 2),
         Err(e) => fail(e, 1),
+    }
+}
+
+fn daily_jobs(cfg: &AppConfig, now: Option<&str>, dry_run: bool) -> ExitCode {
+    let now = match now.map(chrono::DateTime::parse_from_rfc3339) {
+        None => chrono::Utc::now(),
+        Some(Ok(t)) => t.with_timezone(&chrono::Utc),
+        Some(Err(e)) => {
+            return fail(
+                format!("--now: not an RFC 3339 time ({e}); e.g. 2026-11-24T06:00:00Z"),
+                2,
+            );
+        }
+    };
+    let db = match app::open_database(cfg, ServeOptions::default()) {
+        Ok(db) => db,
+        Err(e) => return fail(e, 1),
+    };
+    let mailer = match app::secret_key(cfg)
+        .map_err(|e| e.to_string())
+        .and_then(|key| crate::mail::Mailer::from_config(cfg, &key).map_err(|e| e.to_string()))
+    {
+        Ok(m) => std::sync::Arc::new(m),
+        Err(e) => return fail(e, 2),
+    };
+    let options = crate::services::daily_jobs::RunOptions {
+        now,
+        dry_run,
+        mode: cfg.chaser_mode(),
+        rules: cfg.deadline_rules(),
+    };
+    let documents = crate::documents::DocumentStore::new(&cfg.data_dir);
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(e) => return fail(format!("cannot start the async runtime: {e}"), 1),
+    };
+    let outcome = rt.block_on(crate::jobs::daily(&db, &mailer, &documents, options));
+    match outcome {
+        Ok(report) => {
+            print!("{report}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(format!("daily-jobs: {e}"), 1),
     }
 }
 

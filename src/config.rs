@@ -131,6 +131,11 @@ pub struct AppConfig {
     pub operator_phone: String,
     /// The person who signs for the operator (director, manager).
     pub operator_representative: String,
+    /// Days the airline has to answer our letter (then the second notice) before the next step.
+    pub airline_reply_days: u32,
+    /// What the daily job does with chasers that are due: `propose` (writes them on the claim
+    /// for staff) or `send` (sends the second notice and the passengers' reminders).
+    pub chasers: String,
 }
 
 impl Default for AppConfig {
@@ -173,6 +178,8 @@ impl Default for AppConfig {
             flight_status_base_url: None,
             flight_status_timeout_ms: 3000,
             staff_totp_required: false,
+            airline_reply_days: crate::domain::deadlines::DEFAULT_AIRLINE_REPLY_DAYS,
+            chasers: "propose".into(),
             max_connections: 256,
             request_header_timeout_secs: 10,
             request_body_timeout_secs: 120,
@@ -261,6 +268,18 @@ impl AppConfig {
     }
 
     /// Semantic checks that serde cannot express.
+    /// The deadline settings (`airline_reply_days`).
+    pub fn deadline_rules(&self) -> crate::domain::deadlines::Rules {
+        crate::domain::deadlines::Rules {
+            airline_reply_days: self.airline_reply_days,
+        }
+    }
+
+    /// `chasers` (validated at load: `propose` when unreadable).
+    pub fn chaser_mode(&self) -> crate::domain::deadlines::ChaserMode {
+        crate::domain::deadlines::ChaserMode::parse(&self.chasers).unwrap_or_default()
+    }
+
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self.port == 0 {
             return Err(key_error(
@@ -296,6 +315,20 @@ impl AppConfig {
                     "remove it to let FlightClaim generate one, or create one with `openssl rand -base64 64 | tr -d '\\n'`",
                 ));
             }
+        }
+        if !(1..=365).contains(&self.airline_reply_days) {
+            return Err(key_error(
+                "airline_reply_days",
+                "must be between 1 and 365 days",
+                "leave it unset (14) or set the days the airline has to answer a letter",
+            ));
+        }
+        if crate::domain::deadlines::ChaserMode::parse(&self.chasers).is_none() {
+            return Err(key_error(
+                "chasers",
+                &format!("`{}` is neither `propose` nor `send`", self.chasers),
+                "set `propose` (the team sends what is due) or `send` (the daily job sends it)",
+            ));
         }
         if !(1..=3600).contains(&self.mail_retry_base_secs) {
             return Err(key_error(

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use crate::db::Db;
 use crate::documents::DocumentStore;
+use crate::domain::deadlines::{ChaserMode, Rules};
 use crate::ratelimit::RateLimits;
+use crate::services::daily_jobs::{Report, RunOptions};
 
 /// How often idle rate-limit buckets are dropped.
 const RATE_LIMIT_SWEEP: Duration = Duration::from_mins(1);
@@ -62,16 +64,106 @@ pub async fn clean_up_drafts(
     Ok((drafts, files))
 }
 
-/// Runs [`clean_up_drafts`] an hour after start, then daily, until shutdown.
-pub async fn clean_up_drafts_daily(db: Db, documents: DocumentStore, shutdown: rocket::Shutdown) {
+/// What one run of the daily job did: the chasers' report and the clean-up.
+#[derive(Debug, Clone)]
+pub struct DailyReport {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub options: RunOptions,
+    pub chasers: Report,
+    /// Drafts and files removed; `None` in a dry run.
+    pub cleaned: Option<(usize, usize)>,
+}
+
+impl std::fmt::Display for DailyReport {
+    /// What `flightclaim daily-jobs` prints: one line per action, then totals.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let o = &self.options;
+        writeln!(
+            f,
+            "daily-jobs at {} (chasers: {}, airline reply {} days){}",
+            crate::db::time_text(self.at),
+            o.mode.as_str(),
+            o.rules.airline_reply_days,
+            if o.dry_run {
+                " — dry run, nothing written"
+            } else {
+                ""
+            }
+        )?;
+        for line in &self.chasers.lines {
+            let outcome = match (o.dry_run, line.executed) {
+                (false, true) => "done",
+                (false, false) => "proposed",
+                (true, true) => "would be done",
+                (true, false) => "would be proposed",
+            };
+            writeln!(f, "{} {}: {outcome}", line.claim_ref, line.action)?;
+        }
+        writeln!(
+            f,
+            "chasers: {} action(s) on {} claim(s) due",
+            self.chasers.lines.len(),
+            self.chasers.candidates
+        )?;
+        match self.cleaned {
+            Some((drafts, files)) => writeln!(
+                f,
+                "clean-up: {drafts} old draft(s), {files} unused file(s) removed"
+            ),
+            None => writeln!(f, "clean-up: skipped (dry run)"),
+        }
+    }
+}
+
+/// The daily job once: the chasers ([`crate::services::daily_jobs::run`]) then, unless a dry
+/// run, the draft clean-up ([`clean_up_drafts`]).
+pub async fn daily(
+    db: &Db,
+    mailer: &Arc<crate::mail::Mailer>,
+    documents: &DocumentStore,
+    options: RunOptions,
+) -> Result<DailyReport, Box<dyn std::error::Error + Send + Sync>> {
+    let chasers = crate::services::daily_jobs::run(db, mailer, documents, options).await?;
+    let cleaned = if options.dry_run {
+        None
+    } else {
+        Some(clean_up_drafts(db, documents, options.now).await?)
+    };
+    Ok(DailyReport {
+        at: options.now,
+        options,
+        chasers,
+        cleaned,
+    })
+}
+
+/// Runs [`daily`] an hour after start, then every day, until shutdown.
+pub async fn run_daily(
+    db: Db,
+    mailer: Arc<crate::mail::Mailer>,
+    documents: DocumentStore,
+    settings: (Rules, ChaserMode),
+    shutdown: rocket::Shutdown,
+) {
     tokio::pin!(shutdown);
     let mut wait = Duration::from_hours(1);
     loop {
         tokio::select! {
             () = &mut shutdown => break,
             () = tokio::time::sleep(wait) => {
-                if let Err(e) = clean_up_drafts(&db, &documents, chrono::Utc::now()).await {
-                    tracing::warn!(error = %e, "claim draft clean-up failed");
+                let options = RunOptions {
+                    now: chrono::Utc::now(),
+                    dry_run: false,
+                    mode: settings.1,
+                    rules: settings.0,
+                };
+                match daily(&db, &mailer, &documents, options).await {
+                    Ok(report) => tracing::info!(
+                        actions = report.chasers.lines.len(),
+                        claims = report.chasers.candidates,
+                        "daily job done"
+                    ),
+                    Err(e) => tracing::warn!(error = %e, "daily job failed"),
                 }
                 wait = CLEANUP_EVERY;
             }
@@ -79,11 +171,13 @@ pub async fn clean_up_drafts_daily(db: Db, documents: DocumentStore, shutdown: r
     }
 }
 
-/// The mail worker, the outbox watchdog and the draft clean-up, each until `shutdown`.
+/// The mail worker, the outbox watchdog and the daily job (chasers and draft clean-up), each
+/// until `shutdown`.
 pub fn spawn_housekeeping(
     db: &Db,
     mailer: &Arc<crate::mail::Mailer>,
     documents: DocumentStore,
+    settings: (Rules, ChaserMode),
     shutdown: &rocket::Shutdown,
 ) {
     mailer.spawn_worker(db.clone(), shutdown.clone());
@@ -92,9 +186,11 @@ pub fn spawn_housekeeping(
         mailer.clone(),
         shutdown.clone(),
     ));
-    tokio::spawn(clean_up_drafts_daily(
+    tokio::spawn(run_daily(
         db.clone(),
+        mailer.clone(),
         documents,
+        settings,
         shutdown.clone(),
     ));
 }

@@ -39,6 +39,12 @@ pub struct ClaimDetail {
     pub email: String,
     pub name: String,
     pub locale: String,
+    /// When the claim entered its current status.
+    pub status_since: String,
+    /// The daily job leaves this claim alone.
+    pub chasers_paused: bool,
+    /// The last day to sue, as the engine answered at submission (`YYYY-MM-DD`).
+    pub limitation_date: Option<String>,
 }
 
 pub fn find_detail(conn: &Connection, claim_ref: &str) -> Result<Option<ClaimDetail>, DbError> {
@@ -50,7 +56,8 @@ pub fn find_detail(conn: &Connection, claim_ref: &str) -> Result<Option<ClaimDet
                     c.flight_date, c.route, c.booking_ref, c.fee_percent, c.payout_iban,
                     c.payout_holder, c.assignee_id, coalesce(nullif(a.name, ''), a.email),
                     c.approved_cents, c.paid_cents, c.created_at, c.updated_at,
-                    u.email, u.name, u.locale
+                    u.email, u.name, u.locale, coalesce(c.status_since, c.created_at),
+                    c.chasers_paused, c.limitation_date
              FROM claims c JOIN users u ON u.id = c.user_id
              LEFT JOIN users a ON a.id = c.assignee_id WHERE c.ref = ?1",
             params![claim_ref],
@@ -85,6 +92,9 @@ pub fn find_detail(conn: &Connection, claim_ref: &str) -> Result<Option<ClaimDet
                     email: r.get(26)?,
                     name: r.get(27)?,
                     locale: r.get(28)?,
+                    status_since: r.get(29)?,
+                    chasers_paused: r.get(30)?,
+                    limitation_date: r.get(31)?,
                 })
             },
         )
@@ -129,15 +139,27 @@ pub fn events(conn: &Connection, claim_id: i64) -> Result<Vec<StaffEvent>, DbErr
 pub fn add_status_event(
     tx: &Transaction<'_>,
     claim_id: i64,
-    actor_id: i64,
+    actor_id: Option<i64>,
     from: &str,
     to: &str,
     body: &str,
 ) -> Result<(), DbError> {
+    add_status_event_at(tx, claim_id, actor_id, (from, to), body, &now_text())
+}
+
+/// [`add_status_event`] at a given time (the daily job's clock).
+pub fn add_status_event_at(
+    tx: &Transaction<'_>,
+    claim_id: i64,
+    actor_id: Option<i64>,
+    (from, to): (&str, &str),
+    body: &str,
+    at: &str,
+) -> Result<(), DbError> {
     tx.execute(
         "INSERT INTO claim_events (claim_id, at, kind, actor_id, from_status, to_status, body)
          VALUES (?1, ?2, 'status', ?3, ?4, ?5, ?6)",
-        params![claim_id, now_text(), actor_id, from, to, body],
+        params![claim_id, at, actor_id, from, to, body],
     )?;
     Ok(())
 }
@@ -147,6 +169,17 @@ pub fn add_text_event(
     tx: &Transaction<'_>,
     claim_id: i64,
     actor_id: i64,
+    body: &str,
+    visible: bool,
+) -> Result<(), DbError> {
+    add_event(tx, claim_id, Some(actor_id), body, visible)
+}
+
+/// [`add_text_event`] by someone or, with no actor, by the daily job.
+pub fn add_event(
+    tx: &Transaction<'_>,
+    claim_id: i64,
+    actor_id: Option<i64>,
     body: &str,
     visible: bool,
 ) -> Result<(), DbError> {
@@ -175,6 +208,19 @@ pub fn set_assignee(
         params![claim_id, assignee, now_text()],
     )?;
     Ok(before)
+}
+
+/// Pauses or resumes the daily job's chasers for the claim.
+pub fn set_chasers_paused(
+    tx: &Transaction<'_>,
+    claim_id: i64,
+    paused: bool,
+) -> Result<(), DbError> {
+    tx.execute(
+        "UPDATE claims SET chasers_paused = ?2 WHERE id = ?1",
+        params![claim_id, paused],
+    )?;
+    Ok(())
 }
 
 /// Whether `id` is an enabled agent or admin.
@@ -213,6 +259,8 @@ pub struct DocumentRequest {
     pub kinds: Vec<String>,
     pub note: String,
     pub requested_at: String,
+    /// Since when it waits for the passenger (after the daily job's last reminder).
+    pub waiting_since: Option<String>,
 }
 
 pub fn insert_document_request(
@@ -236,7 +284,7 @@ pub fn open_document_requests(
     claim_id: i64,
 ) -> Result<Vec<DocumentRequest>, DbError> {
     let mut stmt = conn.prepare(
-        "SELECT id, kinds, note, requested_at FROM document_requests
+        "SELECT id, kinds, note, requested_at, waiting_since FROM document_requests
          WHERE claim_id = ?1 AND closed_at IS NULL ORDER BY id",
     )?;
     let rows = stmt.query_map(params![claim_id], |r| {
@@ -250,6 +298,7 @@ pub fn open_document_requests(
                 .collect(),
             note: r.get(2)?,
             requested_at: r.get(3)?,
+            waiting_since: r.get(4)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::DbError;
 use crate::domain::claim::{ClaimRef, ClaimStatus};
+use crate::domain::deadlines::{PassedBefore, is_pursued};
 use crate::domain::flight::parse_flight_number;
 
 /// Disruption types of the eligibility request (`disruption.type`).
@@ -94,6 +95,14 @@ pub struct QueueFilter {
     pub max_cents: Option<i64>,
     /// Only claims with a passenger message nobody answered yet.
     pub awaiting_answer: bool,
+    /// In their current status since this day or earlier (`days_in_status`).
+    pub status_since_by: Option<NaiveDate>,
+    /// One of their deadlines has passed (`deadline=passed`; the cutoffs of that day).
+    pub deadline_passed: Option<PassedBefore>,
+    /// Still pursued, with a limitation date between these days (`limitation_within`).
+    pub limitation_between: Option<(NaiveDate, NaiveDate)>,
+    /// With a document request open since this day or earlier (`documents_waiting`).
+    pub requested_by: Option<NaiveDate>,
     /// Reference, passenger name, email or flight number.
     pub q: String,
     pub sort: Sort,
@@ -157,6 +166,8 @@ pub struct QueueRow {
     pub airline: String,
     pub disruption: String,
     pub created_at: String,
+    /// When it entered its current status.
+    pub status_since: String,
     pub assignee_id: Option<i64>,
     pub assignee: Option<String>,
     pub lead_name: String,
@@ -214,6 +225,90 @@ fn search_clause(q: &str) -> Option<(String, Vec<Value>)> {
     } else {
         ("c.flight_number = ?".into(), vec![flight.into()])
     })
+}
+
+/// `'a', 'b'`: the statuses still pursued, for `IN (…)`.
+fn pursued_list() -> String {
+    ClaimStatus::ALL
+        .into_iter()
+        .filter(|s| is_pursued(*s))
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The day after `day`: "before the next day" includes the whole of `day` for timestamps.
+fn next_day(day: NaiveDate) -> String {
+    day.succ_opt().unwrap_or(day).to_string()
+}
+
+/// Days in status, deadlines and limitation. `deadline=passed` mirrors
+/// [`crate::domain::deadlines::deadlines`] through [`PassedBefore`] (a test compares the queue
+/// with each claim page's "passed" mark): each kind of deadline is an indexed lookup, and the
+/// claims are the union of them.
+fn deadline_clauses(filter: &QueueFilter, push: &mut dyn FnMut(&str, Vec<Value>)) {
+    if let Some(day) = filter.status_since_by {
+        push("c.status_since < ?", vec![next_day(day).into()]);
+    }
+    if let Some(day) = filter.requested_by {
+        push(
+            "c.id IN (SELECT claim_id FROM document_requests
+                       WHERE closed_at IS NULL AND requested_at < ?)",
+            vec![next_day(day).into()],
+        );
+    }
+    if let Some((from, to)) = filter.limitation_between {
+        push(
+            &format!(
+                "c.limitation_date >= ? AND c.limitation_date <= ? AND c.status IN ({})",
+                pursued_list()
+            ),
+            vec![from.to_string().into(), to.to_string().into()],
+        );
+    }
+    if let Some(cut) = filter.deadline_passed {
+        let pursued = pursued_list();
+        // The highest reminder already sent for request `r` (0 when none).
+        let sent = "coalesce((SELECT max(CAST(substr(a.key, length(r.id) + 2) AS INTEGER))
+                     FROM chaser_actions a WHERE a.claim_id = r.claim_id
+                      AND a.action = 'document_reminder' AND a.outcome = 'done'
+                      AND a.key LIKE r.id || ':%'), 0)";
+        push(
+            &format!(
+                "c.id IN (
+                 SELECT id FROM claims
+                  WHERE status IN ('sent_to_airline', 'reminder_sent') AND status_since < ?
+                 UNION SELECT r.claim_id FROM document_requests r JOIN claims k ON k.id = r.claim_id
+                  WHERE r.closed_at IS NULL AND r.waiting_since IS NULL AND r.requested_at < ?
+                    AND k.status IN ({pursued})
+                    AND r.requested_at < CASE {sent} WHEN 0 THEN ? WHEN 1 THEN ? WHEN 2 THEN ? ELSE '' END
+                 UNION SELECT o.claim_id FROM settlement_offers o JOIN claims k ON k.id = o.claim_id
+                  WHERE o.state = 'pending' AND o.offered_at < ? AND k.status IN ({pursued})
+                 UNION SELECT id FROM claims
+                  WHERE limitation_date < ? AND status IN ({pursued}))"
+            ),
+            vec![
+                cut.status_since.to_string().into(),
+                cut.requested[0].to_string().into(),
+                cut.requested[0].to_string().into(),
+                cut.requested[1].to_string().into(),
+                cut.requested[2].to_string().into(),
+                cut.offered.to_string().into(),
+                cut.limitation.to_string().into(),
+            ],
+        );
+    }
+}
+
+/// How many claims match the filter (the overview's attention items count what their link
+/// opens).
+pub fn count(conn: &Connection, filter: &QueueFilter) -> Result<i64, DbError> {
+    let (clause, args) = where_clause(filter, None);
+    Ok(conn.query_row(
+        &format!("SELECT count(*) FROM claims c {clause}"),
+        params_from_iter(args),
+        |r| r.get(0),
+    )?)
 }
 
 fn where_clause(filter: &QueueFilter, cursor: Option<&Cursor>) -> (String, Vec<Value>) {
@@ -280,6 +375,7 @@ fn where_clause(filter: &QueueFilter, cursor: Option<&Cursor>) -> (String, Vec<V
             &mut sql,
         );
     }
+    deadline_clauses(filter, &mut |clause, values| push(clause, values, &mut sql));
     if let Some((clause, values)) = search_clause(filter.q.trim()) {
         push(&clause, values, &mut sql);
     }
@@ -310,7 +406,7 @@ const SELECT: &str = "SELECT c.id, c.ref, c.status, c.amount_cents, c.currency,
     c.created_at, c.assignee_id, coalesce(nullif(a.name, ''), a.email),
     coalesce((SELECT p.first_name || ' ' || p.last_name FROM claim_passengers p
               WHERE p.claim_id = c.id ORDER BY p.position LIMIT 1), ''),
-    u.email
+    u.email, coalesce(c.status_since, c.created_at)
     FROM claims c JOIN users u ON u.id = c.user_id LEFT JOIN users a ON a.id = c.assignee_id";
 
 /// One page of the queue (at most `limit` rows) and the cursor of the next page, if any.
@@ -351,6 +447,7 @@ pub fn list(
                 assignee: r.get(13)?,
                 lead_name: r.get(14)?,
                 email: r.get(15)?,
+                status_since: r.get(16)?,
             })
         })?
         .collect::<Result<_, _>>()?;

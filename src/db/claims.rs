@@ -254,9 +254,20 @@ pub fn add_status_event(
 
 /// Sets the status (the caller has checked the transition with `domain::claim::apply`).
 pub fn set_status(tx: &Transaction<'_>, claim_id: i64, status: ClaimStatus) -> Result<(), DbError> {
+    set_status_at(tx, claim_id, status, &now_text())
+}
+
+/// [`set_status`] at a given time (the daily job's clock): the claim's `updated_at`, and so
+/// its `status_since`.
+pub fn set_status_at(
+    tx: &Transaction<'_>,
+    claim_id: i64,
+    status: ClaimStatus,
+    at: &str,
+) -> Result<(), DbError> {
     tx.execute(
         "UPDATE claims SET status = ?2, updated_at = ?3 WHERE id = ?1",
-        params![claim_id, status.as_str(), now_text()],
+        params![claim_id, status.as_str(), at],
     )?;
     Ok(())
 }

@@ -48,8 +48,12 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ),
     ("0013_ledger", include_str!("migrations/0013_ledger.sql")),
     (
-        "0014_escalation_documents",
-        include_str!("migrations/0014_escalation_documents.sql"),
+        "0014_escalation",
+        include_str!("migrations/0014_escalation.sql"),
+    ),
+    (
+        "0015_escalation_documents",
+        include_str!("migrations/0015_escalation_documents.sql"),
     ),
 ];
 
@@ -186,7 +190,8 @@ mod tests {
                 "0011_passenger_messages",
                 "0012_payout_changes",
                 "0013_ledger",
-                "0014_escalation_documents"
+                "0014_escalation",
+                "0015_escalation_documents"
             ]
         );
         let (rows, statuses, check): (Vec<String>, Vec<String>, String) = db
@@ -200,6 +205,7 @@ mod tests {
                     .query_map([], |r| r.get(0))?
                     .collect::<Result<_, _>>()?;
                 c.execute("UPDATE claims SET status = 'airline_paid' WHERE id = 2", [])?;
+                c.execute("UPDATE claims SET status = 'neb_complaint' WHERE id = 2", [])?;
                 c.execute("UPDATE users SET role = 'finance' WHERE id = 1", [])?;
                 let check = c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
                 Ok((rows, statuses, check))
@@ -219,6 +225,18 @@ mod tests {
             Ok(c.execute("UPDATE claims SET status = 'teleported' WHERE id = 2", [])?)
         });
         assert!(refused.is_err(), "the status is still checked");
+        let since: Vec<String> = db
+            .with_writer(|c| {
+                Ok(c.prepare("SELECT status_since FROM claims ORDER BY id")?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?)
+            })
+            .unwrap();
+        assert_eq!(
+            since,
+            ["2025-01-01T00:00:00Z", "2025-01-01T00:00:00Z"],
+            "0014: a claim without status events entered its status when it was created"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! `docs/ARCHITECTURE.md` explains why FULL rather than NORMAL.
 
 pub mod audit;
+pub mod chasers;
 pub mod claim_admin;
 pub mod claim_queue;
 pub mod claims;

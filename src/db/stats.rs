@@ -307,19 +307,6 @@ pub fn outcomes_by_airline(
     Ok(rows)
 }
 
-/// Open document requests made before `before.0` (the passenger has not sent them), and
-/// claims sent to the airline before `before.1` that still have no answer.
-pub fn overdue(conn: &Connection, before: (&str, &str)) -> Result<(i64, i64), DbError> {
-    Ok(conn.query_row(
-        "SELECT (SELECT count(*) FROM document_requests
-                 WHERE closed_at IS NULL AND requested_at < ?1),
-                (SELECT count(*) FROM claims
-                 WHERE status = 'sent_to_airline' AND updated_at < ?2)",
-        params![before.0, before.1],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

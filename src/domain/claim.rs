@@ -4,6 +4,14 @@
 //! submitted → in_review → sent_to_airline → airline_answered → approved → airline_paid → paid → closed
 //!                 │              │                 │               ╰──────────────────────────────→ closed
 //!                 ╰──────────────┴─────────────────┴→ rejected → closed
+//!
+//! escalation, when the airline stays silent or says no (forward only):
+//! sent_to_airline ──→ reminder_sent ──→ neb_complaint ⇄ adr ──→ court ──→ lawyer
+//!        ╰───────────────────────────────↗ (sent_to_airline → neb_complaint or adr)
+//! airline_answered → neb_complaint, adr, court, lawyer; reminder_sent → court, lawyer too;
+//! neb_complaint, adr → court, lawyer
+//! sent_to_airline and each escalation stage → airline_answered, approved, rejected
+//! rejected, closed → in_review (reopen, a reason required)
 //! any state before airline_paid → withdrawn (by the passenger)
 //! ```
 //! Each transition states what it needs (a rejection reason, the amount agreed…); nothing else
@@ -24,6 +32,16 @@ pub enum ClaimStatus {
     InReview,
     SentToAirline,
     AirlineAnswered,
+    /// A second notice went to the airline (it did not answer the first letter in time).
+    ReminderSent,
+    /// A complaint is with the national enforcement body (Art 16).
+    NebComplaint,
+    /// A mediator (alternative dispute resolution body) handles it.
+    Adr,
+    /// Court proceedings (small claims, ESCP) are under way or prepared.
+    Court,
+    /// Handed to a lawyer or a collection agency.
+    Lawyer,
     Approved,
     Rejected,
     /// The airline paid us (all or part of what it owes); not yet all paid out.
@@ -35,11 +53,16 @@ pub enum ClaimStatus {
 }
 
 impl ClaimStatus {
-    pub const ALL: [ClaimStatus; 10] = [
+    pub const ALL: [ClaimStatus; 15] = [
         Self::Submitted,
         Self::InReview,
         Self::SentToAirline,
         Self::AirlineAnswered,
+        Self::ReminderSent,
+        Self::NebComplaint,
+        Self::Adr,
+        Self::Court,
+        Self::Lawyer,
         Self::Approved,
         Self::Rejected,
         Self::AirlinePaid,
@@ -54,6 +77,11 @@ impl ClaimStatus {
             Self::InReview => "in_review",
             Self::SentToAirline => "sent_to_airline",
             Self::AirlineAnswered => "airline_answered",
+            Self::ReminderSent => "reminder_sent",
+            Self::NebComplaint => "neb_complaint",
+            Self::Adr => "adr",
+            Self::Court => "court",
+            Self::Lawyer => "lawyer",
             Self::Approved => "approved",
             Self::Rejected => "rejected",
             Self::AirlinePaid => "airline_paid",
@@ -67,7 +95,8 @@ impl ClaimStatus {
         Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
-    /// No further change is possible.
+    /// No further change is possible, except a staff member reopening a closed claim
+    /// ([`Transition::Reopen`]).
     pub fn is_final(self) -> bool {
         matches!(self, Self::Closed | Self::Withdrawn)
     }
@@ -78,6 +107,33 @@ impl ClaimStatus {
             self,
             Self::AirlinePaid | Self::Paid | Self::Closed | Self::Withdrawn
         )
+    }
+
+    /// The stages of the pursuit after the first letter: the airline did not answer, or said no,
+    /// and we press on.
+    pub fn is_escalation(self) -> bool {
+        matches!(
+            self,
+            Self::ReminderSent | Self::NebComplaint | Self::Adr | Self::Court | Self::Lawyer
+        )
+    }
+
+    /// Waiting for the airline: the first letter or any escalation stage. The airline's answer,
+    /// an approval or a rejection may come at any of them.
+    pub fn awaits_airline(self) -> bool {
+        self == Self::SentToAirline || self.is_escalation()
+    }
+
+    /// Where escalation stands, in order (later stages never lead back to earlier ones).
+    fn escalation_rank(self) -> u8 {
+        match self {
+            Self::SentToAirline => 1,
+            Self::AirlineAnswered | Self::ReminderSent => 2,
+            Self::NebComplaint | Self::Adr => 3,
+            Self::Court => 4,
+            Self::Lawyer => 5,
+            _ => 0,
+        }
     }
 
     /// The statuses where money moves, which follow the ledger.
@@ -112,13 +168,27 @@ pub enum Transition {
     },
     Close,
     Withdraw,
+    /// A second notice to the airline (by staff, or by the daily job at the reply deadline).
+    SendReminder,
+    /// A complaint to the competent national enforcement body.
+    ComplainToNeb,
+    /// Referral to an alternative dispute resolution body (mediator).
+    ReferToAdr,
+    /// Court proceedings.
+    GoToCourt,
+    /// Handed to a lawyer or a collection agency.
+    HandToLawyer,
+    /// A rejected or closed claim is looked at again (why, for the team and the passenger).
+    Reopen {
+        reason: String,
+    },
 }
 
 impl Transition {
     /// The status this transition leads to.
     pub fn target(&self) -> ClaimStatus {
         match self {
-            Self::StartReview => ClaimStatus::InReview,
+            Self::StartReview | Self::Reopen { .. } => ClaimStatus::InReview,
             Self::SendToAirline => ClaimStatus::SentToAirline,
             Self::RecordAirlineAnswer { .. } => ClaimStatus::AirlineAnswered,
             Self::Approve { .. } => ClaimStatus::Approved,
@@ -126,6 +196,11 @@ impl Transition {
             Self::FollowLedger { to } => *to,
             Self::Close => ClaimStatus::Closed,
             Self::Withdraw => ClaimStatus::Withdrawn,
+            Self::SendReminder => ClaimStatus::ReminderSent,
+            Self::ComplainToNeb => ClaimStatus::NebComplaint,
+            Self::ReferToAdr => ClaimStatus::Adr,
+            Self::GoToCourt => ClaimStatus::Court,
+            Self::HandToLawyer => ClaimStatus::Lawyer,
         }
     }
 }
@@ -148,23 +223,36 @@ pub fn apply(from: ClaimStatus, transition: &Transition) -> Result<ClaimStatus, 
     let allowed = match transition {
         Transition::StartReview => from == S::Submitted,
         Transition::SendToAirline => from == S::InReview,
-        Transition::RecordAirlineAnswer { .. } => from == S::SentToAirline,
+        Transition::RecordAirlineAnswer { .. } => from.awaits_airline(),
         Transition::Approve { .. } => {
-            matches!(from, S::InReview | S::SentToAirline | S::AirlineAnswered)
+            matches!(from, S::InReview | S::AirlineAnswered) || from.awaits_airline()
         }
-        Transition::Reject { .. } => matches!(
-            from,
-            S::Submitted | S::InReview | S::SentToAirline | S::AirlineAnswered
-        ),
+        Transition::Reject { .. } => {
+            matches!(from, S::Submitted | S::InReview | S::AirlineAnswered) || from.awaits_airline()
+        }
         Transition::FollowLedger { to } => from.is_money_stage() && to.is_money_stage(),
         Transition::Close => matches!(from, S::Paid | S::Rejected | S::Approved),
         Transition::Withdraw => from.can_withdraw(),
+        Transition::SendReminder => from == S::SentToAirline,
+        // Escalation goes forward only: a complaint, a mediator, court, then a lawyer.
+        Transition::ComplainToNeb | Transition::ReferToAdr => {
+            matches!(
+                from,
+                S::SentToAirline | S::ReminderSent | S::AirlineAnswered | S::NebComplaint | S::Adr
+            ) && from != to
+        }
+        Transition::GoToCourt | Transition::HandToLawyer => {
+            from.escalation_rank() >= 2 && from.escalation_rank() < to.escalation_rank()
+        }
+        Transition::Reopen { .. } => matches!(from, S::Rejected | S::Closed),
     };
     if !allowed {
         return Err(TransitionError::NotAllowed { from, to });
     }
     match transition {
-        Transition::Reject { reason } | Transition::RecordAirlineAnswer { summary: reason }
+        Transition::Reject { reason }
+        | Transition::RecordAirlineAnswer { summary: reason }
+        | Transition::Reopen { reason }
             if reason.trim().is_empty() =>
         {
             Err(TransitionError::ReasonRequired)
@@ -261,6 +349,8 @@ mod tests {
 
     #[test]
     fn every_transition_from_every_status() {
+        // Answers, approval, rejection and withdrawal, common to every escalation stage.
+        const ANSWERS: [S; 4] = [S::AirlineAnswered, S::Approved, S::Rejected, S::Withdrawn];
         let transitions = [
             Transition::StartReview,
             Transition::SendToAirline,
@@ -273,32 +363,55 @@ mod tests {
             Transition::FollowLedger { to: S::Paid },
             Transition::Close,
             Transition::Withdraw,
+            Transition::SendReminder,
+            Transition::ComplainToNeb,
+            Transition::ReferToAdr,
+            Transition::GoToCourt,
+            Transition::HandToLawyer,
         ];
+        let with = |more: &[S]| -> Vec<S> { ANSWERS.iter().chain(more).copied().collect() };
         // (from, allowed targets)
-        let table: [(S, &[S]); 10] = [
-            (S::Submitted, &[S::InReview, S::Rejected, S::Withdrawn]),
+        let table: Vec<(S, Vec<S>)> = vec![
+            (S::Submitted, vec![S::InReview, S::Rejected, S::Withdrawn]),
             (
                 S::InReview,
-                &[S::SentToAirline, S::Approved, S::Rejected, S::Withdrawn],
+                vec![S::SentToAirline, S::Approved, S::Rejected, S::Withdrawn],
             ),
             (
                 S::SentToAirline,
-                &[S::AirlineAnswered, S::Approved, S::Rejected, S::Withdrawn],
+                with(&[S::ReminderSent, S::NebComplaint, S::Adr]),
             ),
             (
                 S::AirlineAnswered,
-                &[S::Approved, S::Rejected, S::Withdrawn],
+                vec![
+                    S::Approved,
+                    S::Rejected,
+                    S::Withdrawn,
+                    S::NebComplaint,
+                    S::Adr,
+                    S::Court,
+                    S::Lawyer,
+                ],
             ),
             (
-                S::Approved,
-                &[S::AirlinePaid, S::Paid, S::Closed, S::Withdrawn],
+                S::ReminderSent,
+                with(&[S::NebComplaint, S::Adr, S::Court, S::Lawyer]),
             ),
-            (S::Rejected, &[S::Closed, S::Withdrawn]),
-            (S::AirlinePaid, &[S::AirlinePaid, S::Paid]),
-            (S::Paid, &[S::AirlinePaid, S::Paid, S::Closed]),
-            (S::Closed, &[]),
-            (S::Withdrawn, &[]),
+            (S::NebComplaint, with(&[S::Adr, S::Court, S::Lawyer])),
+            (S::Adr, with(&[S::NebComplaint, S::Court, S::Lawyer])),
+            (S::Court, with(&[S::Lawyer])),
+            (S::Lawyer, with(&[])),
+            (
+                S::Approved,
+                vec![S::AirlinePaid, S::Paid, S::Closed, S::Withdrawn],
+            ),
+            (S::Rejected, vec![S::Closed, S::Withdrawn]),
+            (S::AirlinePaid, vec![S::AirlinePaid, S::Paid]),
+            (S::Paid, vec![S::AirlinePaid, S::Paid, S::Closed]),
+            (S::Closed, vec![]),
+            (S::Withdrawn, vec![]),
         ];
+        assert_eq!(table.len(), S::ALL.len(), "every status has a row");
         for (from, allowed) in table {
             for t in &transitions {
                 let result = apply(from, t);
@@ -309,7 +422,53 @@ mod tests {
                     t.target()
                 );
             }
+            // Reopening leads to in_review too, from rejected or closed only.
+            let reopen = Transition::Reopen { reason: "x".into() };
+            assert_eq!(
+                apply(from, &reopen).is_ok(),
+                matches!(from, S::Rejected | S::Closed),
+                "reopen from {from}"
+            );
         }
+    }
+
+    #[test]
+    fn the_pursuit_from_silence_to_court_then_reopened() {
+        let mut s = S::SentToAirline;
+        for t in [
+            Transition::SendReminder,
+            Transition::ComplainToNeb,
+            Transition::GoToCourt,
+            Transition::Reject {
+                reason: "lost".into(),
+            },
+            Transition::Reopen {
+                reason: "new evidence".into(),
+            },
+            Transition::Approve {
+                amount_cents: 60_000,
+            },
+        ] {
+            s = apply(s, &t).unwrap();
+        }
+        assert_eq!(s, S::Approved);
+        assert_eq!(
+            apply(S::Court, &Transition::ComplainToNeb),
+            Err(TransitionError::NotAllowed {
+                from: S::Court,
+                to: S::NebComplaint
+            }),
+            "escalation never goes back"
+        );
+        assert_eq!(
+            apply(S::Rejected, &Transition::Reopen { reason: " ".into() }),
+            Err(TransitionError::ReasonRequired)
+        );
+        assert!(
+            S::ALL
+                .iter()
+                .all(|s| !(s.is_escalation() && s.is_money_stage()))
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod bcbp;
 pub mod claim;
+pub mod deadlines;
 pub mod eligibility;
 pub mod escalation;
 pub mod flight;

@@ -339,6 +339,33 @@ impl Email for DocumentsRequested {
     }
 }
 
+/// A reminder of documents we asked for and still wait for (the daily job, at 3, 7 and 14
+/// days).
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentsReminder {
+    pub claim_ref: String,
+    pub documents: Vec<DocumentKind>,
+    /// Days since we asked.
+    pub days: u32,
+    /// The last reminder (after it, the team waits for the passenger).
+    pub last: bool,
+}
+
+impl Email for DocumentsReminder {
+    const KIND: &'static str = "documents_reminder";
+    fn action_path(&self) -> String {
+        claim_path(&self.claim_ref)
+    }
+    fn localized(&self, locale: Locale) -> Map<String, Value> {
+        let labels = self
+            .documents
+            .iter()
+            .map(|d| label(locale, d.key()))
+            .collect();
+        one("document_labels", Value::Array(labels))
+    }
+}
+
 /// Intermediate stages a passenger is told about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -348,14 +375,32 @@ pub enum ClaimStage {
     AirlineAnswered,
     /// The airline paid us; the passenger's transfer follows.
     AirlinePaid,
+    /// A second notice went to the airline.
+    ReminderSent,
+    /// A complaint to the national enforcement body.
+    NebComplaint,
+    /// A mediator examines the claim.
+    Adr,
+    /// Court proceedings.
+    Court,
+    /// A lawyer or a collection agency pursues the airline.
+    Lawyer,
+    /// A rejected or closed claim is examined again.
+    Reopened,
 }
 
 impl ClaimStage {
-    pub const ALL: [ClaimStage; 4] = [
+    pub const ALL: [ClaimStage; 10] = [
         ClaimStage::InReview,
         ClaimStage::SentToAirline,
         ClaimStage::AirlineAnswered,
         ClaimStage::AirlinePaid,
+        ClaimStage::ReminderSent,
+        ClaimStage::NebComplaint,
+        ClaimStage::Adr,
+        ClaimStage::Court,
+        ClaimStage::Lawyer,
+        ClaimStage::Reopened,
     ];
 
     fn name(self) -> &'static str {
@@ -364,6 +409,12 @@ impl ClaimStage {
             ClaimStage::SentToAirline => "sent_to_airline",
             ClaimStage::AirlineAnswered => "airline_answered",
             ClaimStage::AirlinePaid => "airline_paid",
+            ClaimStage::ReminderSent => "reminder_sent",
+            ClaimStage::NebComplaint => "neb_complaint",
+            ClaimStage::Adr => "adr",
+            ClaimStage::Court => "court",
+            ClaimStage::Lawyer => "lawyer",
+            ClaimStage::Reopened => "reopened",
         }
     }
 }
@@ -452,6 +503,11 @@ impl RejectionReason {
             RejectionReason::MissingDocuments => "mail.reason.missing_documents",
             RejectionReason::Other => "mail.reason.other",
         }
+    }
+
+    /// The `snake_case` name (forms, the audit log).
+    pub fn name(self) -> &'static str {
+        self.key().trim_start_matches("mail.reason.")
     }
 }
 
@@ -699,6 +755,7 @@ pub const KINDS: &[&str] = &[
     PasswordReset::KIND,
     ClaimSubmitted::KIND,
     DocumentsRequested::KIND,
+    DocumentsReminder::KIND,
     StatusChanged::KIND,
     ClaimApproved::KIND,
     ClaimRejected::KIND,

@@ -13,8 +13,10 @@
 //! statement family), pure rules without I/O (stay in `domain/`).
 
 pub mod accounts;
+pub mod claim_status;
 pub mod claims;
 pub mod contact;
+pub mod daily_jobs;
 pub mod escalation_docs;
 pub mod letters;
 pub mod messages;

@@ -275,7 +275,7 @@ fn follow(
         claim_admin::add_status_event(
             tx,
             before.claim.id,
-            actor.user_id,
+            Some(actor.user_id),
             before.status.as_str(),
             to.as_str(),
             note,

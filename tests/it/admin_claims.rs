@@ -123,17 +123,73 @@ async fn every_claim_route_by_role() {
 }
 
 /// The transitions the state machine allows, by form name, from each status.
-const ALLOWED: [(&str, &[&str]); 10] = [
+const ALLOWED: [(&str, &[&str]); 15] = [
     ("submitted", &["start_review", "reject"]),
     ("in_review", &["send_to_airline", "approve", "reject"]),
-    ("sent_to_airline", &["record_answer", "approve", "reject"]),
-    ("airline_answered", &["approve", "reject"]),
+    (
+        "sent_to_airline",
+        &[
+            "send_reminder",
+            "record_answer",
+            "neb_complaint",
+            "adr",
+            "approve",
+            "reject",
+        ],
+    ),
+    (
+        "airline_answered",
+        &[
+            "neb_complaint",
+            "adr",
+            "court",
+            "lawyer",
+            "approve",
+            "reject",
+        ],
+    ),
+    (
+        "reminder_sent",
+        &[
+            "record_answer",
+            "neb_complaint",
+            "adr",
+            "court",
+            "lawyer",
+            "approve",
+            "reject",
+        ],
+    ),
+    (
+        "neb_complaint",
+        &[
+            "record_answer",
+            "adr",
+            "court",
+            "lawyer",
+            "approve",
+            "reject",
+        ],
+    ),
+    (
+        "adr",
+        &[
+            "record_answer",
+            "neb_complaint",
+            "court",
+            "lawyer",
+            "approve",
+            "reject",
+        ],
+    ),
+    ("court", &["record_answer", "lawyer", "approve", "reject"]),
+    ("lawyer", &["record_answer", "approve", "reject"]),
     ("approved", &["close"]),
-    ("rejected", &["close"]),
+    ("rejected", &["close", "reopen"]),
     // Money moves these two: tests/it/money.rs.
     ("airline_paid", &[]),
     ("paid", &["close"]),
-    ("closed", &[]),
+    ("closed", &["reopen"]),
     ("withdrawn", &[]),
 ];
 
@@ -142,6 +198,7 @@ fn fields(transition: &str) -> Vec<(&'static str, &'static str)> {
         "record_answer" => vec![("summary", "Airline accepts")],
         "approve" => vec![("amount", "600")],
         "reject" => vec![("reason", "extraordinary_circumstances")],
+        "reopen" => vec![("summary", "New evidence")],
         _ => vec![],
     }
 }
@@ -162,10 +219,16 @@ async fn every_transition_allowed_and_refused() {
     let names = [
         "start_review",
         "send_to_airline",
+        "send_reminder",
         "record_answer",
+        "neb_complaint",
+        "adr",
+        "court",
+        "lawyer",
         "approve",
         "reject",
         "close",
+        "reopen",
     ];
     for (from, allowed) in ALLOWED {
         for name in names {
@@ -217,6 +280,10 @@ async fn every_transition_allowed_and_refused() {
         (
             "sent_to_airline",
             vec![("transition", "record_answer"), ("summary", "   ")],
+        ),
+        (
+            "rejected",
+            vec![("transition", "reopen"), ("summary", "   ")],
         ),
     ] {
         let f = from.to_string();
@@ -567,7 +634,7 @@ async fn the_overview_flags_unanswered_document_requests_and_airlines() {
     let w = world().await;
     let d = w.dir.path();
     let (_, html) = page(&w.agent, "/admin?lang=en").await;
-    assert!(!html.contains("unanswered by the passenger") && !html.contains("with no answer for"));
+    assert!(!html.contains("still missing") && !html.contains("with no answer for"));
 
     let waiting_docs = claim(d, w.pax_id, "AF6", "2025-05-14", "Docs", 60_000);
     let silent_airline = claim(d, w.pax_id, "AF7", "2025-05-15", "Silent", 60_000);
@@ -594,12 +661,32 @@ async fn the_overview_flags_unanswered_document_requests_and_airlines() {
     let (status, html) = page(&w.agent, "/admin?lang=en").await;
     assert_eq!(status, Status::Ok);
     assert!(
-        html.contains("1 document requests unanswered by the passenger for more than 7 days"),
+        html.contains("1 claims with documents requested more than 7 days ago and still missing"),
         "{html}"
     );
     assert!(
         html.contains("1 claims sent to the airline with no answer for more than 6 weeks"),
         "{html}"
     );
-    assert!(html.contains("/admin/claims?status=sent_to_airline&amp;sort=oldest"));
+    // Each item opens exactly its claims.
+    let both = [&silent_airline, &waiting_docs];
+    for (link, claims) in [
+        (
+            "/admin/claims?status=sent_to_airline&amp;days_in_status=42&amp;sort=oldest",
+            &both[..1],
+        ),
+        (
+            "/admin/claims?documents_waiting=7&amp;sort=oldest",
+            &both[1..],
+        ),
+        // The airline's reply and the documents reminder are both overdue.
+        ("/admin/claims?deadline=passed&amp;sort=oldest", &both[..]),
+    ] {
+        assert!(html.contains(link), "{link}");
+        let (_, queue) = page(&w.agent, &link.replace("&amp;", "&")).await;
+        let rows = queue.matches("data-testid=\"days-in-status\"").count();
+        assert_eq!(rows, claims.len(), "{link}");
+        assert!(claims.iter().all(|c| queue.contains(c.as_str())), "{link}");
+    }
+    assert!(html.contains("2 claims with a deadline passed"), "{html}");
 }

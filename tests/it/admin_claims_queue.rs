@@ -203,6 +203,11 @@ async fn filters_search_and_hostile_values() {
         "q=%25%25%25_",
         "status=%FF&q=%C3%28&airline=%00",
         "q=&q=twice&sort=amount&sort=newest",
+        "deadline=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "deadline=passed&deadline=maybe",
+        "limitation_within=-5&days_in_status=99999999999999999999999",
+        "limitation_within=%3Cscript%3Ealert(1)&documents_waiting=1e9",
+        "days_in_status=3660&limitation_within=3660&documents_waiting=0&deadline=passed",
     ] {
         let (s, html) = page(&w.agent, &format!("/admin/claims?{hostile}")).await;
         assert_eq!(s, Status::Ok, "{hostile}");

@@ -28,6 +28,7 @@ mod claim_documents_access;
 mod claims_wizard;
 mod eligibility_api;
 mod eligibility_cli;
+mod escalation;
 mod escalation_docs;
 mod flight_status;
 mod i18n_and_templates;

@@ -54,6 +54,7 @@ pub fn routes() -> Vec<Route> {
         claims::detail::get_admin_claim,
         claims::detail::post_admin_claim_rerun,
         claims::status::post_admin_claim_status,
+        claims::status::post_admin_claim_chasers,
         claims::money::post_airline_payment,
         claims::money::post_direct_payment,
         claims::money::post_payout,

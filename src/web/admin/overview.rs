@@ -8,9 +8,12 @@ use serde::Serialize;
 use super::auth::StaffSession;
 use super::stats_cache::{Heavy, StatsCache};
 use crate::backup::StatusHandle;
+use crate::db::claim_queue::{self, QueueFilter};
 use crate::db::stats::{self, Waiting};
 use crate::db::users::{self, Role};
 use crate::db::{Db, time_text};
+use crate::domain::claim::ClaimStatus;
+use crate::domain::deadlines::{Rules, passed_before};
 use crate::domain::eligibility::humanize;
 use crate::i18n::Locale;
 use crate::web::AppError;
@@ -23,6 +26,8 @@ pub const DOCUMENTS_OVERDUE_DAYS: i64 = 7;
 /// An airline that has not answered after this many weeks: time to escalate (enforcement body,
 /// mediation or court).
 pub const AIRLINE_OVERDUE_WEEKS: i64 = 6;
+/// Claims whose limitation date is this close are flagged.
+pub const LIMITATION_SOON_DAYS: u64 = crate::domain::deadlines::LIMITATION_WARNING_DAYS;
 /// Median times are computed over claims of this many recent days.
 const MEDIAN_WINDOW_DAYS: i64 = 90;
 
@@ -53,6 +58,10 @@ struct Overview {
     failed_mails: i64,
     documents_overdue: i64,
     airline_overdue: i64,
+    /// Claims one of whose deadlines has passed.
+    deadline_passed: i64,
+    /// Claims still pursued whose limitation date is within [`LIMITATION_SOON_DAYS`].
+    limitation_soon: i64,
     /// Claims whose passenger wrote and nobody answered yet.
     unanswered: i64,
 }
@@ -75,6 +84,39 @@ fn heavy(conn: &rusqlite::Connection) -> Result<Heavy, crate::db::DbError> {
     })
 }
 
+/// The queue filters behind the attention items, in the order of the page: claims waiting
+/// for a first look, documents awaited, airlines silent, deadlines passed, limitation soon.
+/// The page links each item to the same filter (`templates/admin/overview.html`).
+fn attention_filters(today: chrono::NaiveDate, rules: Rules) -> [QueueFilter; 5] {
+    let back = |days: i64| today - Duration::days(days);
+    [
+        QueueFilter {
+            status: Some(ClaimStatus::Submitted),
+            status_since_by: Some(back(WAITING_DAYS)),
+            ..QueueFilter::default()
+        },
+        QueueFilter {
+            requested_by: Some(back(DOCUMENTS_OVERDUE_DAYS)),
+            ..QueueFilter::default()
+        },
+        QueueFilter {
+            status: Some(ClaimStatus::SentToAirline),
+            status_since_by: Some(back(AIRLINE_OVERDUE_WEEKS * 7)),
+            ..QueueFilter::default()
+        },
+        QueueFilter {
+            deadline_passed: Some(passed_before(today, &rules)),
+            ..QueueFilter::default()
+        },
+        QueueFilter {
+            limitation_between: today
+                .checked_add_days(chrono::Days::new(LIMITATION_SOON_DAYS))
+                .map(|to| (today, to)),
+            ..QueueFilter::default()
+        },
+    ]
+}
+
 #[get("/admin")]
 pub async fn get_admin(
     staff: StaffSession,
@@ -82,6 +124,7 @@ pub async fn get_admin(
     db: &State<Db>,
     cache: &State<StatsCache>,
     replication: &State<StatusHandle>,
+    cfg: &State<crate::config::AppConfig>,
 ) -> Result<Page, AppError> {
     let lang = locale.as_str();
     let heavy = cache.overview.get((), db, heavy).await?;
@@ -90,17 +133,28 @@ pub async fn get_admin(
     let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
     let day_start = format!("{today}T00:00:00Z");
     let week_start = format!("{monday}T00:00:00Z");
-    let waiting_before = time_text(now - Duration::days(WAITING_DAYS));
+    // The list under "waiting" shows the first of the claims its link opens (a day filter:
+    // created before the day after `today - WAITING_DAYS`).
+    let waiting_before = (today - Duration::days(WAITING_DAYS - 1)).to_string();
     let hour_ago = crate::db::outbox::timestamp(now - Duration::hours(1));
-    let documents_before = time_text(now - Duration::days(DOCUMENTS_OVERDUE_DAYS));
-    let airline_before = time_text(now - Duration::weeks(AIRLINE_OVERDUE_WEEKS));
+    let attention = attention_filters(today, cfg.deadline_rules());
     let overview = db
         .read(move |c| {
             let statuses = stats::count_by_status(c)?;
-            let (waiting_count, waiting) = stats::waiting_since(c, &waiting_before, 10)?;
+            let (_, waiting) = stats::waiting_since(c, &waiting_before, 10)?;
             let (stuck_mails, failed_mails) = stats::stuck_mails(c, &hour_ago)?;
-            let (documents_overdue, airline_overdue) =
-                stats::overdue(c, (&documents_before, &airline_before))?;
+            // Each attention item counts the claims its link opens (the same queue filter).
+            let mut counts = [0i64; 5];
+            for (n, f) in counts.iter_mut().zip(&attention) {
+                *n = claim_queue::count(c, f)?;
+            }
+            let [
+                waiting_count,
+                documents_overdue,
+                airline_overdue,
+                deadline_passed,
+                limitation_soon,
+            ] = counts;
             Ok(Overview {
                 passengers: users::count_by_role(c, Role::Passenger)?,
                 agents: users::count_by_role(c, Role::Agent)?,
@@ -119,6 +173,8 @@ pub async fn get_admin(
                 failed_mails,
                 documents_overdue,
                 airline_overdue,
+                deadline_passed,
+                limitation_soon,
                 unanswered: crate::db::messages::claims_awaiting_answer(c)?,
             })
         })
@@ -148,5 +204,7 @@ pub async fn get_admin(
         .with("waiting_days", &WAITING_DAYS)
         .with("documents_days", &DOCUMENTS_OVERDUE_DAYS)
         .with("airline_weeks", &AIRLINE_OVERDUE_WEEKS)
+        .with("airline_days", &(AIRLINE_OVERDUE_WEEKS * 7))
+        .with("limitation_days", &LIMITATION_SOON_DAYS)
         .with("replication", &replication.snapshot()))
 }

@@ -179,8 +179,18 @@ pub(super) async fn claim_page(
     } else {
         crate::web::admin::claims::detail::document_requests_view(&requests, lang)
     };
-    let pos = PATH.iter().position(|s| *s == row.status);
-    let stages: Vec<Stage> = PATH
+    // During escalation (second notice, enforcement body, mediator, court, lawyer) the current
+    // stage takes the place of "airline answered" on the path.
+    let escalation = ClaimStatus::parse(&row.status).filter(|s| s.is_escalation());
+    let path: Vec<&'static str> = PATH
+        .iter()
+        .map(|s| match escalation {
+            Some(e) if *s == "airline_answered" => e.as_str(),
+            _ => s,
+        })
+        .collect();
+    let pos = path.iter().position(|s| *s == row.status);
+    let stages: Vec<Stage> = path
         .iter()
         .enumerate()
         .map(|(i, s)| Stage {

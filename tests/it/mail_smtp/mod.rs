@@ -14,10 +14,10 @@ use flightclaim::i18n::Locale;
 use flightclaim::mail::messages::{
     AccountDeletion, AccountExists, AdminBackupFailed, AdminOutboxStuck, AdminReplicaBroken,
     ClaimAccount, ClaimApproved, ClaimRejected, ClaimStage, ClaimSubmitted, ContactMessage,
-    DocumentKind, DocumentsRequested, EmailChanged, EmailVerification, Money, PassengerMessage,
-    PasswordChanged, PasswordReset, PaymentSent, PayoutChangeRequested, PayoutChanged,
-    RejectionReason, SettlementOffered, SignInLink, SmtpTest, StaffInvitation, StaffRole,
-    StatusChanged, TeamMessage,
+    DocumentKind, DocumentsReminder, DocumentsRequested, EmailChanged, EmailVerification, Money,
+    PassengerMessage, PasswordChanged, PasswordReset, PaymentSent, PayoutChangeRequested,
+    PayoutChanged, RejectionReason, SettlementOffered, SignInLink, SmtpTest, StaffInvitation,
+    StaffRole, StatusChanged, TeamMessage,
 };
 use flightclaim::mail::{Mailer, OutgoingMail, Recipient};
 
@@ -77,6 +77,17 @@ pub fn every_kind(mailer: &Mailer, to: &Recipient) -> Vec<OutgoingMail> {
                     claim_ref: c.clone(),
                     stage: ClaimStage::SentToAirline,
                     note: None,
+                },
+            )
+            .unwrap(),
+        mailer
+            .compose(
+                to,
+                &DocumentsReminder {
+                    claim_ref: c.clone(),
+                    documents: vec![DocumentKind::BoardingPass, DocumentKind::BankDetails],
+                    days: 14,
+                    last: true,
                 },
             )
             .unwrap(),
@@ -305,6 +316,14 @@ pub fn expected(kind: &str, lang: &str) -> (&'static str, &'static str, &'static
                 "Coordonnées bancaires (RIB avec IBAN)",
                 "Bank details (IBAN)",
             ),
+            "/claims/FC-7K3M9Q",
+        ),
+        "documents_reminder" => (
+            pick(
+                "Réclamation FC-7K3M9Q : rappel, des documents nous manquent toujours",
+                "Claim FC-7K3M9Q: reminder, we still need some documents",
+            ),
+            pick("Il y a 14 jours", "14 days ago"),
             "/claims/FC-7K3M9Q",
         ),
         "status_changed" => (

@@ -9,11 +9,13 @@ use serde_json::Value;
 
 use super::super::auth::StaffSession;
 use super::{mask_iban, money_text, parse_ref};
+use crate::config::AppConfig;
 use crate::db::claim_admin::{self, ClaimDetail, DocumentRequest, StaffEvent};
 use crate::db::claim_queue::{self, StaffMember};
 use crate::db::claims::{self, ClaimPassenger};
 use crate::db::{Db, audit};
 use crate::domain::claim::{self, ClaimStatus, Transition};
+use crate::domain::deadlines::Deadline;
 use crate::domain::eligibility::{self, EligibilityRequest};
 use crate::i18n::{Locale, translate};
 use crate::mail::messages::{DocumentKind, RejectionReason};
@@ -24,13 +26,19 @@ use crate::web::render::Page;
 
 /// The transitions an agent can ask for, by form name, with a sample of what each needs (to
 /// ask the state machine which ones the current status allows).
-pub const TRANSITIONS: [&str; 6] = [
+pub const TRANSITIONS: [&str; 12] = [
     "start_review",
     "send_to_airline",
+    "send_reminder",
     "record_answer",
+    "neb_complaint",
+    "adr",
+    "court",
+    "lawyer",
     "approve",
     "reject",
     "close",
+    "reopen",
 ];
 
 fn sample(name: &str) -> Option<Transition> {
@@ -43,7 +51,53 @@ fn sample(name: &str) -> Option<Transition> {
         "approve" => Transition::Approve { amount_cents: 1 },
         "reject" => Transition::Reject { reason: "x".into() },
         "close" => Transition::Close,
+        "send_reminder" => Transition::SendReminder,
+        "neb_complaint" => Transition::ComplainToNeb,
+        "adr" => Transition::ReferToAdr,
+        "court" => Transition::GoToCourt,
+        "lawyer" => Transition::HandToLawyer,
+        "reopen" => Transition::Reopen { reason: "x".into() },
         _ => return None,
+    })
+}
+
+/// The daily job's timeline entries (`auto:<event>:<date>`) in `lang`; others as written.
+fn translate_events(events: Vec<StaffEvent>, lang: &str) -> Vec<StaffEvent> {
+    events
+        .into_iter()
+        .map(|mut e| {
+            if let Some(rest) = e.body.strip_prefix("auto:") {
+                let (event, date) = rest.split_once(':').unwrap_or((rest, ""));
+                let date = crate::web::when::format_when(date, lang);
+                e.body = translate(
+                    lang,
+                    &format!("admin.chasers.event.{event}"),
+                    &[("date", &date)],
+                );
+            }
+            e
+        })
+        .collect()
+}
+
+/// "Next deadline: <date> — <what happens then>" for the claim page.
+#[derive(Serialize)]
+struct DeadlineView {
+    date: String,
+    what: String,
+    passed: bool,
+}
+
+fn deadline_view(
+    d: Option<Deadline>,
+    today: chrono::NaiveDate,
+    lang: &str,
+) -> Option<DeadlineView> {
+    let d = d?;
+    Some(DeadlineView {
+        date: crate::web::when::format_when(&d.on.to_string(), lang),
+        what: translate(lang, &format!("admin.deadline.{}", d.kind.name()), &[]),
+        passed: d.on < today,
     })
 }
 
@@ -204,6 +258,7 @@ struct DocRequestView {
     labels: Vec<String>,
     note: String,
     requested_at: String,
+    waiting_since: Option<String>,
 }
 
 /// Labels of document kind names, in `lang`.
@@ -223,6 +278,7 @@ pub fn document_requests_view(requests: &[DocumentRequest], lang: &str) -> Vec<i
             labels: document_labels(&r.kinds, lang),
             note: r.note.clone(),
             requested_at: r.requested_at.clone(),
+            waiting_since: r.waiting_since.clone(),
         })
         .collect()
 }
@@ -318,7 +374,7 @@ pub async fn claim_page(
         .with("journey", &journey(&d.request_json, lang))
         .with("engine", &engine_view(&stored))
         .with("passengers", &loaded.passengers)
-        .with("events", &loaded.events)
+        .with("events", &translate_events(loaded.events, lang))
         .with("thread", &loaded.thread)
         .with("requests", &document_requests_view(&loaded.requests, lang))
         .with(
@@ -362,8 +418,19 @@ pub async fn get_admin_claim(
     claim_ref: &str,
     locale: Locale,
     db: &State<Db>,
+    cfg: &State<AppConfig>,
 ) -> Result<Page, AppError> {
-    claim_page(db, &staff, claim_ref, locale).await
+    let page = claim_page(db, &staff, claim_ref, locale).await?;
+    let id = load(db, claim_ref).await?.id;
+    let rules = cfg.deadline_rules();
+    let next = db
+        .read(move |c| crate::services::daily_jobs::next_deadline(c, id, &rules))
+        .await?;
+    let today = chrono::Utc::now().date_naive();
+    Ok(page.with("deadline_shown", &true).with(
+        "next_deadline",
+        &deadline_view(next, today, locale.as_str()),
+    ))
 }
 
 /// Re-runs the engine on the stored request and shows both answers; audited (the claim itself

@@ -12,11 +12,9 @@ pub mod status;
 use rusqlite::Connection;
 
 use crate::db::DbError;
-use crate::db::claim_admin::ClaimDetail;
 use crate::domain::claim::ClaimRef;
 use crate::domain::money::{Currency, Money};
 use crate::i18n::Locale;
-use crate::mail::Recipient;
 use crate::web::AppError;
 
 /// An amount for people, in `locale`.
@@ -49,14 +47,7 @@ pub fn assignee_label(conn: &Connection, id: Option<i64>) -> Result<String, DbEr
     Ok(format!("user:{id} {email}"))
 }
 
-/// The passenger of a claim, in their stored language.
-pub fn recipient(d: &ClaimDetail) -> Recipient {
-    Recipient::new(
-        &d.email,
-        d.name.clone(),
-        Locale::from_tag(&d.locale).unwrap_or_default(),
-    )
-}
+pub use crate::services::claim_status::recipient;
 
 /// A claim reference from the path; anything else is a 404.
 pub fn parse_ref(raw: &str) -> Result<ClaimRef, AppError> {

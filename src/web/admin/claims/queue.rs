@@ -5,7 +5,7 @@
 //! typed [`QueueFilter`]; what does not parse is dropped from the query (and echoed, escaped,
 //! in its field so the agent sees what they typed). Only a cursor we did not make is a 400.
 
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
 use rocket::form::FromForm;
 use rocket::http::{ContentType, Header};
 use rocket::response::Redirect;
@@ -14,11 +14,13 @@ use serde::Serialize;
 
 use super::super::auth::StaffSession;
 use super::{assignee_label, money_text};
+use crate::config::AppConfig;
 use crate::db::claim_queue::{
     self, Assignee, Cursor, DISRUPTIONS, DateField, QueueFilter, QueueRow, Sort,
 };
 use crate::db::{Db, DbError, audit, claim_admin};
 use crate::domain::claim::{ClaimRef, ClaimStatus};
+use crate::domain::deadlines::{Rules, passed_before};
 use crate::i18n::Locale;
 use crate::web::AppError;
 use crate::web::guards::CsrfForm;
@@ -32,6 +34,8 @@ pub const CSV_MAX_ROWS: u32 = 50_000;
 const MAX_AMOUNT_UNITS: i64 = 1_000_000;
 /// Longest text kept from a query value.
 const MAX_TEXT: usize = 100;
+/// Largest number of days a day filter accepts (ten years).
+const MAX_DAYS: u64 = 3660;
 
 /// The query string as typed; every field optional text.
 #[derive(Debug, Default, FromForm, Serialize)]
@@ -47,6 +51,14 @@ pub struct QueueQuery {
     pub max_amount: Option<String>,
     /// `unanswered`: claims with a passenger message nobody answered yet.
     pub messages: Option<String>,
+    /// At least this many days in the current status.
+    pub days_in_status: Option<String>,
+    /// `passed`: one of the claim's deadlines has passed.
+    pub deadline: Option<String>,
+    /// The limitation date falls within this many days.
+    pub limitation_within: Option<String>,
+    /// A document request open for at least this many days.
+    pub documents_waiting: Option<String>,
     pub q: Option<String>,
     pub sort: Option<String>,
     pub cursor: Option<String>,
@@ -65,6 +77,10 @@ struct Echo {
     min_amount: String,
     max_amount: String,
     messages: String,
+    days_in_status: String,
+    deadline: String,
+    limitation_within: String,
+    documents_waiting: String,
     q: String,
     sort: String,
 }
@@ -95,14 +111,21 @@ impl QueueQuery {
             min_amount: clean(self.min_amount.as_ref()),
             max_amount: clean(self.max_amount.as_ref()),
             messages: clean(self.messages.as_ref()),
+            days_in_status: clean(self.days_in_status.as_ref()),
+            deadline: clean(self.deadline.as_ref()),
+            limitation_within: clean(self.limitation_within.as_ref()),
+            documents_waiting: clean(self.documents_waiting.as_ref()),
             q: clean(self.q.as_ref()),
             sort: clean(self.sort.as_ref()),
         }
     }
 
-    /// The typed filter for `me` (the "mine" assignee).
-    fn filter(&self, me: i64) -> QueueFilter {
+    /// The typed filter for `me` (the "mine" assignee) on `today`.
+    pub fn filter(&self, me: i64, today: NaiveDate, rules: &Rules) -> QueueFilter {
         let e = self.echo();
+        // A number of days (0 to 10 years); anything else is dropped.
+        let days = |s: &str| s.parse::<u64>().ok().filter(|d| *d <= MAX_DAYS);
+        let back = |d: u64| today.checked_sub_days(Days::new(d));
         let airline = e.airline.to_ascii_uppercase();
         let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
         QueueFilter {
@@ -130,6 +153,12 @@ impl QueueQuery {
             min_cents: amount_cents(&e.min_amount),
             max_cents: amount_cents(&e.max_amount),
             awaiting_answer: e.messages == "unanswered",
+            status_since_by: days(&e.days_in_status).and_then(back),
+            deadline_passed: (e.deadline == "passed").then(|| passed_before(today, rules)),
+            limitation_between: days(&e.limitation_within)
+                .and_then(|d| today.checked_add_days(Days::new(d)))
+                .map(|to| (today, to)),
+            requested_by: days(&e.documents_waiting).and_then(back),
             q: e.q,
             sort: Sort::parse(&e.sort).unwrap_or_default(),
         }
@@ -149,6 +178,10 @@ impl QueueQuery {
             ("min_amount", &e.min_amount),
             ("max_amount", &e.max_amount),
             ("messages", &e.messages),
+            ("days_in_status", &e.days_in_status),
+            ("deadline", &e.deadline),
+            ("limitation_within", &e.limitation_within),
+            ("documents_waiting", &e.documents_waiting),
             ("q", &e.q),
             ("sort", &e.sort),
         ];
@@ -168,6 +201,16 @@ struct RowView<'a> {
     amount_text: String,
     /// `YYYY-MM-DD` of `created_at`.
     created_day: &'a str,
+    /// Whole days in the current status.
+    days_in_status: i64,
+}
+
+/// Whole days from `since` (a stored time) to `today`.
+fn days_since(since: &str, today: NaiveDate) -> i64 {
+    since
+        .get(..10)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .map_or(0, |d| (today - d).num_days().max(0))
 }
 
 #[get("/admin/claims?<query..>")]
@@ -176,8 +219,10 @@ pub async fn get_admin_claims(
     query: QueueQuery,
     locale: Locale,
     db: &State<Db>,
+    cfg: &State<AppConfig>,
 ) -> Result<Page, AppError> {
-    let filter = query.filter(staff.user.user_id);
+    let today = chrono::Utc::now().date_naive();
+    let filter = query.filter(staff.user.user_id, today, &cfg.deadline_rules());
     let cursor = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
         Some(text) => Some(Cursor::decode(text, filter.sort).ok_or(AppError::BadRequest)?),
         None => None,
@@ -197,6 +242,7 @@ pub async fn get_admin_claims(
             row,
             amount_text: money_text(row.amount_cents, &row.currency, locale),
             created_day: row.created_at.get(..10).unwrap_or(&row.created_at),
+            days_in_status: days_since(&row.status_since, today),
         })
         .collect();
     let link = query.link();
@@ -263,8 +309,10 @@ pub async fn get_admin_claims_csv(
     staff: StaffSession,
     query: QueueQuery,
     db: &State<Db>,
+    cfg: &State<AppConfig>,
 ) -> Result<CsvFile, AppError> {
-    let filter = query.filter(staff.user.user_id);
+    let today = chrono::Utc::now().date_naive();
+    let filter = query.filter(staff.user.user_id, today, &cfg.deadline_rules());
     let (rows, _) = db
         .read(move |c| claim_queue::list(c, &filter, None, CSV_MAX_ROWS))
         .await?;

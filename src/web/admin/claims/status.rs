@@ -3,9 +3,9 @@
 //! airline's answer, an amount, a rejection reason); a refused one re-renders the claim with a
 //! translated message (409 when the state machine refuses, 422 when something is missing).
 //!
-//! One transaction: status, timeline, amounts, audit (before/after) and the passenger's email
-//! in their stored language. The state is checked again inside it, so two agents clicking at
-//! once cannot both move the claim.
+//! The change itself is the use case [`crate::services::claim_status::change`] (one
+//! transaction: status, timeline, amounts, audit, the passenger's email; the state checked
+//! again under the write lock).
 
 use std::sync::Arc;
 
@@ -16,22 +16,19 @@ use rocket::{State, post};
 
 use super::super::auth::StaffSession;
 use super::detail::{self, enum_name};
-use super::{parse_amount, recipient};
-use crate::db::claim_admin::{self, ClaimDetail};
-use crate::db::{Db, DbError, audit};
+use super::parse_amount;
+use crate::db::Db;
 use crate::domain::claim::{self, ClaimStatus, Transition, TransitionError};
-use crate::domain::money::Currency;
 use crate::i18n::{Locale, translate};
-use crate::mail::messages::{
-    ClaimApproved, ClaimRejected, ClaimStage, Money, RejectionReason, StatusChanged,
-};
-use crate::mail::{self, Mailer};
+use crate::mail::Mailer;
+use crate::mail::messages::RejectionReason;
+use crate::services::claim_status::{self, By, ChangeError, ChangeStatus};
 use crate::web::guards::CsrfForm;
 use crate::web::render::Page;
 use crate::web::{AppError, flash};
 
-/// Working days we tell passengers a payout usually takes once approved.
-pub const PAYOUT_DAYS: u32 = 10;
+pub use crate::services::claim_status::PAYOUT_DAYS;
+
 /// Longest note or summary kept.
 const MAX_NOTE: usize = 4000;
 
@@ -39,7 +36,7 @@ const MAX_NOTE: usize = 4000;
 pub struct StatusForm {
     #[field(default = String::new())]
     pub transition: String,
-    /// The airline's answer (`record_answer`).
+    /// The airline's answer (`record_answer`), or why a claim is reopened (`reopen`).
     #[field(default = String::new())]
     pub summary: String,
     /// `approve`: amount agreed (total, in currency units). Money received and paid out is
@@ -78,6 +75,14 @@ pub fn transition_of(form: &StatusForm) -> Option<Transition> {
                 .unwrap_or_default(),
         },
         "close" => Transition::Close,
+        "send_reminder" => Transition::SendReminder,
+        "neb_complaint" => Transition::ComplainToNeb,
+        "adr" => Transition::ReferToAdr,
+        "court" => Transition::GoToCourt,
+        "lawyer" => Transition::HandToLawyer,
+        "reopen" => Transition::Reopen {
+            reason: cut(&form.summary),
+        },
         _ => return None,
     })
 }
@@ -116,74 +121,6 @@ pub async fn refused(
         .status(status))
 }
 
-/// The email a transition sends, if any.
-fn notify(
-    tx: &rusqlite::Transaction<'_>,
-    mailer: &Mailer,
-    d: &ClaimDetail,
-    transition: &Transition,
-    note: Option<String>,
-) -> Result<(), DbError> {
-    let to = recipient(d);
-    let claim_ref = d.claim_ref.clone();
-    let money = |minor: i64| Money::new(minor, Currency::stored(&d.currency));
-    let stage = |stage: ClaimStage, note: Option<String>| StatusChanged {
-        claim_ref: claim_ref.clone(),
-        stage,
-        note,
-    };
-    match transition {
-        Transition::StartReview => mail::queue(tx, mailer, &to, &stage(ClaimStage::InReview, note)),
-        Transition::SendToAirline => {
-            mail::queue(tx, mailer, &to, &stage(ClaimStage::SentToAirline, note))
-        }
-        Transition::RecordAirlineAnswer { .. } => {
-            mail::queue(tx, mailer, &to, &stage(ClaimStage::AirlineAnswered, note))
-        }
-        Transition::Approve { amount_cents } => mail::queue(
-            tx,
-            mailer,
-            &to,
-            &ClaimApproved {
-                claim_ref,
-                amount: money(*amount_cents),
-                payout_days: PAYOUT_DAYS,
-                note,
-            },
-        ),
-        Transition::Reject { reason } => {
-            let reason = RejectionReason::ALL
-                .into_iter()
-                .find(|r| enum_name(*r) == *reason)
-                .unwrap_or(RejectionReason::Other);
-            mail::queue(
-                tx,
-                mailer,
-                &to,
-                &ClaimRejected {
-                    claim_ref,
-                    reason,
-                    note,
-                },
-            )
-        }
-        Transition::Close | Transition::Withdraw | Transition::FollowLedger { .. } => {
-            return Ok(());
-        }
-    }?;
-    Ok(())
-}
-
-/// What the audit log records after a transition: the new status and what it carried.
-fn audit_after(to: ClaimStatus, transition: &Transition) -> String {
-    match transition {
-        Transition::RecordAirlineAnswer { summary } => format!("{to}: {summary}"),
-        Transition::Approve { amount_cents } => format!("{to}: {amount_cents} cents"),
-        Transition::Reject { reason } => format!("{to}: {reason}"),
-        _ => to.to_string(),
-    }
-}
-
 #[post("/admin/claims/<claim_ref>/status", data = "<form>")]
 #[allow(clippy::too_many_arguments)]
 pub async fn post_admin_claim_status(
@@ -204,59 +141,68 @@ pub async fn post_admin_claim_status(
         return Ok(Err(refused(db, &staff, claim_ref, locale, &err).await?));
     }
     let mailer = Arc::clone(mailer);
-    let (actor, actor_id) = (staff.user.email.clone(), staff.user.user_id);
-    let key = d.claim_ref.clone();
-    let t = transition.clone();
-    // The team's note of the airline's answer is written in the language of whoever records it.
-    let answer_label = translate(locale.as_str(), "claims.status.airline_answered", &[]);
+    let by = By::Staff {
+        user_id: staff.user.user_id,
+        email: staff.user.email.clone(),
+    };
+    let input = ChangeStatus {
+        claim_ref: d.claim_ref.clone(),
+        transition,
+        note,
+        // The team's note of the airline's answer is written in the language of whoever
+        // records it.
+        answer_label: translate(locale.as_str(), "claims.status.airline_answered", &[]),
+        at: None,
+    };
     let outcome = db
-        .write(move |tx| {
-            // Checked again under the write lock: another agent may have moved it meanwhile.
-            let Some(current) = claim_admin::find_detail(tx, &key)? else {
-                return Err(DbError::NotFound);
-            };
-            let from = ClaimStatus::parse(&current.status).ok_or(DbError::NotFound)?;
-            let to = match claim::apply(from, &t) {
-                Ok(to) => to,
-                Err(e) => return Ok(Err(e)),
-            };
-            crate::db::claims::set_status(tx, current.id, to)?;
-            let body = note.clone().unwrap_or_default();
-            claim_admin::add_status_event(
-                tx,
-                current.id,
-                actor_id,
-                from.as_str(),
-                to.as_str(),
-                &body,
-            )?;
-            match &t {
-                Transition::RecordAirlineAnswer { summary } => {
-                    // The airline's words are for the team; the passenger gets the stage email.
-                    let text = format!("{answer_label}: {summary}");
-                    claim_admin::add_text_event(tx, current.id, actor_id, &text, false)?;
-                }
-                Transition::Approve { amount_cents } => {
-                    claim_admin::set_amount(tx, current.id, false, *amount_cents)?;
-                }
-                _ => {}
-            }
-            audit::record(
-                tx,
-                Some(actor_id),
-                &actor,
-                "claim.status",
-                &format!("claim:{key}"),
-                Some(from.as_str()),
-                Some(&audit_after(to, &t)),
-            )?;
-            notify(tx, &mailer, &current, &t, note)?;
-            Ok(Ok(()))
-        })
-        .await?;
-    if let Err(err) = outcome {
-        return Ok(Err(refused(db, &staff, claim_ref, locale, &err).await?));
+        .transact(move |tx| claim_status::change(tx, &mailer, &by, &input))
+        .await;
+    match outcome {
+        Ok(_) => {}
+        Err(ChangeError::Refused(err)) => {
+            return Ok(Err(refused(db, &staff, claim_ref, locale, &err).await?));
+        }
+        Err(ChangeError::NotFound) => return Err(AppError::NotFound),
+        Err(ChangeError::Db(e)) => return Err(e.into()),
     }
     flash::set(cookies, "admin.claims.flash.status");
     Ok(Ok(Redirect::to(format!("/admin/claims/{}", d.claim_ref))))
+}
+
+#[derive(Debug, FromForm)]
+pub struct ChasersForm {
+    /// `pause` or `resume`.
+    #[field(default = String::new())]
+    pub chasers: String,
+}
+
+/// `POST /admin/claims/<ref>/chasers`: pauses or resumes the daily job's chasers for the
+/// claim (audited `claim.chasers`).
+#[post("/admin/claims/<claim_ref>/chasers", data = "<form>")]
+pub async fn post_admin_claim_chasers(
+    staff: StaffSession,
+    claim_ref: &str,
+    form: CsrfForm<ChasersForm>,
+    db: &State<Db>,
+    cookies: &CookieJar<'_>,
+) -> Result<Redirect, AppError> {
+    let paused = match form.0.chasers.as_str() {
+        "pause" => true,
+        "resume" => false,
+        _ => return Err(AppError::BadRequest),
+    };
+    let d = detail::load(db, claim_ref).await?;
+    let by = By::Staff {
+        user_id: staff.user.user_id,
+        email: staff.user.email.clone(),
+    };
+    let key = d.claim_ref.clone();
+    db.transact(move |tx| claim_status::set_chasers_paused(tx, &by, &key, paused))
+        .await
+        .map_err(|e| match e {
+            ChangeError::Db(e) => e.into(),
+            _ => AppError::NotFound,
+        })?;
+    flash::set(cookies, "admin.claims.flash.chasers");
+    Ok(Redirect::to(format!("/admin/claims/{}", d.claim_ref)))
 }
