@@ -1,6 +1,7 @@
 //! Escalation on the staff claim page (issue 16): the pursuit from the letter to court and a
 //! reopening, each step audited and emailed to the passenger in their language; the next
 //! deadline on the page; the per-claim switch of the automatic chasers.
+#![allow(clippy::too_many_lines)] // journeys read top to bottom
 
 use crate::support;
 
