@@ -47,6 +47,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0012_payout_changes.sql"),
     ),
     ("0013_ledger", include_str!("migrations/0013_ledger.sql")),
+    (
+        "0014_airline_stats",
+        include_str!("migrations/0014_airline_stats.sql"),
+    ),
 ];
 
 /// The schema version this binary expects.
@@ -181,7 +185,8 @@ mod tests {
                 "0010_sign_in_links",
                 "0011_passenger_messages",
                 "0012_payout_changes",
-                "0013_ledger"
+                "0013_ledger",
+                "0014_airline_stats"
             ]
         );
         let (rows, statuses, check): (Vec<String>, Vec<String>, String) = db

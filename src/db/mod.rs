@@ -8,6 +8,7 @@
 //! lock): `busy_timeout`, `journal_mode=WAL`, `foreign_keys=ON`, `synchronous=FULL`.
 //! `docs/ARCHITECTURE.md` explains why FULL rather than NORMAL.
 
+pub mod airline_stats;
 pub mod audit;
 pub mod claim_admin;
 pub mod claim_queue;

@@ -1,5 +1,6 @@
 //! Pure business rules: no I/O, no Rocket, no SQL.
 
+pub mod airline_stats;
 pub mod claim;
 pub mod eligibility;
 pub mod flight;

@@ -102,6 +102,8 @@ where
 pub struct StatsCache {
     pub overview: Slot<(), Heavy>,
     pub analytics: Slot<(String, String), super::analytics::AnalyticsData>,
+    /// Every airline's figures (`/admin/airlines`).
+    pub airlines: Slot<(), Vec<crate::domain::airline_stats::AirlineFigures>>,
 }
 
 impl StatsCache {
@@ -109,6 +111,7 @@ impl StatsCache {
         StatsCache {
             overview: Slot::new(1),
             analytics: Slot::new(64),
+            airlines: Slot::new(1),
         }
     }
 }
