@@ -12,6 +12,7 @@ pub mod airline_stats;
 pub mod audit;
 pub mod claim_admin;
 pub mod claim_queue;
+pub mod claim_signals;
 pub mod claims;
 pub mod documents;
 pub mod drafts;

@@ -8,3 +8,4 @@ pub mod iban;
 pub mod ledger;
 pub mod money;
 pub mod sepa;
+pub mod signals;

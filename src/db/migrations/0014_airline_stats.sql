@@ -1,4 +1,4 @@
--- 0014: per-airline statistics (/admin/airlines) and duplicate signals on the claim page.
+-- 0014: per-airline statistics (/admin/airlines) and duplicate signals (claim page, queue).
 
 -- Each claim's status history without reading the events table: first time per status.
 CREATE INDEX claim_events_history ON claim_events (claim_id, kind, to_status, at);
@@ -6,3 +6,7 @@ CREATE INDEX claim_events_history ON claim_events (claim_id, kind, to_status, at
 -- rows are indexed.
 CREATE INDEX audit_log_rejections ON audit_log (target, after)
     WHERE action = 'claim.status' AND after LIKE 'rejected: %';
+-- Duplicate and fraud signals (db/claim_signals.rs): the same booking reference, the same
+-- payout account (the same flight and date reads claims_flight_number).
+CREATE INDEX claims_booking_ref ON claims (booking_ref) WHERE booking_ref <> '';
+CREATE INDEX claims_payout_iban ON claims (payout_iban) WHERE payout_iban <> '';

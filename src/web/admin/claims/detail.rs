@@ -238,6 +238,7 @@ struct Loaded {
     mandates: Vec<crate::db::mandates::Mandate>,
     money: Option<crate::services::money::ClaimMoney>,
     offer: Option<crate::db::settlements::Offer>,
+    signals: Vec<crate::db::claim_signals::Signal>,
 }
 
 /// Loads a claim by the reference in the path (404 when there is none).
@@ -269,6 +270,7 @@ pub async fn claim_page(
                 mandates: crate::db::mandates::list_for_claim(c, id)?,
                 money: crate::services::money::load(c, &detail.claim_ref)?,
                 offer: crate::db::settlements::find_latest(c, id)?,
+                signals: crate::db::claim_signals::list_for(c, &[id])?,
                 detail,
             })
         })
@@ -328,6 +330,7 @@ pub async fn claim_page(
             &crate::web::claims::view::mandate_items(&loaded.mandates),
         )
         .with("staff_list", &loaded.staff)
+        .with("signals", &loaded.signals)
         .with("transitions", &allowed_transitions(&d.status))
         .with("reasons", &reasons)
         .with("document_kinds", &kinds)

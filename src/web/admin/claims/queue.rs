@@ -168,6 +168,8 @@ struct RowView<'a> {
     amount_text: String,
     /// `YYYY-MM-DD` of `created_at`.
     created_day: &'a str,
+    /// Duplicate or fraud signals on this claim (`db::claim_signals`).
+    signals: usize,
 }
 
 #[get("/admin/claims?<query..>")]
@@ -183,12 +185,12 @@ pub async fn get_admin_claims(
         None => None,
     };
     let f = filter.clone();
-    let ((rows, next), staff_list) = db
+    let ((rows, next), staff_list, signals) = db
         .read(move |c| {
-            Ok((
-                claim_queue::list(c, &f, cursor.as_ref(), PAGE_SIZE)?,
-                claim_queue::staff_members(c)?,
-            ))
+            let page = claim_queue::list(c, &f, cursor.as_ref(), PAGE_SIZE)?;
+            let ids: Vec<i64> = page.0.iter().map(|r| r.id).collect();
+            let signals = crate::db::claim_signals::list_for(c, &ids)?;
+            Ok((page, claim_queue::staff_members(c)?, signals))
         })
         .await?;
     let views: Vec<RowView<'_>> = rows
@@ -197,6 +199,7 @@ pub async fn get_admin_claims(
             row,
             amount_text: money_text(row.amount_cents, &row.currency, locale),
             created_day: row.created_at.get(..10).unwrap_or(&row.created_at),
+            signals: signals.iter().filter(|s| s.claim_id == row.id).count(),
         })
         .collect();
     let link = query.link();
