@@ -54,6 +54,7 @@ pub fn routes() -> Vec<Route> {
         claims::queue::get_admin_claims,
         claims::queue::get_admin_claims_csv,
         claims::queue::post_admin_claims_assign,
+        claims::bulk::post_admin_claims_status,
         claims::detail::get_admin_claim,
         claims::detail::post_admin_claim_rerun,
         claims::status::post_admin_claim_status,

@@ -221,6 +221,8 @@ pub async fn get_admin_claims(
         .with("disruptions", &DISRUPTIONS)
         .with("sorts", &Sort::ALL.map(Sort::as_str))
         .with("staff_list", &staff_list)
+        .with("bulk_transitions", &super::bulk::BULK_TRANSITIONS)
+        .with("reasons", &super::bulk::reason_choices(locale.as_str()))
         .with("me", &staff.user.user_id)
         .with("next_url", &next_url)
         .with("csv_url", &csv_url)

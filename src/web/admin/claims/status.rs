@@ -82,7 +82,7 @@ pub fn transition_of(form: &StatusForm) -> Option<Transition> {
     })
 }
 
-fn error_text(err: &TransitionError, lang: &str) -> String {
+pub fn error_text(err: &TransitionError, lang: &str) -> String {
     match err {
         TransitionError::NotAllowed { from, to } => {
             let from = translate(lang, &format!("claims.status.{from}"), &[]);
@@ -184,6 +184,70 @@ fn audit_after(to: ClaimStatus, transition: &Transition) -> String {
     }
 }
 
+/// One status change: which claim, the transition, the note for the passenger and who asks.
+#[derive(Debug, Clone)]
+pub struct StatusChange {
+    pub claim_ref: String,
+    pub transition: Transition,
+    pub note: Option<String>,
+    pub actor: String,
+    pub actor_id: i64,
+    /// "Airline answered" in the actor's language (the team's note of the answer).
+    pub answer_label: String,
+}
+
+/// The status change use case, inside the caller's transaction: status, timeline, amounts,
+/// audit (before/after) and the passenger's email. The state is read under the write lock, so
+/// two agents cannot both move the claim; a refusal (`Ok(Err(_))`) writes nothing.
+pub fn change_status(
+    tx: &rusqlite::Transaction<'_>,
+    mailer: &Mailer,
+    change: &StatusChange,
+) -> Result<Result<ClaimStatus, TransitionError>, DbError> {
+    let StatusChange {
+        claim_ref: key,
+        transition: t,
+        note,
+        actor,
+        actor_id,
+        answer_label,
+    } = change;
+    let (actor_id, note) = (*actor_id, note.clone());
+    let Some(current) = claim_admin::find_detail(tx, key)? else {
+        return Err(DbError::NotFound);
+    };
+    let from = ClaimStatus::parse(&current.status).ok_or(DbError::NotFound)?;
+    let to = match claim::apply(from, t) {
+        Ok(to) => to,
+        Err(e) => return Ok(Err(e)),
+    };
+    crate::db::claims::set_status(tx, current.id, to)?;
+    let body = note.clone().unwrap_or_default();
+    claim_admin::add_status_event(tx, current.id, actor_id, from.as_str(), to.as_str(), &body)?;
+    match t {
+        Transition::RecordAirlineAnswer { summary } => {
+            // The airline's words are for the team; the passenger gets the stage email.
+            let text = format!("{answer_label}: {summary}");
+            claim_admin::add_text_event(tx, current.id, actor_id, &text, false)?;
+        }
+        Transition::Approve { amount_cents } => {
+            claim_admin::set_amount(tx, current.id, false, *amount_cents)?;
+        }
+        _ => {}
+    }
+    audit::record(
+        tx,
+        Some(actor_id),
+        actor,
+        "claim.status",
+        &format!("claim:{key}"),
+        Some(from.as_str()),
+        Some(&audit_after(to, t)),
+    )?;
+    notify(tx, mailer, &current, t, note)?;
+    Ok(Ok(to))
+}
+
 #[post("/admin/claims/<claim_ref>/status", data = "<form>")]
 #[allow(clippy::too_many_arguments)]
 pub async fn post_admin_claim_status(
@@ -204,55 +268,17 @@ pub async fn post_admin_claim_status(
         return Ok(Err(refused(db, &staff, claim_ref, locale, &err).await?));
     }
     let mailer = Arc::clone(mailer);
-    let (actor, actor_id) = (staff.user.email.clone(), staff.user.user_id);
-    let key = d.claim_ref.clone();
-    let t = transition.clone();
-    // The team's note of the airline's answer is written in the language of whoever records it.
-    let answer_label = translate(locale.as_str(), "claims.status.airline_answered", &[]);
+    let change = StatusChange {
+        claim_ref: d.claim_ref.clone(),
+        transition,
+        note,
+        actor: staff.user.email.clone(),
+        actor_id: staff.user.user_id,
+        // The team's note of the airline's answer is written in the language of whoever records it.
+        answer_label: translate(locale.as_str(), "claims.status.airline_answered", &[]),
+    };
     let outcome = db
-        .write(move |tx| {
-            // Checked again under the write lock: another agent may have moved it meanwhile.
-            let Some(current) = claim_admin::find_detail(tx, &key)? else {
-                return Err(DbError::NotFound);
-            };
-            let from = ClaimStatus::parse(&current.status).ok_or(DbError::NotFound)?;
-            let to = match claim::apply(from, &t) {
-                Ok(to) => to,
-                Err(e) => return Ok(Err(e)),
-            };
-            crate::db::claims::set_status(tx, current.id, to)?;
-            let body = note.clone().unwrap_or_default();
-            claim_admin::add_status_event(
-                tx,
-                current.id,
-                actor_id,
-                from.as_str(),
-                to.as_str(),
-                &body,
-            )?;
-            match &t {
-                Transition::RecordAirlineAnswer { summary } => {
-                    // The airline's words are for the team; the passenger gets the stage email.
-                    let text = format!("{answer_label}: {summary}");
-                    claim_admin::add_text_event(tx, current.id, actor_id, &text, false)?;
-                }
-                Transition::Approve { amount_cents } => {
-                    claim_admin::set_amount(tx, current.id, false, *amount_cents)?;
-                }
-                _ => {}
-            }
-            audit::record(
-                tx,
-                Some(actor_id),
-                &actor,
-                "claim.status",
-                &format!("claim:{key}"),
-                Some(from.as_str()),
-                Some(&audit_after(to, &t)),
-            )?;
-            notify(tx, &mailer, &current, &t, note)?;
-            Ok(Ok(()))
-        })
+        .write(move |tx| change_status(tx, &mailer, &change))
         .await?;
     if let Err(err) = outcome {
         return Ok(Err(refused(db, &staff, claim_ref, locale, &err).await?));
