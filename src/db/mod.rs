@@ -9,6 +9,7 @@
 //! `docs/ARCHITECTURE.md` explains why FULL rather than NORMAL.
 
 pub mod airline_stats;
+pub mod assignment;
 pub mod audit;
 pub mod claim_admin;
 pub mod claim_queue;

@@ -55,6 +55,9 @@ struct Overview {
     airline_overdue: i64,
     /// Claims whose passenger wrote and nobody answered yet.
     unanswered: i64,
+    /// Open claims per agent and admin, and open claims nobody has.
+    workload: Vec<crate::db::assignment::Workload>,
+    unassigned: i64,
 }
 
 /// Money as the page shows it, in the reader's language.
@@ -101,6 +104,7 @@ pub async fn get_admin(
             let (stuck_mails, failed_mails) = stats::stuck_mails(c, &hour_ago)?;
             let (documents_overdue, airline_overdue) =
                 stats::overdue(c, (&documents_before, &airline_before))?;
+            let (workload, unassigned) = crate::db::assignment::workload(c)?;
             Ok(Overview {
                 passengers: users::count_by_role(c, Role::Passenger)?,
                 agents: users::count_by_role(c, Role::Agent)?,
@@ -120,6 +124,8 @@ pub async fn get_admin(
                 documents_overdue,
                 airline_overdue,
                 unanswered: crate::db::messages::claims_awaiting_answer(c)?,
+                workload,
+                unassigned,
             })
         })
         .await?;
