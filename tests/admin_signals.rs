@@ -74,6 +74,12 @@ async fn signals_on_the_claim_page_and_in_the_queue() {
     );
 
     let (_, html) = page(&w.agent, "/admin/claims?lang=en").await;
+    assert!(
+        html.contains("Claims matching: <strong>8</strong>"),
+        "result count"
+    );
+    let (_, some) = page(&w.agent, "/admin/claims?lang=en&airline=LH").await;
+    assert!(some.contains("Claims matching: <strong>2</strong>"));
     let flags = html.matches(r#"data-testid="signal-flag""#).count();
     assert_eq!(
         flags, 6,

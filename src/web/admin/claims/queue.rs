@@ -185,12 +185,13 @@ pub async fn get_admin_claims(
         None => None,
     };
     let f = filter.clone();
-    let ((rows, next), staff_list, signals) = db
+    let ((rows, next), staff_list, (signals, total)) = db
         .read(move |c| {
             let page = claim_queue::list(c, &f, cursor.as_ref(), PAGE_SIZE)?;
             let ids: Vec<i64> = page.0.iter().map(|r| r.id).collect();
             let signals = crate::db::claim_signals::list_for(c, &ids)?;
-            Ok((page, claim_queue::staff_members(c)?, signals))
+            let total = claim_queue::count(c, &f)?;
+            Ok((page, claim_queue::staff_members(c)?, (signals, total)))
         })
         .await?;
     let views: Vec<RowView<'_>> = rows
@@ -216,6 +217,8 @@ pub async fn get_admin_claims(
         .with("staff", &staff.user.name_or_email())
         .with("is_admin", &staff.is_admin())
         .with("rows", &views)
+        .with("total", &total.min(claim_queue::COUNT_CAP))
+        .with("total_capped", &(total > claim_queue::COUNT_CAP))
         .with("f", &query.echo())
         .with("statuses", &ClaimStatus::ALL.map(ClaimStatus::as_str))
         .with("disruptions", &DISRUPTIONS)
