@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::DbError;
 
 /// Statuses that end the work on a claim.
+pub const DONE_STATUSES: [&str; 3] = ["paid", "closed", "withdrawn"];
 const DONE: &str = "('paid', 'closed', 'withdrawn')";
 
 /// One staff member's open claims.
@@ -20,11 +21,12 @@ pub struct Workload {
 }
 
 /// Agents and admins who can be given claims (not disabled), with their open claims, most
-/// loaded first; and the open claims nobody has.
+/// loaded first; and how many open claims have someone (read through the assigned part of
+/// the index only: the overview subtracts it from the open claims it counts anyway).
 pub fn workload(conn: &Connection) -> Result<(Vec<Workload>, i64), DbError> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT u.id, coalesce(nullif(u.name, ''), u.email),
-                (SELECT count(*) FROM claims c INDEXED BY claims_assignee
+                (SELECT count(*) FROM claims c INDEXED BY claims_assignee_status
                   WHERE c.assignee_id = u.id AND c.status NOT IN {DONE})
          FROM users u WHERE u.role IN ('agent', 'admin') AND u.disabled_at IS NULL
          ORDER BY 3 DESC, 2, u.id"
@@ -38,15 +40,15 @@ pub fn workload(conn: &Connection) -> Result<(Vec<Workload>, i64), DbError> {
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    let unassigned = conn.query_row(
+    let assigned = conn.query_row(
         &format!(
-            "SELECT count(*) FROM claims INDEXED BY claims_assignee
-             WHERE assignee_id IS NULL AND status NOT IN {DONE}"
+            "SELECT count(*) FROM claims INDEXED BY claims_assignee_status
+             WHERE assignee_id IS NOT NULL AND status NOT IN {DONE}"
         ),
         [],
         |r| r.get(0),
     )?;
-    Ok((rows, unassigned))
+    Ok((rows, assigned))
 }
 
 /// The agent or admin with the fewest open claims (the lowest id on a tie).

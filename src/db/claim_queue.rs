@@ -386,7 +386,7 @@ pub fn staff_members(conn: &Connection) -> Result<Vec<StaffMember>, DbError> {
 }
 
 /// Most claims [`count`] counts: beyond it the queue says "more than".
-pub const COUNT_CAP: i64 = 10_000;
+pub const COUNT_CAP: i64 = 1_000;
 
 /// How many claims match `filter` across all pages, at most `COUNT_CAP + 1` (more means
 /// "over [`COUNT_CAP`]": counting stops there, so a broad filter stays fast at any size).

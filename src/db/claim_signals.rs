@@ -1,8 +1,8 @@
 //! Candidates for the duplicate and fraud signals (`domain::signals`): for a set of claims,
 //! the other claims on the same flight and date, with the same booking reference, or paid to
 //! the same IBAN, with what [`crate::domain::signals::judge`] needs of both sides. Read through
-//! `claims_flight_number` and the `claims_booking_ref` / `claims_payout_iban` indexes
-//! (`0014_airline_stats.sql`), at most [`MAX_CANDIDATES`] rows.
+//! `claims_flight` and the `claims_booking_ref` / `claims_payout_iban` indexes
+//! (`0014_airline_stats.sql`), at most [`MAX_PER_KIND`] other claims per claim and kind.
 
 use std::collections::HashMap;
 
@@ -14,6 +14,9 @@ use crate::domain::signals::{Side, SignalKind, judge, shared_passengers};
 
 /// Most candidate pairs read for one page.
 pub const MAX_CANDIDATES: i64 = 500;
+/// Most other claims read per claim and kind of signal (a shared account of a big family, or
+/// of a fraud ring, is visible long before this).
+pub const MAX_PER_KIND: i64 = 10;
 
 /// A signal on `claim_id`, pointing at another claim.
 #[derive(Debug, Clone, Serialize)]
@@ -28,17 +31,20 @@ pub struct Signal {
 
 const CANDIDATES: &str = "
     WITH base AS (SELECT c.* FROM claims c WHERE c.id IN (SELECT value FROM json_each(?1)))
-    SELECT b.id, o.id, o.ref, o.status, 'same_passenger' FROM base b
-      JOIN claims o INDEXED BY claims_flight_number
-        ON o.flight_number = b.flight_number AND o.flight_date = b.flight_date AND o.id <> b.id
+    SELECT b.id, o.id, o.ref, o.status, 'same_passenger' FROM base b JOIN claims o
+        ON o.id IN (SELECT x.id FROM claims x INDEXED BY claims_flight
+                     WHERE x.flight_number = b.flight_number AND x.flight_date = b.flight_date
+                       AND x.id <> b.id LIMIT ?3)
     UNION ALL
-    SELECT b.id, o.id, o.ref, o.status, 'same_booking' FROM base b
-      JOIN claims o INDEXED BY claims_booking_ref ON o.booking_ref = b.booking_ref AND o.id <> b.id
-     WHERE o.booking_ref <> ''
+    SELECT b.id, o.id, o.ref, o.status, 'same_booking' FROM base b JOIN claims o
+        ON o.id IN (SELECT x.id FROM claims x INDEXED BY claims_booking_ref
+                     WHERE x.booking_ref = b.booking_ref AND x.booking_ref <> ''
+                       AND x.id <> b.id LIMIT ?3)
     UNION ALL
-    SELECT b.id, o.id, o.ref, o.status, 'shared_iban' FROM base b
-      JOIN claims o INDEXED BY claims_payout_iban ON o.payout_iban = b.payout_iban AND o.id <> b.id
-     WHERE o.payout_iban <> ''
+    SELECT b.id, o.id, o.ref, o.status, 'shared_iban' FROM base b JOIN claims o
+        ON o.id IN (SELECT x.id FROM claims x INDEXED BY claims_payout_iban
+                     WHERE x.payout_iban = b.payout_iban AND x.payout_iban <> ''
+                       AND x.payout_holder <> b.payout_holder AND x.id <> b.id LIMIT ?3)
     LIMIT ?2";
 
 fn sides(conn: &Connection, ids: &[i64]) -> Result<HashMap<i64, Side>, DbError> {
@@ -70,7 +76,7 @@ pub fn list_for(conn: &Connection, ids: &[i64]) -> Result<Vec<Signal>, DbError> 
     let json = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
     let mut stmt = conn.prepare_cached(CANDIDATES)?;
     let candidates: Vec<(i64, i64, String, String, String)> = stmt
-        .query_map(params![json, MAX_CANDIDATES], |r| {
+        .query_map(params![json, MAX_CANDIDATES, MAX_PER_KIND], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })?
         .collect::<Result<_, _>>()?;

@@ -1,8 +1,8 @@
 //! `/admin/airlines` (every airline's statistics) and `/admin/airlines/<IATA>` (one airline):
 //! the facts come from `db::airline_stats`, the figures from the pure
 //! `domain::airline_stats::figures`; this module only formats them in the reader's language.
-//! The list is kept a minute in the stats cache (it reads every claim's history); one airline
-//! is read through its index each time.
+//! Both are kept a minute in the stats cache (they read every claim's history), like the
+//! overview's aggregates.
 
 use rocket::{State, get};
 use serde::Serialize;
@@ -11,7 +11,7 @@ use super::auth::StaffSession;
 use super::stats_cache::StatsCache;
 use crate::db::Db;
 use crate::db::airline_stats::{self, Scope};
-use crate::domain::airline_stats::{AirlineFigures, figures, parse_iata};
+use crate::domain::airline_stats::{AirlineFacts, AirlineFigures, figures, parse_iata};
 use crate::domain::eligibility::humanize;
 use crate::i18n::{Locale, translate};
 use crate::refdata::RefData;
@@ -122,16 +122,22 @@ pub async fn get_admin_airline(
     code: &str,
     locale: Locale,
     db: &State<Db>,
+    cache: &State<StatsCache>,
 ) -> Result<Page, AppError> {
     let code = parse_iata(code).ok_or(AppError::NotFound)?;
     let known = RefData::embedded().airline(&code).is_some();
     let key = code.clone();
-    let found = db
-        .read(move |c| airline_stats::list_facts(c, Scope::One(&key)))
+    let found = cache
+        .airline
+        .get(code.clone(), db, move |c| {
+            Ok(airline_stats::list_facts(c, Scope::One(&key))?
+                .first()
+                .map(figures))
+        })
         .await?;
-    let f = match found.first() {
-        Some(facts) => figures(facts),
-        None if known => figures(&crate::domain::airline_stats::AirlineFacts {
+    let f = match found.as_ref() {
+        Some(f) => f.clone(),
+        None if known => figures(&AirlineFacts {
             airline: code.clone(),
             ..Default::default()
         }),

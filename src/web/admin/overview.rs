@@ -104,7 +104,12 @@ pub async fn get_admin(
             let (stuck_mails, failed_mails) = stats::stuck_mails(c, &hour_ago)?;
             let (documents_overdue, airline_overdue) =
                 stats::overdue(c, (&documents_before, &airline_before))?;
-            let (workload, unassigned) = crate::db::assignment::workload(c)?;
+            let (workload, assigned) = crate::db::assignment::workload(c)?;
+            let open: i64 = statuses
+                .iter()
+                .filter(|(s, _)| !crate::db::assignment::DONE_STATUSES.contains(&s.as_str()))
+                .map(|(_, n)| n)
+                .sum();
             Ok(Overview {
                 passengers: users::count_by_role(c, Role::Passenger)?,
                 agents: users::count_by_role(c, Role::Agent)?,
@@ -125,7 +130,7 @@ pub async fn get_admin(
                 airline_overdue,
                 unanswered: crate::db::messages::claims_awaiting_answer(c)?,
                 workload,
-                unassigned,
+                unassigned: open - assigned,
             })
         })
         .await?;
