@@ -111,6 +111,9 @@ pub struct AppConfig {
     pub flight_status_timeout_ms: u64,
     /// Staff must enrol a TOTP second factor before opening any admin page.
     pub staff_totp_required: bool,
+    /// Who gets a new claim, and a disabled staff member's open claims: `off` (nobody: they
+    /// wait in the queue), `least_loaded` or `round_robin` (agents and admins).
+    pub auto_assign: String,
     /// Connections that may wait for their request head, and requests served at once
     /// (`serve`'s connection gate, `src/gate.rs`).
     pub max_connections: usize,
@@ -180,6 +183,7 @@ impl Default for AppConfig {
             staff_totp_required: false,
             airline_reply_days: crate::domain::deadlines::DEFAULT_AIRLINE_REPLY_DAYS,
             chasers: "propose".into(),
+            auto_assign: "off".into(),
             max_connections: 256,
             request_header_timeout_secs: 10,
             request_body_timeout_secs: 120,
@@ -338,6 +342,7 @@ impl AppConfig {
             ));
         }
         self.validate_flight_status()?;
+        self.validate_auto_assign()?;
         self.validate_connections()?;
         for class in RateClass::ALL {
             let key = class.config_key();
@@ -430,6 +435,22 @@ impl AppConfig {
                 "request_body_timeout_secs",
                 "must be between 1 and 3600 seconds",
                 "keep the default 120 (a 12 MiB upload over a slow mobile link)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The `auto_assign` setting, once [`AppConfig::validate`] accepted it.
+    pub fn auto_assign(&self) -> crate::services::assignment::AutoAssign {
+        crate::services::assignment::AutoAssign::parse(&self.auto_assign).unwrap_or_default()
+    }
+
+    fn validate_auto_assign(&self) -> Result<(), ConfigError> {
+        if crate::services::assignment::AutoAssign::parse(&self.auto_assign).is_none() {
+            return Err(key_error(
+                "auto_assign",
+                &format!("unknown value `{}`", self.auto_assign),
+                "use off, least_loaded or round_robin",
             ));
         }
         Ok(())
@@ -785,6 +806,21 @@ mod tests {
         std::fs::write(&f, "s3cret\n").unwrap();
         let cfg = with(&[("metrics_token_file", &format!("\"{}\"", f.display()))]).unwrap();
         assert_eq!(cfg.metrics_token.unwrap().expose(), "s3cret");
+    }
+
+    #[test]
+    fn auto_assign_is_checked() {
+        use crate::services::assignment::AutoAssign;
+        assert_eq!(with(&[]).unwrap().auto_assign(), AutoAssign::Off);
+        let cfg = with(&[("auto_assign", "\"round_robin\"")]).unwrap();
+        assert_eq!(cfg.auto_assign(), AutoAssign::RoundRobin);
+        let err = with(&[("auto_assign", "\"random\"")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("auto_assign") && err.contains("least_loaded"),
+            "{err}"
+        );
     }
 
     #[test]

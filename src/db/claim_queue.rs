@@ -482,6 +482,19 @@ pub fn staff_members(conn: &Connection) -> Result<Vec<StaffMember>, DbError> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Most claims [`count_capped`] counts: beyond it the queue says "more than".
+pub const COUNT_CAP: i64 = 1_000;
+
+/// How many claims match `filter` across all pages, at most `COUNT_CAP + 1` (more means
+/// "over [`COUNT_CAP`]": counting stops there, so a broad filter stays fast at any size). The
+/// overview's attention items use the exact [`count`] (their filters are narrow).
+pub fn count_capped(conn: &Connection, filter: &QueueFilter) -> Result<i64, DbError> {
+    let (clause, mut args) = where_clause(filter, None);
+    args.push((COUNT_CAP + 1).into());
+    let sql = format!("SELECT count(*) FROM (SELECT 1 FROM claims c {clause} LIMIT ?)");
+    Ok(conn.query_row(&sql, params_from_iter(args), |r| r.get(0))?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

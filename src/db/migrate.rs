@@ -55,6 +55,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0015_escalation_documents",
         include_str!("migrations/0015_escalation_documents.sql"),
     ),
+    (
+        "0016_airline_stats",
+        include_str!("migrations/0016_airline_stats.sql"),
+    ),
 ];
 
 /// The schema version this binary expects.
@@ -191,7 +195,8 @@ mod tests {
                 "0012_payout_changes",
                 "0013_ledger",
                 "0014_escalation",
-                "0015_escalation_documents"
+                "0015_escalation_documents",
+                "0016_airline_stats"
             ]
         );
         let (rows, statuses, check): (Vec<String>, Vec<String>, String) = db

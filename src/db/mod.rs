@@ -8,10 +8,13 @@
 //! lock): `busy_timeout`, `journal_mode=WAL`, `foreign_keys=ON`, `synchronous=FULL`.
 //! `docs/ARCHITECTURE.md` explains why FULL rather than NORMAL.
 
+pub mod airline_stats;
+pub mod assignment;
 pub mod audit;
 pub mod chasers;
 pub mod claim_admin;
 pub mod claim_queue;
+pub mod claim_signals;
 pub mod claims;
 pub mod documents;
 pub mod drafts;

@@ -126,19 +126,8 @@ pub fn money_and_outcomes(
     ))
 }
 
-/// Median of a list (sorted in place); `None` when empty.
-pub fn median(values: &mut [f64]) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    Some(if values.len().is_multiple_of(2) {
-        f64::midpoint(values[mid - 1], values[mid])
-    } else {
-        values[mid]
-    })
-}
+/// Median of a list (sorted in place); `None` when empty (the pure function lives in the domain).
+pub use crate::domain::airline_stats::median;
 
 /// Median hours from submission to the first status change, for claims submitted since
 /// `since`; and median days from submission to payment, for claims paid since `since`.

@@ -1,5 +1,6 @@
 //! Pure business rules: no I/O, no Rocket, no SQL.
 
+pub mod airline_stats;
 pub mod bcbp;
 pub mod claim;
 pub mod deadlines;
@@ -10,3 +11,4 @@ pub mod iban;
 pub mod ledger;
 pub mod money;
 pub mod sepa;
+pub mod signals;

@@ -50,6 +50,8 @@ pub struct SubmitClaim {
     pub passengers: Vec<ClaimPassenger>,
     /// The compensation of all passengers together, for the confirmation email.
     pub total_cents: i64,
+    /// Who gets the new claim (`FLIGHTCLAIM_AUTO_ASSIGN`).
+    pub auto_assign: crate::services::assignment::AutoAssign,
 }
 
 /// A filed claim.
@@ -116,6 +118,7 @@ pub fn submit_claim(
         Err(InsertError::Db(e)) => return Err(e.into()),
     };
     let claim_ref = claim_ref.to_string();
+    crate::services::assignment::auto_assign(tx, input.auto_assign, claim_id, &claim_ref)?;
     if input.signed_in.is_none() {
         let (verify_token, digest) = token::generate();
         let expires =

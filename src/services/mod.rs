@@ -13,6 +13,7 @@
 //! statement family), pure rules without I/O (stay in `domain/`).
 
 pub mod accounts;
+pub mod assignment;
 pub mod claim_status;
 pub mod claims;
 pub mod contact;

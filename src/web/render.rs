@@ -57,6 +57,7 @@ impl Templates {
             },
         );
         tera.register_function("when", crate::web::when::when_fn);
+        tera.register_function("num", num_fn);
         // Functions must be registered before templates: Tera 2 checks calls when it parses.
         tera.add_raw_templates(sources)
             .map_err(|e| TemplateError(format!("{e:#}")))?;
@@ -263,4 +264,17 @@ impl<'r> Responder<'r, 'static> for Page {
             }
         }
     }
+}
+
+/// The `num(n=…)` template function: a whole number grouped by thousands in the template's
+/// `lang` ("12 345" in French with a no-break space, "12,345" in English).
+fn num_fn(kwargs: Kwargs, state: &TeraState) -> tera::TeraResult<String> {
+    let n: i64 = kwargs.get::<i64>("n")?.unwrap_or_default();
+    let lang = state
+        .get::<String>("lang")?
+        .unwrap_or_else(|| crate::i18n::DEFAULT.to_string());
+    #[allow(clippy::cast_precision_loss)]
+    Ok(crate::domain::eligibility::humanize::number(
+        n as f64, 0, &lang,
+    ))
 }

@@ -553,7 +553,28 @@ async fn an_invited_agent_joins_the_team() {
     )
     .await;
     assert_eq!(res.status(), Status::SeeOther);
-    assert_eq!(res.headers().get_one("Location"), Some("/admin/login"));
+    assert_eq!(
+        res.headers().get_one("Location"),
+        Some("/admin"),
+        "signed in right away"
+    );
+    let res = visitor.get("/admin?lang=en").dispatch().await;
+    assert_eq!(
+        res.status(),
+        Status::Ok,
+        "the new agent is in the dashboard"
+    );
+    let body = res.into_string().await.unwrap();
+    assert!(
+        body.contains("Welcome to the team: you are signed in.") && body.contains("Nadia Agent")
+    );
+    assert!(
+        audit_rows(dir.path(), "staff.login")
+            .iter()
+            .any(|r| r.0.eq_ignore_ascii_case("new.agent@example.com")),
+        "the sign-in is audited"
+    );
+    common::submit(&visitor, "/admin", "/admin/logout", &[]).await;
     let (role, name): (String, String) = db(dir.path())
         .query_row(
             "SELECT role, name FROM users WHERE email = 'new.agent@example.com'",
@@ -586,5 +607,46 @@ async fn an_invited_agent_joins_the_team() {
             .await
             .unwrap()
             .contains("Ask an admin for a new invitation")
+    );
+}
+
+#[rocket::async_test]
+async fn with_totp_required_an_invited_agent_lands_on_enrolment() {
+    let (visitor, dir) = common::client_with("staff_totp_required = true").await;
+    let boss = seed(dir.path(), "boss@example.com", "admin");
+    let (link_token, digest) = flightclaim::accounts::token::generate();
+    flightclaim::db::Db::open(&dir.path().join("flightclaim.sqlite3"))
+        .unwrap()
+        .write_blocking(move |tx| {
+            flightclaim::db::invitations::insert(
+                tx,
+                &digest,
+                "totp.agent@example.com",
+                boss,
+                "2999-01-01T00:00:00Z",
+            )
+        })
+        .unwrap();
+    let link = format!("/admin/invitation/{link_token}");
+    let password = "a long agent passphrase 2026";
+    let res = common::submit(
+        &visitor,
+        &link,
+        &link,
+        &[
+            ("name", "Tom Agent"),
+            ("password", password),
+            ("password_confirm", password),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), Status::SeeOther);
+    assert_eq!(res.headers().get_one("Location"), Some("/admin/profile"));
+    let res = visitor.get("/admin/profile").dispatch().await;
+    assert_eq!(res.status(), Status::Ok, "signed in, enrolment page");
+    assert_ne!(
+        visitor.get("/admin/claims").dispatch().await.status(),
+        Status::Ok,
+        "nothing else before a second factor"
     );
 }

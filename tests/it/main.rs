@@ -13,9 +13,13 @@ mod support;
 
 mod accounts;
 mod admin;
+mod admin_airlines;
 mod admin_analytics;
+mod admin_assignment;
+mod admin_bulk_status;
 mod admin_claims;
 mod admin_claims_queue;
+mod admin_signals;
 mod admin_totp;
 mod admin_users;
 mod airports_api;

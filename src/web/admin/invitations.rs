@@ -10,8 +10,9 @@ use rocket::http::{CookieJar, Status};
 use rocket::response::Redirect;
 use rocket::{State, get, post};
 
-use super::auth::AdminSession;
+use super::auth::{AdminSession, start_staff_session};
 use crate::accounts::{email, password, token};
+use crate::config::AppConfig;
 use crate::db::users::{self, Role};
 use crate::db::{Db, DbError, audit, invitations, time_text};
 use crate::i18n::Locale;
@@ -22,7 +23,7 @@ use crate::web::AppError;
 use crate::web::account::hash_password;
 use crate::web::flash;
 use crate::web::forms::FormState;
-use crate::web::guards::CsrfForm;
+use crate::web::guards::{ClientIp, CsrfForm, UserAgent};
 use crate::web::render::Page;
 
 /// How long an invitation link works.
@@ -130,13 +131,21 @@ pub struct AcceptForm {
     pub password_confirm: String,
 }
 
+/// Accepting an invitation signs the new member in: the single-use link emailed to the
+/// address and the password they just chose prove as much as a password sign-in. A new
+/// account has no second factor yet, so with `staff_totp_required` the session only opens the
+/// profile page, where they enrol (the `StaffSession` guard enforces it), and they land there.
 #[post("/admin/invitation/<link>", data = "<form>")]
+#[allow(clippy::too_many_arguments)]
 pub async fn post_admin_invitation(
     link: &str,
     form: CsrfForm<AcceptForm>,
     _quota: RateLimit<Auth>,
+    client: ClientIp,
+    agent: UserAgent,
     locale: Locale,
     db: &State<Db>,
+    cfg: &State<AppConfig>,
     cookies: &CookieJar<'_>,
 ) -> Result<Result<Redirect, Page>, AppError> {
     let lang = locale.as_str();
@@ -190,13 +199,19 @@ pub async fn post_admin_invitation(
                 None,
                 Some("agent"),
             )?;
-            Ok(Some(id))
+            Ok(Some((id, address)))
         })
         .await;
     match created {
-        Ok(Some(_)) => {
-            flash::set(cookies, "admin.invite.flash.accepted");
-            Ok(Ok(Redirect::to("/admin/login")))
+        Ok(Some((id, address))) => {
+            start_staff_session(db, cfg, cookies, id, address, agent.0, Some(client.0)).await?;
+            flash::set(cookies, "admin.invite.flash.welcome");
+            let to = if cfg.staff_totp_required {
+                "/admin/profile"
+            } else {
+                "/admin"
+            };
+            Ok(Ok(Redirect::to(to)))
         }
         // Used meanwhile, or the address got an account since the invitation.
         Ok(None) | Err(DbError::Conflict(_)) => {

@@ -1,6 +1,7 @@
 //! The staff dashboard under `/admin`. Every handler names its role in its signature:
 //! `StaffSession` (agents and admins) or `AdminSession` (admins only).
 
+pub mod airlines;
 pub mod analytics;
 pub mod audit;
 pub mod auth;
@@ -31,6 +32,8 @@ pub fn routes() -> Vec<Route> {
         totp::post_admin_totp_disable,
         overview::get_admin,
         analytics::get_admin_analytics,
+        airlines::get_admin_airlines,
+        airlines::get_admin_airline,
         finance::get_admin_finance,
         system::get_admin_system,
         system::post_admin_test_email,
@@ -51,6 +54,7 @@ pub fn routes() -> Vec<Route> {
         claims::queue::get_admin_claims,
         claims::queue::get_admin_claims_csv,
         claims::queue::post_admin_claims_assign,
+        claims::bulk::post_admin_claims_status,
         claims::detail::get_admin_claim,
         claims::detail::post_admin_claim_rerun,
         claims::status::post_admin_claim_status,

@@ -64,6 +64,9 @@ struct Overview {
     limitation_soon: i64,
     /// Claims whose passenger wrote and nobody answered yet.
     unanswered: i64,
+    /// Open claims per agent and admin, and open claims nobody has.
+    workload: Vec<crate::db::assignment::Workload>,
+    unassigned: i64,
 }
 
 /// Money as the page shows it, in the reader's language.
@@ -155,6 +158,12 @@ pub async fn get_admin(
                 deadline_passed,
                 limitation_soon,
             ] = counts;
+            let (workload, assigned) = crate::db::assignment::workload(c)?;
+            let open: i64 = statuses
+                .iter()
+                .filter(|(s, _)| !crate::db::assignment::DONE_STATUSES.contains(&s.as_str()))
+                .map(|(_, n)| n)
+                .sum();
             Ok(Overview {
                 passengers: users::count_by_role(c, Role::Passenger)?,
                 agents: users::count_by_role(c, Role::Agent)?,
@@ -176,6 +185,8 @@ pub async fn get_admin(
                 deadline_passed,
                 limitation_soon,
                 unanswered: crate::db::messages::claims_awaiting_answer(c)?,
+                workload,
+                unassigned: open - assigned,
             })
         })
         .await?;

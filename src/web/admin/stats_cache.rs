@@ -102,6 +102,10 @@ where
 pub struct StatsCache {
     pub overview: Slot<(), Heavy>,
     pub analytics: Slot<(String, String), super::analytics::AnalyticsData>,
+    /// Every airline's figures (`/admin/airlines`).
+    pub airlines: Slot<(), Vec<crate::domain::airline_stats::AirlineFigures>>,
+    /// One airline's figures (`/admin/airlines/<IATA>`), by code (`None`: no claims).
+    pub airline: Slot<String, Option<crate::domain::airline_stats::AirlineFigures>>,
 }
 
 impl StatsCache {
@@ -109,6 +113,8 @@ impl StatsCache {
         StatsCache {
             overview: Slot::new(1),
             analytics: Slot::new(64),
+            airlines: Slot::new(1),
+            airline: Slot::new(256),
         }
     }
 }

@@ -97,17 +97,21 @@ pub async fn post_admin_user_disabled(
     id: i64,
     form: CsrfForm<DisabledForm>,
     db: &State<Db>,
+    cfg: &State<crate::config::AppConfig>,
 ) -> Result<Redirect, AppError> {
     if id == admin.0.user.user_id {
         return Err(AppError::Forbidden);
     }
     let disabled = form.0.disabled;
+    let mode = cfg.auto_assign();
     let actor = admin.0.user.email.clone();
     let actor_id = admin.0.user.user_id;
     db.write(move |tx| {
         users::set_disabled(tx, id, disabled)?;
         if disabled {
             sessions::delete_for_user(tx, id)?;
+            // Its open claims do not wait for someone who will not come back.
+            crate::services::assignment::release_claims_of(tx, mode, id, (actor_id, &actor))?;
         }
         let (before, after) = if disabled {
             ("enabled", "disabled")

@@ -128,6 +128,7 @@ pub async fn post_claim_review(
         claim: new,
         total_cents: amount_cents(&resp) * i64::try_from(passengers.len()).unwrap_or(1),
         passengers,
+        auto_assign: cfg.auto_assign(),
     };
     let mailer = Arc::clone(mailer);
     let outcome = db

@@ -161,12 +161,9 @@ test('an invited agent joins and sees the two-step setup', async ({ browser, pag
   await invitee.locator('#password').fill('orbit violet tandem 2026 agent');
   await invitee.locator('#password_confirm').fill('orbit violet tandem 2026 agent');
   await invitee.getByRole('button', { name: 'Créer mon compte agent' }).click();
-  await expect(invitee).toHaveURL(/\/admin\/login/);
-  await expect(invitee.getByRole('status')).toContainText("Bienvenue dans l'équipe");
-  await invitee.getByLabel('Adresse e-mail').fill(agentEmail);
-  await invitee.getByLabel('Mot de passe').fill('orbit violet tandem 2026 agent');
-  await invitee.getByRole('button', { name: 'Se connecter' }).click();
+  // Signed in right away: no detour through the login page.
   await expect(invitee).toHaveURL(/\/admin$/);
+  await expect(invitee.getByRole('status')).toContainText("Bienvenue dans l'équipe");
   await invitee.getByRole('link', { name: agentEmail }).or(invitee.getByRole('link', { name: 'Nadia Agent' })).click();
   await expect(invitee.getByRole('heading', { level: 1 })).toHaveText('Mon profil');
   await invitee.getByRole('button', { name: 'Configurer la connexion en deux étapes' }).click();

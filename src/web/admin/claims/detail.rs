@@ -13,7 +13,7 @@ use crate::config::AppConfig;
 use crate::db::claim_admin::{self, ClaimDetail, DocumentRequest, StaffEvent};
 use crate::db::claim_queue::{self, StaffMember};
 use crate::db::claims::{self, ClaimPassenger};
-use crate::db::{Db, audit};
+use crate::db::{Db, DbError, audit};
 use crate::domain::claim::{self, ClaimStatus, Transition};
 use crate::domain::deadlines::Deadline;
 use crate::domain::eligibility::{self, EligibilityRequest};
@@ -295,6 +295,7 @@ struct Loaded {
     money: Option<crate::services::money::ClaimMoney>,
     offer: Option<crate::db::settlements::Offer>,
     escalation: Vec<crate::db::escalation_documents::EscalationDocument>,
+    signals: Vec<crate::db::claim_signals::Signal>,
 }
 
 /// Loads a claim by the reference in the path (404 when there is none).
@@ -305,6 +306,47 @@ pub async fn load(db: &Db, raw_ref: &str) -> Result<ClaimDetail, AppError> {
         .ok_or(AppError::NotFound)
 }
 
+/// Everything the claim page shows besides the claim itself, read in one go.
+fn load_all(c: &rusqlite::Connection, detail: ClaimDetail) -> Result<Loaded, DbError> {
+    let id = detail.id;
+    Ok(Loaded {
+        passengers: claims::passengers(c, id)?,
+        events: claim_admin::events(c, id)?,
+        thread: crate::db::messages::thread(c, id)?,
+        requests: claim_admin::open_document_requests(c, id)?,
+        staff: claim_queue::staff_members(c)?,
+        documents: crate::db::documents::list_for_claim(c, id)?,
+        mandates: crate::db::mandates::list_for_claim(c, id)?,
+        money: crate::services::money::load(c, &detail.claim_ref)?,
+        offer: crate::db::settlements::find_latest(c, id)?,
+        escalation: crate::db::escalation_documents::list_for_claim(c, id)?,
+        signals: crate::db::claim_signals::list_for(c, &[id])?,
+        detail,
+    })
+}
+
+/// The rejection reasons and document kinds the forms offer, in `lang`.
+fn choices(lang: &str) -> (Vec<Choice>, Vec<Choice>) {
+    let reasons = RejectionReason::ALL
+        .into_iter()
+        .map(|r| {
+            let code = enum_name(r);
+            Choice {
+                label: translate(lang, &format!("mail.reason.{code}"), &[]),
+                code,
+            }
+        })
+        .collect();
+    let kinds = DocumentKind::ALL
+        .into_iter()
+        .map(|k| Choice {
+            code: enum_name(k),
+            label: translate(lang, k.key(), &[]),
+        })
+        .collect();
+    (reasons, kinds)
+}
+
 /// The detail page of `raw_ref` for `staff`; handlers add an error or a re-run to it.
 pub async fn claim_page(
     db: &Db,
@@ -313,24 +355,7 @@ pub async fn claim_page(
     locale: Locale,
 ) -> Result<Page, AppError> {
     let detail = load(db, raw_ref).await?;
-    let id = detail.id;
-    let loaded = db
-        .read(move |c| {
-            Ok(Loaded {
-                passengers: claims::passengers(c, id)?,
-                events: claim_admin::events(c, id)?,
-                thread: crate::db::messages::thread(c, id)?,
-                requests: claim_admin::open_document_requests(c, id)?,
-                staff: claim_queue::staff_members(c)?,
-                documents: crate::db::documents::list_for_claim(c, id)?,
-                mandates: crate::db::mandates::list_for_claim(c, id)?,
-                money: crate::services::money::load(c, &detail.claim_ref)?,
-                offer: crate::db::settlements::find_latest(c, id)?,
-                escalation: crate::db::escalation_documents::list_for_claim(c, id)?,
-                detail,
-            })
-        })
-        .await?;
+    let loaded = db.read(move |c| load_all(c, detail)).await?;
     let lang = locale.as_str();
     let d = &loaded.detail;
     let passenger_names: Vec<String> = loaded
@@ -346,23 +371,7 @@ pub async fn claim_page(
     } else {
         mask_iban(&d.payout_iban)
     };
-    let reasons: Vec<Choice> = RejectionReason::ALL
-        .into_iter()
-        .map(|r| {
-            let code = enum_name(r);
-            Choice {
-                label: translate(lang, &format!("mail.reason.{code}"), &[]),
-                code,
-            }
-        })
-        .collect();
-    let kinds: Vec<Choice> = DocumentKind::ALL
-        .into_iter()
-        .map(|k| Choice {
-            code: enum_name(k),
-            label: translate(lang, k.key(), &[]),
-        })
-        .collect();
+    let (reasons, kinds) = choices(lang);
     let approved = d.approved_cents.unwrap_or(total);
     let plain = |cents: i64| format!("{}.{:02}", cents / 100, cents % 100);
     Ok(Page::new("admin/claim.html")
@@ -386,6 +395,7 @@ pub async fn claim_page(
             &crate::web::claims::view::mandate_items(&loaded.mandates),
         )
         .with("staff_list", &loaded.staff)
+        .with("signals", &loaded.signals)
         .with("transitions", &allowed_transitions(&d.status))
         .with("reasons", &reasons)
         .with("document_kinds", &kinds)

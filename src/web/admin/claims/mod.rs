@@ -2,6 +2,7 @@
 //! it (`actions`, `status`) and the letter to the airline (`letter`).
 
 pub mod actions;
+pub mod bulk;
 pub mod detail;
 pub mod escalation;
 pub mod letter;

@@ -203,6 +203,8 @@ struct RowView<'a> {
     created_day: &'a str,
     /// Whole days in the current status.
     days_in_status: i64,
+    /// Duplicate or fraud signals on this claim (`db::claim_signals`).
+    signals: usize,
 }
 
 /// Whole days from `since` (a stored time) to `today`.
@@ -228,12 +230,13 @@ pub async fn get_admin_claims(
         None => None,
     };
     let f = filter.clone();
-    let ((rows, next), staff_list) = db
+    let ((rows, next), staff_list, (signals, total)) = db
         .read(move |c| {
-            Ok((
-                claim_queue::list(c, &f, cursor.as_ref(), PAGE_SIZE)?,
-                claim_queue::staff_members(c)?,
-            ))
+            let page = claim_queue::list(c, &f, cursor.as_ref(), PAGE_SIZE)?;
+            let ids: Vec<i64> = page.0.iter().map(|r| r.id).collect();
+            let signals = crate::db::claim_signals::list_for(c, &ids)?;
+            let total = claim_queue::count_capped(c, &f)?;
+            Ok((page, claim_queue::staff_members(c)?, (signals, total)))
         })
         .await?;
     let views: Vec<RowView<'_>> = rows
@@ -243,6 +246,7 @@ pub async fn get_admin_claims(
             amount_text: money_text(row.amount_cents, &row.currency, locale),
             created_day: row.created_at.get(..10).unwrap_or(&row.created_at),
             days_in_status: days_since(&row.status_since, today),
+            signals: signals.iter().filter(|s| s.claim_id == row.id).count(),
         })
         .collect();
     let link = query.link();
@@ -259,11 +263,15 @@ pub async fn get_admin_claims(
         .with("staff", &staff.user.name_or_email())
         .with("is_admin", &staff.is_admin())
         .with("rows", &views)
+        .with("total", &total.min(claim_queue::COUNT_CAP))
+        .with("total_capped", &(total > claim_queue::COUNT_CAP))
         .with("f", &query.echo())
         .with("statuses", &ClaimStatus::ALL.map(ClaimStatus::as_str))
         .with("disruptions", &DISRUPTIONS)
         .with("sorts", &Sort::ALL.map(Sort::as_str))
         .with("staff_list", &staff_list)
+        .with("bulk_transitions", &super::bulk::BULK_TRANSITIONS)
+        .with("reasons", &super::bulk::reason_choices(locale.as_str()))
         .with("me", &staff.user.user_id)
         .with("next_url", &next_url)
         .with("csv_url", &csv_url)

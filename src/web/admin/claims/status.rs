@@ -87,7 +87,7 @@ pub fn transition_of(form: &StatusForm) -> Option<Transition> {
     })
 }
 
-fn error_text(err: &TransitionError, lang: &str) -> String {
+pub fn error_text(err: &TransitionError, lang: &str) -> String {
     match err {
         TransitionError::NotAllowed { from, to } => {
             let from = translate(lang, &format!("claims.status.{from}"), &[]);
