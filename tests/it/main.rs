@@ -20,6 +20,7 @@ mod admin_totp;
 mod admin_users;
 mod airports_api;
 mod architecture;
+mod bcbp_images;
 mod bcbp_peer;
 mod binary;
 mod check_page;
