@@ -22,6 +22,7 @@ mod airports_api;
 mod architecture;
 mod bcbp_images;
 mod bcbp_peer;
+mod bcbp_upload;
 mod binary;
 mod check_page;
 mod claim_documents;
