@@ -7,6 +7,7 @@
 //!
 //! Errors carry an i18n key (`documents.error.*`) for the passenger; the cause goes to the log.
 
+pub mod boarding_pass;
 pub mod quota;
 pub mod sniff;
 pub mod store;

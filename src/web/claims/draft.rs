@@ -58,6 +58,8 @@ pub struct DraftData {
     pub holder: String,
     /// What the flight-status provider said when step 1 was saved (shown on step 2).
     pub flight_facts: Option<crate::web::claims::prefill::FlightFacts>,
+    /// What was read from an uploaded boarding pass (shown on step 1 to be checked).
+    pub scanned: Option<crate::web::claims::wizard::boarding_pass::ScannedPass>,
 }
 
 impl DraftData {

@@ -20,6 +20,7 @@ pub fn routes() -> Vec<Route> {
         wizard::get_claim_new,
         wizard::get_claim_step,
         wizard::post_claim_flights,
+        wizard::post_claim_boarding_pass,
         wizard::post_claim_disruption,
         wizard::post_claim_result,
         wizard::post_claim_passengers,

@@ -187,6 +187,26 @@ pub struct Budget<'a> {
     pub daily: &'a DailyUploads,
 }
 
+impl<'a> Budget<'a> {
+    /// What a draft's uploads may still take.
+    pub async fn of_draft(
+        db: &crate::db::Db,
+        draft_id: i64,
+        client: IpAddr,
+        daily: &'a DailyUploads,
+    ) -> Result<Budget<'a>, AppError> {
+        let owner = crate::db::documents::Owner::Draft(draft_id);
+        let (files, bytes) = db
+            .read(move |c| crate::db::documents::usage(c, owner))
+            .await?;
+        Ok(Budget {
+            usage: Usage { files, bytes },
+            client,
+            daily,
+        })
+    }
+}
+
 /// Checks the form and the quotas, stores the file and returns the row to insert; or the
 /// form's errors (translated, by field id). The CSRF token was checked before the body was
 /// read ([`crate::web::guards::QueryCsrf`]).

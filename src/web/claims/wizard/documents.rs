@@ -107,14 +107,7 @@ pub async fn post_claim_documents(
         passenger: form.passenger.clone(),
     };
     let id = d.id;
-    let (files, bytes) = db
-        .read(move |c| documents::usage(c, Owner::Draft(id)))
-        .await?;
-    let budget = Budget {
-        usage: Usage { files, bytes },
-        client: client.0,
-        daily,
-    };
+    let budget = Budget::of_draft(db, id, client.0, daily).await?;
     let (passengers, uploader) = (d.data.passengers.len(), user_id(me.as_ref()));
     let new =
         match uploads::accept(&form, cfg, passengers, uploader, &budget, locale.as_str()).await {

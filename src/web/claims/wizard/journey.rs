@@ -39,6 +39,11 @@ pub(crate) fn flights_view(
         form.legs.push(<LegForm as Default>::default());
     }
     base(check::flights_page(form, errors, choices), "flights", data)
+        .with(
+            "bp_file",
+            &crate::web::check::form::Field::new(super::boarding_pass::FIELD, "file", "", errors),
+        )
+        .with("scanned", &data.scanned)
 }
 
 pub(crate) fn disruption_view(

@@ -1,18 +1,21 @@
 //! `/claims/new`: the claim wizard. Each step is a GET page and a POST that saves the draft
 //! and redirects (post/redirect/get), one file per group of steps:
 //!
+//! * [`boarding_pass`]: 1's shortcut, the flights and names read from a boarding pass;
 //! * [`journey`]: 1–3, flights, what happened and the result (/check's forms and checks);
 //! * [`passengers`]: 4, passengers and contact details;
 //! * [`documents`]: 5, uploads (multipart, stored by `crate::documents`), optional;
 //! * [`mandate`]: 6, the mandate shown in full and signed per passenger (`crate::mandate`);
 //! * [`payout`]: 7, IBAN and the fee, and the review page of 8 (submitted by `claims::submit`).
 
+pub mod boarding_pass;
 pub mod documents;
 pub mod journey;
 pub mod mandate;
 pub mod passengers;
 pub mod payout;
 
+pub use boarding_pass::post_claim_boarding_pass;
 pub use documents::*;
 pub use journey::*;
 pub use mandate::*;
