@@ -164,7 +164,9 @@ test('an invited agent joins and sees the two-step setup', async ({ browser, pag
   // Signed in right away: no detour through the login page.
   await expect(invitee).toHaveURL(/\/admin$/);
   await expect(invitee.getByRole('status')).toContainText("Bienvenue dans l'équipe");
-  await invitee.getByRole('link', { name: agentEmail }).or(invitee.getByRole('link', { name: 'Nadia Agent' })).click();
+  // Their name in the dashboard's navigation (the overview's workload lists it too).
+  const nav = invitee.getByRole('navigation', { name: 'Tableau de bord' });
+  await nav.getByRole('link', { name: agentEmail }).or(nav.getByRole('link', { name: 'Nadia Agent' })).click();
   await expect(invitee.getByRole('heading', { level: 1 })).toHaveText('Mon profil');
   await invitee.getByRole('button', { name: 'Configurer la connexion en deux étapes' }).click();
   await expect(invitee.locator('#totp-secret')).toBeVisible();
