@@ -7,10 +7,18 @@ import os
 
 import airportsdata
 
-from common import haversine_km, write_csv
+from common import ROOT, haversine_km, write_csv
 
-DISAGREE_KM = 5.0  # above this, the sources are said to disagree
+CORRECT_KM = 1.0  # airportsdata further than this from OurAirports is corrected (issue 13)
+CONFIRM_KM = 5.0  # a larger correction is flagged for review unless airports-py confirms it
 AGREE_KM = 2.0  # below this, two sources are said to agree
+
+# Airports where airportsdata is kept although OurAirports is more than CORRECT_KM away,
+# each with the reason (copied into the cross-check file the Rust test reads). Empty today.
+KEEP_AIRPORTSDATA = {}
+
+# The second source as the test sees it (tests/data, not data/: it is not compiled in).
+CROSSCHECK_CSV = os.path.join(ROOT, "tests", "data", "airports_ourairports.csv")
 
 
 def load_ourairports(path):
@@ -64,36 +72,43 @@ def dms_typo_fix(v):
 
 
 def resolve(iata, a, oa, ap):
-    """Return (lat, lon, correction-or-None, unresolved-note-or-None)."""
+    """Return (lat, lon, correction-or-None, review-note-or-None)."""
     lat, lon = a["lat"], a["lon"]
     oa = oa if same_airport(a["icao"], oa) else None
     ap = ap if same_airport(a["icao"], ap) else None
-    seconds = [s for s in ((oa, "OurAirports"), (ap, "airports-py")) if s[0] is not None]
-    if not seconds:
+    if oa is None:
+        return resolve_without_ourairports(lat, lon, ap)
+    d0 = haversine_km(lat, lon, oa["lat"], oa["lon"])
+    if d0 <= CORRECT_KM:
         return lat, lon, None, None
-    dists = [(haversine_km(lat, lon, s["lat"], s["lon"]), s, n) for s, n in seconds]
-    # the better second source is OurAirports when present (surveyed, per-runway data);
-    # airports-py often carries city coordinates rounded to whole minutes.
-    d0, s0, n0 = dists[0]
-    if d0 <= DISAGREE_KM:
-        return lat, lon, None, None
-    # Rule 1: the primary looks like DD.MMSS typed as decimal degrees and, read as DMS,
-    # lands within AGREE_KM of the second source -> take the second source.
+    if iata in KEEP_AIRPORTSDATA:
+        return lat, lon, None, f"{d0:.1f} km from OurAirports; airportsdata kept: {KEEP_AIRPORTSDATA[iata]}"
+    used = (oa["lat"], oa["lon"])
+    # The primary looks like DD.MMSS typed as decimal degrees and, read as DMS, lands on
+    # OurAirports: a typing slip, not a survey difference.
     flat, flon = dms_typo_fix(lat), dms_typo_fix(lon)
-    if flat is not None and flon is not None:
-        if haversine_km(flat, flon, s0["lat"], s0["lon"]) <= AGREE_KM:
-            return (s0["lat"], s0["lon"],
-                    f"minutes typed as decimals in airportsdata ({lat}, {lon}); {n0} value used", None)
-    # Rule 2: both independent second sources agree with each other and not with the primary.
-    if len(dists) == 2:
-        (_, s_a, _), (d_b, s_b, _) = dists
-        if d_b > DISAGREE_KM and haversine_km(s_a["lat"], s_a["lon"], s_b["lat"], s_b["lon"]) <= AGREE_KM:
-            return (s_a["lat"], s_a["lon"],
-                    f"airportsdata ({lat}, {lon}) is {d0:.1f} km from OurAirports and airports-py, which agree; OurAirports value used",
-                    None)
-    if n0 == "OurAirports":
-        return lat, lon, None, f"{d0:.1f} km from OurAirports ({s0['lat']}, {s0['lon']}); no second confirmation, airportsdata kept"
-    return lat, lon, None, None  # only the noisy airports-py disagrees: keep the primary silently
+    if flat is not None and flon is not None and haversine_km(flat, flon, *used) <= AGREE_KM:
+        return (*used, f"minutes typed as decimals in airportsdata ({lat}, {lon}); OurAirports value used", None)
+    if d0 <= CONFIRM_KM:
+        return (*used, f"{d0:.1f} km from OurAirports; OurAirports value used", None)
+    if ap is not None and haversine_km(ap["lat"], ap["lon"], *used) <= AGREE_KM:
+        return (*used, f"{d0:.1f} km from OurAirports and airports-py, which agree; OurAirports value used", None)
+    # OurAirports is the maintained, per-airport source (it follows openings of new airports that
+    # keep an old code); a large move nobody confirms is made but listed for a human to review.
+    third = f"airports-py {haversine_km(ap['lat'], ap['lon'], *used):.1f} km from it" if ap else "no airports-py entry"
+    why = f"{d0:.1f} km from OurAirports, not confirmed ({third}); OurAirports value used"
+    return (*used, why, f"{why}: review")
+
+
+def resolve_without_ourairports(lat, lon, ap):
+    """airports-py alone never overrides airportsdata (many of its coordinates are city centres or
+    rounded to whole minutes), except to repair a DD.MMSS typing slip it clearly confirms."""
+    if ap is None or haversine_km(lat, lon, ap["lat"], ap["lon"]) <= CONFIRM_KM:
+        return lat, lon, None, None
+    flat, flon = dms_typo_fix(lat), dms_typo_fix(lon)
+    if flat is not None and flon is not None and haversine_km(flat, flon, ap["lat"], ap["lon"]) <= AGREE_KM:
+        return ap["lat"], ap["lon"], f"minutes typed as decimals in airportsdata ({lat}, {lon}); airports-py value used", None
+    return lat, lon, None, None
 
 
 def size_of(iata, icao, oa, ap):
@@ -110,7 +125,7 @@ def build(ourairports_json):
     ad = airportsdata.load("IATA")
     oa_all = load_ourairports(ourairports_json)
     ap_all = load_airports_py()
-    rows, corrections, unresolved = [], [], []
+    rows, corrections, unresolved, crosscheck = [], [], [], []
     for iata in sorted(ad):
         a = ad[iata]
         oa, ap = oa_all.get(iata), ap_all.get(iata)
@@ -119,6 +134,9 @@ def build(ourairports_json):
             corrections.append((iata, a["icao"], a["country"], a["lat"], a["lon"], round(lat, 6), round(lon, 6), fix))
         if note:
             unresolved.append((iata, a["icao"], a["country"], note))
+        if same_airport(a["icao"], oa):
+            crosscheck.append([iata, a["icao"], oa["lat"], oa["lon"], "1" if oa["scheduled"] else "0",
+                               KEEP_AIRPORTSDATA.get(iata, "")])
         size, scheduled = size_of(iata, a["icao"], oa, ap)
         # airportsdata keys airports without an ICAO code by a pseudo code "_XXX": blank it.
         icao = "" if a["icao"].startswith("_") else a["icao"]
@@ -126,4 +144,5 @@ def build(ourairports_json):
                      f"{lat:.6f}".rstrip("0").rstrip("."), f"{lon:.6f}".rstrip("0").rstrip("."),
                      a["tz"], size, "1" if scheduled else "0"])
     write_csv("airports.csv", ["iata", "icao", "name", "city", "country", "lat", "lon", "tz", "size", "scheduled"], rows)
+    write_csv(CROSSCHECK_CSV, ["iata", "icao", "lat", "lon", "scheduled", "kept_because"], crosscheck)
     return rows, corrections, unresolved

@@ -21,7 +21,7 @@ def haversine_km(lat1, lon1, lat2, lon2):
 
 def write_csv(name, header, rows):
     """Write rows (already sorted) with Unix line endings, minimal quoting."""
-    path = os.path.join(DATA, name)
+    path = name if os.path.isabs(name) else os.path.join(DATA, name)
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
         w.writerow(header)

@@ -115,7 +115,7 @@ def write_report(corrections, unresolved, not_in_openflights, doubtful):
     buf.write("| iata | icao | country | airportsdata lat, lon | used lat, lon | why |\n|---|---|---|---|---|---|\n")
     for c in corrections:
         buf.write(f"| {c[0]} | {c[1]} | {c[2]} | {c[3]}, {c[4]} | {c[5]}, {c[6]} | {c[7]} |\n")
-    buf.write(f"\n### Unresolved disagreements, airportsdata kept ({len(unresolved)})\n\n")
+    buf.write(f"\n### To review: large corrections nobody confirms, and airportsdata kept ({len(unresolved)})\n\n")
     buf.write("| iata | icao | country | note |\n|---|---|---|---|\n")
     for u in unresolved:
         buf.write(f"| {u[0]} | {u[1]} | {u[2]} | {u[3]} |\n")

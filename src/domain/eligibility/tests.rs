@@ -38,19 +38,23 @@ fn same(a: &Value, b: &Value) -> bool {
 pub(super) const JOURNEY_CASES: &str =
     include_str!("../../../tests/data/eu261-cases-journeys.json");
 
+/// The public file's distances were computed on airportsdata's coordinates; issue 13's
+/// cross-check moved Madrid and Frankfurt by more than 1 km, so `distance_km` may differ from
+/// it by under 2 km (never across a band: `refdata::tests::sample_case_distances`). Every
+/// other field must match exactly.
 #[test]
 fn public_sample_cases() {
-    check_cases(CASES);
+    check_cases(CASES, 2.0);
 }
 
 /// Issue 13: return tickets, the flight concerned's carrier, causes the Court ruled on,
 /// flights brought forward, UK forums, retired codes, territories, operating carriers.
 #[test]
 fn journey_sample_cases() {
-    check_cases(JOURNEY_CASES);
+    check_cases(JOURNEY_CASES, 0.0);
 }
 
-fn check_cases(json: &str) {
+fn check_cases(json: &str, distance_tolerance_km: f64) {
     let doc: Value = serde_json::from_str(json).expect("cases json");
     let cases = doc["cases"].as_array().expect("cases");
     assert!(cases.len() >= 20);
@@ -66,7 +70,10 @@ fn check_cases(json: &str) {
         };
         for (k, want) in case["expected"].as_object().expect("expected") {
             let have = got.get(k).unwrap_or(&Value::Null);
-            if !same(have, want) {
+            let close_distance = k == "distance_km"
+                && (have.as_f64().unwrap_or(f64::NAN) - want.as_f64().unwrap_or(f64::NAN)).abs()
+                    < distance_tolerance_km;
+            if !same(have, want) && !close_distance {
                 failures.push(format!("{id}: {k} expected {want} got {have}"));
             }
         }
@@ -115,8 +122,8 @@ fn delay_table() {
     let table = [
         ("AMS", "BCN", "KL", 179, "DELAY_BELOW_3H", 0.0),
         ("AMS", "BCN", "KL", 180, "ELIGIBLE_DELAY", 250.0),
-        ("MAD", "MUC", "IB", 180, "ELIGIBLE_DELAY", 250.0), // 1495.7 km
-        ("FRA", "LIS", "LH", 180, "ELIGIBLE_DELAY", 400.0), // 1871.8 km
+        ("MAD", "MUC", "IB", 180, "ELIGIBLE_DELAY", 250.0), // 1497.0 km
+        ("FRA", "LIS", "LH", 180, "ELIGIBLE_DELAY", 400.0), // 1873.5 km
         ("BER", "LPA", "EW", 180, "ELIGIBLE_DELAY", 400.0), // intra-EU 3614.5 km
         ("ORY", "RUN", "AF", 239, "ELIGIBLE_DELAY", 400.0), // intra-EU, no long-haul cut
         ("FRA", "JFK", "LH", 239, "ELIGIBLE_DELAY_REDUCED_50", 300.0),
