@@ -281,8 +281,17 @@ fn mailer_and_sealers(
 ) -> Result<(std::sync::Arc<crate::mail::Mailer>, crate::crypto::Sealers), StartError> {
     let mailer = std::sync::Arc::new(crate::mail::Mailer::from_config(cfg, key)?);
     mailer.seal_legacy_rows(db)?;
-    let sealers = crate::crypto::Sealers::new(key);
+    let sealers = crate::crypto::Sealers::new(key, cfg.secret_key_previous.as_ref());
     crate::web::admin::totp::seal_legacy_secrets(db, &sealers.totp)?;
+    if cfg.secret_key_previous.is_some() {
+        let links = mailer.reseal_rotated_rows(db)?;
+        let factors = crate::web::admin::totp::reseal_rotated_secrets(db, &sealers.totp)?;
+        tracing::warn!(
+            queued_links = links,
+            second_factors = factors,
+            "secret key rotation: values sealed under the previous key are sealed under the new one; remove FLIGHTCLAIM_SECRET_KEY_PREVIOUS now"
+        );
+    }
     Ok((mailer, sealers))
 }
 

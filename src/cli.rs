@@ -189,8 +189,12 @@ fn fail(message: impl std::fmt::Display, code: u8) -> ExitCode {
 }
 
 fn serve(cfg: AppConfig, options: ServeOptions) -> ExitCode {
-    let log_dir = cfg.log_to_file.then(|| cfg.data_dir.join("logs"));
-    let _guard = crate::logging::init(&cfg.log, log_dir.as_deref());
+    let log_files = cfg.log_to_file.then(|| crate::logging::LogFiles {
+        dir: cfg.data_dir.join("logs"),
+        keep_days: cfg.log_retention_days,
+        max_bytes_per_day: u64::from(cfg.log_max_mb_per_day) * 1024 * 1024,
+    });
+    let _guard = crate::logging::init(&cfg.log, log_files.as_ref());
     let (address, port) = (cfg.address, cfg.port);
     // Held until the process exits: one server per data directory, replication on or off.
     let _data_dir_lock = match app::lock_data_dir(&cfg.data_dir) {

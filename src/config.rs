@@ -59,6 +59,11 @@ pub struct AppConfig {
     pub base_url: String,
     pub secret_key: Option<Secret>,
     pub secret_key_file: Option<PathBuf>,
+    /// The key `secret_key` replaced, during a rotation: values sealed under it (queued
+    /// one-time links, staff TOTP secrets) still open, and are sealed again under the new key
+    /// at start-up. Remove it once the server has started with it.
+    pub secret_key_previous: Option<Secret>,
+    pub secret_key_previous_file: Option<PathBuf>,
     pub smtp_url: Option<Secret>,
     pub smtp_url_file: Option<PathBuf>,
     pub mail_from: String,
@@ -99,6 +104,11 @@ pub struct AppConfig {
     pub shutdown_grace_secs: u32,
     /// Write daily-rotated log files under `<data_dir>/logs` besides stdout.
     pub log_to_file: bool,
+    /// Daily log files kept; older ones are deleted at rotation.
+    pub log_retention_days: u32,
+    /// Megabytes written to one day's log file at most; past it, that day's lines go to stdout
+    /// (the journal) only, and the file says so once.
+    pub log_max_mb_per_day: u32,
     /// First retry delay of a temporarily failed mail, in seconds; doubles up to 120× this.
     pub mail_retry_base_secs: u32,
     /// Flight-status provider used to pre-fill times (`aerodatabox`); unset: passengers type them.
@@ -150,6 +160,8 @@ impl Default for AppConfig {
             base_url: "http://127.0.0.1:8000".into(),
             secret_key: None,
             secret_key_file: None,
+            secret_key_previous: None,
+            secret_key_previous_file: None,
             smtp_url: None,
             smtp_url_file: None,
             mail_from: "FlightClaim <noreply@localhost>".into(),
@@ -174,6 +186,8 @@ impl Default for AppConfig {
             rate_limit_account: "20/hour".into(),
             shutdown_grace_secs: 10,
             log_to_file: true,
+            log_retention_days: 14,
+            log_max_mb_per_day: 100,
             mail_retry_base_secs: 30,
             flight_status_provider: None,
             flight_status_api_key: None,
@@ -245,6 +259,11 @@ impl AppConfig {
     fn read_secret_files(&mut self) -> Result<(), ConfigError> {
         for (key, file, target) in [
             ("secret_key", &self.secret_key_file, &mut self.secret_key),
+            (
+                "secret_key_previous",
+                &self.secret_key_previous_file,
+                &mut self.secret_key_previous,
+            ),
             ("smtp_url", &self.smtp_url_file, &mut self.smtp_url),
             (
                 "metrics_token",
@@ -319,6 +338,15 @@ impl AppConfig {
                     "remove it to let FlightClaim generate one, or create one with `openssl rand -base64 64 | tr -d '\\n'`",
                 ));
             }
+        }
+        if let Some(previous) = &self.secret_key_previous
+            && decode_secret_key(previous.expose()).is_none()
+        {
+            return Err(key_error(
+                "secret_key_previous",
+                "must be the former secret key: 64 bytes, base64-encoded (88 characters)",
+                "copy the old FLIGHTCLAIM_SECRET_KEY or the old secret.key file's content (or point FLIGHTCLAIM_SECRET_KEY_PREVIOUS_FILE at it)",
+            ));
         }
         if !(1..=365).contains(&self.airline_reply_days) {
             return Err(key_error(
@@ -421,6 +449,20 @@ impl AppConfig {
                 "max_connections",
                 "must be between 16 and 16384",
                 "keep the default 256; the process needs about three file descriptors per connection (raise LimitNOFILE= with it)",
+            ));
+        }
+        if !(1..=3650).contains(&self.log_retention_days) {
+            return Err(key_error(
+                "log_retention_days",
+                "must be between 1 and 3650 days",
+                "keep the default 14, or turn files off with FLIGHTCLAIM_LOG_TO_FILE=false",
+            ));
+        }
+        if !(1..=100_000).contains(&self.log_max_mb_per_day) {
+            return Err(key_error(
+                "log_max_mb_per_day",
+                "must be between 1 and 100000 MB",
+                "keep the default 100",
             ));
         }
         if !(1..=300).contains(&self.request_header_timeout_secs) {
@@ -585,6 +627,7 @@ impl AppConfig {
         if let Some(map) = value.as_object_mut() {
             for key in [
                 "secret_key",
+                "secret_key_previous",
                 "smtp_url",
                 "metrics_token",
                 "flight_status_api_key",
@@ -773,7 +816,10 @@ mod tests {
             ("smtp_url", "\"smtp://[::1]:2525\""),
             ("mail_from", "\"claims@example.com\""),
             ("replica_url", "\"file:///var/backups/flightclaim\""),
-            ("replica_url", "\"s3://bucket/prefix?region=eu-west-3\""),
+            (
+                "replica_url",
+                "\"s3://bucket/prefix?region=eu-west-3&credentials=instance\"",
+            ),
             ("shutdown_grace_secs", "50"),
         ] {
             assert!(with(&[(k, v)]).is_ok(), "{k} = {v}");

@@ -6,8 +6,11 @@
 //! cookie key itself is never used for anything else. A sealed value is text:
 //! `v1:` + base64(nonce ‖ ciphertext ‖ tag), with a random 96-bit nonce per value.
 //!
-//! Rotating the secret key makes sealed values unreadable: queued one-time links then go out
-//! with the link missing (the recipient asks again) and staff enrol their second factor again.
+//! Rotating the secret key: with the former key in `secret_key_previous`, sealed values still
+//! open and are sealed again under the new key at start-up ([`Sealer::reseal`]), after which
+//! the former key can be removed. Without it, sealed values become unreadable: queued one-time
+//! links go out with the link missing (the recipient asks again) and staff with a second factor
+//! cannot pass it (docs/RUNBOOK.md says how to rotate).
 
 use aes_gcm::aead::{Aead as _, KeyInit as _};
 use aes_gcm::{Aes256Gcm, Nonce};
@@ -45,9 +48,9 @@ pub struct Sealers {
 }
 
 impl Sealers {
-    pub fn new(secret_key: &Secret) -> Sealers {
+    pub fn new(secret_key: &Secret, previous: Option<&Secret>) -> Sealers {
         Sealers {
-            totp: Sealer::new(secret_key, Purpose::TotpSecret),
+            totp: Sealer::rotating(secret_key, previous, Purpose::TotpSecret),
         }
     }
 }
@@ -56,6 +59,8 @@ impl Sealers {
 #[derive(Clone)]
 pub struct Sealer {
     cipher: Aes256Gcm,
+    /// The former key's cipher during a rotation: opens, never seals.
+    previous: Option<Aes256Gcm>,
 }
 
 impl std::fmt::Debug for Sealer {
@@ -69,15 +74,26 @@ impl Sealer {
     /// data directory). A key that does not decode is still usable: its text is the input key
     /// material (configuration validation refuses such keys before this is reached).
     pub fn new(secret_key: &Secret, purpose: Purpose) -> Sealer {
-        let ikm = decode_secret_key(secret_key.expose())
-            .unwrap_or_else(|| secret_key.expose().as_bytes().to_vec());
-        let hk = Hkdf::<Sha256>::new(Some(b"flightclaim"), &ikm);
-        let mut key = [0u8; 32];
-        hk.expand(purpose.label(), &mut key)
-            .expect("32 bytes is a valid HKDF-SHA256 output length");
+        Sealer::rotating(secret_key, None, purpose)
+    }
+
+    /// The sealer for `purpose` under `secret_key` that also opens values sealed under
+    /// `previous` (a key rotation in progress).
+    pub fn rotating(secret_key: &Secret, previous: Option<&Secret>, purpose: Purpose) -> Sealer {
         Sealer {
-            cipher: Aes256Gcm::new(&key.into()),
+            cipher: cipher_for(secret_key, purpose),
+            previous: previous.map(|p| cipher_for(p, purpose)),
         }
+    }
+
+    /// The value sealed again under the current key when only the former key opens it;
+    /// `None` when it needs nothing (already current) or cannot be opened at all.
+    pub fn reseal(&self, sealed: &str) -> Option<String> {
+        let previous = self.previous.as_ref()?;
+        if open_with(&self.cipher, sealed).is_some() {
+            return None;
+        }
+        open_with(previous, sealed).map(|plain| self.seal(&plain))
     }
 
     /// Encrypts `plain` with a fresh nonce.
@@ -99,15 +115,7 @@ impl Sealer {
     /// Decrypts a value made by [`Sealer::seal`] with the same key and purpose; `None` when it
     /// was made with another key, another purpose, or was altered.
     pub fn open(&self, sealed: &str) -> Option<Vec<u8>> {
-        let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
-            .decode(sealed.strip_prefix(PREFIX)?)
-            .ok()?;
-        if bytes.len() < NONCE_LEN {
-            return None;
-        }
-        let (nonce, body) = bytes.split_at(NONCE_LEN);
-        let nonce = Nonce::from(<[u8; NONCE_LEN]>::try_from(nonce).ok()?);
-        self.cipher.decrypt(&nonce, body).ok()
+        open_with(&self.cipher, sealed).or_else(|| open_with(self.previous.as_ref()?, sealed))
     }
 
     /// Whether `text` looks like a sealed value (and not a value stored in clear by an older
@@ -115,6 +123,28 @@ impl Sealer {
     pub fn is_sealed(text: &str) -> bool {
         text.starts_with(PREFIX)
     }
+}
+
+fn cipher_for(secret_key: &Secret, purpose: Purpose) -> Aes256Gcm {
+    let ikm = decode_secret_key(secret_key.expose())
+        .unwrap_or_else(|| secret_key.expose().as_bytes().to_vec());
+    let hk = Hkdf::<Sha256>::new(Some(b"flightclaim"), &ikm);
+    let mut key = [0u8; 32];
+    hk.expand(purpose.label(), &mut key)
+        .expect("32 bytes is a valid HKDF-SHA256 output length");
+    Aes256Gcm::new(&key.into())
+}
+
+fn open_with(cipher: &Aes256Gcm, sealed: &str) -> Option<Vec<u8>> {
+    let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(sealed.strip_prefix(PREFIX)?)
+        .ok()?;
+    if bytes.len() < NONCE_LEN {
+        return None;
+    }
+    let (nonce, body) = bytes.split_at(NONCE_LEN);
+    let nonce = Nonce::from(<[u8; NONCE_LEN]>::try_from(nonce).ok()?);
+    cipher.decrypt(&nonce, body).ok()
 }
 
 #[cfg(test)]
@@ -156,5 +186,30 @@ mod tests {
         for junk in ["", "v1:", "v1:!!", "v1:AAAA", "plain"] {
             assert!(sealer.open(junk).is_none(), "{junk}");
         }
+    }
+
+    #[test]
+    fn a_rotation_opens_old_values_and_reseals_them_under_the_new_key() {
+        let old = Sealer::new(&key(1), Purpose::TotpSecret);
+        let sealed_before = old.seal(b"JBSWY3DP");
+        let rotating = Sealer::rotating(&key(2), Some(&key(1)), Purpose::TotpSecret);
+        assert_eq!(
+            rotating.open(&sealed_before).as_deref(),
+            Some(&b"JBSWY3DP"[..])
+        );
+        let resealed = rotating.reseal(&sealed_before).expect("needs resealing");
+        let new_only = Sealer::new(&key(2), Purpose::TotpSecret);
+        assert_eq!(new_only.open(&resealed).as_deref(), Some(&b"JBSWY3DP"[..]));
+        assert!(
+            new_only.open(&sealed_before).is_none(),
+            "the old key is gone"
+        );
+        assert!(rotating.reseal(&resealed).is_none(), "already current");
+        assert!(
+            new_only.reseal(&sealed_before).is_none(),
+            "no former key given"
+        );
+        let other_purpose = Sealer::rotating(&key(2), Some(&key(1)), Purpose::MailSecrets);
+        assert!(other_purpose.open(&sealed_before).is_none());
     }
 }

@@ -78,9 +78,74 @@ fn query_param<'a>(query: &'a str, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
+/// S3 credentials read from `AWS_*` variables or from the files their `AWS_*_FILE` variants name
+/// (systemd's `LoadCredential=`: `AWS_SECRET_ACCESS_KEY_FILE=%d/aws_secret`). `None` fields are
+/// left to the client: with `?credentials=instance` in the replica URL, the instance's role
+/// (EC2 metadata service, container or web-identity credentials).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct S3Credentials {
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+    pub session_token: Option<String>,
+}
+
+/// Resolves [`S3Credentials`] through `env` (a variable lookup, so that it is testable).
+/// Missing credentials are an error with the fix, not a metadata-service timeout minutes later,
+/// unless the URL asks for the instance's own credentials.
+pub fn s3_credentials(
+    query: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<S3Credentials, String> {
+    let read = |name: &str| -> Result<Option<String>, String> {
+        if let Some(value) = env(name).filter(|v| !v.is_empty()) {
+            return Ok(Some(value));
+        }
+        let file_var = format!("{name}_FILE");
+        let Some(path) = env(&file_var).filter(|v| !v.is_empty()) else {
+            return Ok(None);
+        };
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("{file_var}={path} cannot be read: {e}"))?;
+        let value = text.trim().to_string();
+        if value.is_empty() {
+            return Err(format!("{file_var}={path} is empty"));
+        }
+        Ok(Some(value))
+    };
+    let creds = S3Credentials {
+        access_key_id: read("AWS_ACCESS_KEY_ID")?,
+        secret_access_key: read("AWS_SECRET_ACCESS_KEY")?,
+        session_token: read("AWS_SESSION_TOKEN")?,
+    };
+    let from_instance = query_param(query, "credentials") == Some("instance");
+    match (&creds.access_key_id, &creds.secret_access_key) {
+        (Some(_), Some(_)) => Ok(creds),
+        (None, None) if from_instance => Ok(creds),
+        (Some(_), None) => Err("AWS_ACCESS_KEY_ID is set but not AWS_SECRET_ACCESS_KEY (or AWS_SECRET_ACCESS_KEY_FILE)".into()),
+        (None, Some(_)) => Err("AWS_SECRET_ACCESS_KEY is set but not AWS_ACCESS_KEY_ID (or AWS_ACCESS_KEY_ID_FILE)".into()),
+        (None, None) => Err("no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or their _FILE variants naming a file that holds the value); on a cloud instance with a role, add ?credentials=instance to the replica URL".into()),
+    }
+}
+
+fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
 /// What can be told of a replica URL without touching the store (`check-config` and `serve`
-/// both run it, through the configuration's validation).
+/// both run it, through the configuration's validation): its form, and for S3 that credentials
+/// are there.
 pub fn check_url(url: &str) -> Result<(), String> {
+    check_url_form(url)?;
+    match url.split_once('?') {
+        Some((base, query)) if base.starts_with("s3://") => {
+            s3_credentials(query, &process_env).map(drop)
+        }
+        None if url.starts_with("s3://") => s3_credentials("", &process_env).map(drop),
+        _ => Ok(()),
+    }
+}
+
+fn check_url_form(url: &str) -> Result<(), String> {
     let base = url.split_once('?').map_or(url, |(b, _)| b);
     if let Some(path) = base.strip_prefix("file://") {
         if !path.starts_with('/') {
@@ -103,7 +168,7 @@ impl Replica {
     /// Opens the replica named by `url` (creating a file replica's root directory).
     pub fn open(url: &str) -> Result<Replica, StoreError> {
         let bad = |why: &str| StoreError::Url(url.to_string(), why.to_string());
-        check_url(url).map_err(|why| bad(&why))?;
+        check_url_form(url).map_err(|why| bad(&why))?;
         let (base, query) = url.split_once('?').unwrap_or((url, ""));
         if let Some(path) = base.strip_prefix("file://") {
             if !path.starts_with('/') {
@@ -134,7 +199,17 @@ impl Replica {
             .or_else(|| env("AWS_REGION"))
             .or_else(|| env("AWS_DEFAULT_REGION"))
             .unwrap_or_else(|| "us-east-1".into());
-        let mut builder = AmazonS3Builder::from_env()
+        let creds = s3_credentials(query, &process_env).map_err(|why| bad(&why))?;
+        let mut builder = AmazonS3Builder::from_env();
+        if let (Some(id), Some(secret)) = (creds.access_key_id, creds.secret_access_key) {
+            builder = builder
+                .with_access_key_id(id)
+                .with_secret_access_key(secret);
+        }
+        if let Some(token) = creds.session_token {
+            builder = builder.with_token(token);
+        }
+        let mut builder = builder
             .with_bucket_name(bucket)
             .with_region(region)
             .with_retry(RetryConfig {
@@ -440,5 +515,69 @@ impl Replica {
             .iter()
             .filter_map(|o| o.location.filename().map(str::to_string))
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod credential_tests {
+    use std::collections::HashMap;
+
+    use super::{S3Credentials, s3_credentials};
+
+    fn resolve(query: &str, vars: &[(&str, &str)]) -> Result<S3Credentials, String> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect();
+        s3_credentials(query, &|name: &str| map.get(name).cloned())
+    }
+
+    #[test]
+    fn keys_come_from_variables_or_from_the_files_their_file_variants_name() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let secret = dir.path().join("aws_secret");
+        std::fs::write(&secret, "s3cr3t\n").expect("write");
+        let secret = secret.to_string_lossy().into_owned();
+        let got = resolve(
+            "",
+            &[
+                ("AWS_ACCESS_KEY_ID", "AKIA1"),
+                ("AWS_SECRET_ACCESS_KEY_FILE", &secret),
+            ],
+        )
+        .expect("resolved");
+        assert_eq!(got.access_key_id.as_deref(), Some("AKIA1"));
+        assert_eq!(got.secret_access_key.as_deref(), Some("s3cr3t"), "trimmed");
+        // The plain variable wins over its _FILE variant.
+        let got = resolve(
+            "",
+            &[
+                ("AWS_ACCESS_KEY_ID", "AKIA1"),
+                ("AWS_SECRET_ACCESS_KEY", "plain"),
+                ("AWS_SECRET_ACCESS_KEY_FILE", &secret),
+            ],
+        )
+        .expect("resolved");
+        assert_eq!(got.secret_access_key.as_deref(), Some("plain"));
+    }
+
+    #[test]
+    fn missing_or_half_credentials_are_refused_with_the_fix() {
+        let none = resolve("region=eu-west-3", &[]).expect_err("refused");
+        assert!(none.contains("AWS_ACCESS_KEY_ID") && none.contains("credentials=instance"));
+        let half = resolve("", &[("AWS_ACCESS_KEY_ID", "AKIA1")]).expect_err("refused");
+        assert!(half.contains("AWS_SECRET_ACCESS_KEY"), "{half}");
+        let unreadable = resolve(
+            "",
+            &[
+                ("AWS_ACCESS_KEY_ID", "AKIA1"),
+                ("AWS_SECRET_ACCESS_KEY_FILE", "/nonexistent/aws_secret"),
+            ],
+        )
+        .expect_err("refused");
+        assert!(unreadable.contains("AWS_SECRET_ACCESS_KEY_FILE=/nonexistent/aws_secret"));
+        // An instance role is asked for explicitly.
+        let role = resolve("credentials=instance", &[]).expect("instance role");
+        assert_eq!(role, S3Credentials::default());
     }
 }

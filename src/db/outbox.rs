@@ -487,3 +487,21 @@ pub fn stats(conn: &Connection, now: DateTime<Utc>) -> Result<OutboxStats, DbErr
         oldest_pending_secs,
     })
 }
+
+/// `(id, secrets)` of every message still holding sealed one-time links.
+pub fn sealed_secrets(conn: &Connection) -> Result<Vec<(i64, String)>, DbError> {
+    let mut stmt = conn.prepare("SELECT id, secrets FROM outbox WHERE secrets IS NOT NULL")?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+/// Replaces the sealed links of message `id` (sealed again under a new key).
+pub fn set_secrets(conn: &Connection, id: i64, secrets: &str) -> Result<(), DbError> {
+    conn.execute(
+        "UPDATE outbox SET secrets = ?2 WHERE id = ?1",
+        params![id, secrets],
+    )?;
+    Ok(())
+}

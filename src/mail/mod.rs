@@ -206,7 +206,11 @@ impl Mailer {
                 cfg.mail_retry_base_secs.max(1),
             ))),
             eml_dir,
-            sealer: Sealer::new(secret_key, Purpose::MailSecrets),
+            sealer: Sealer::rotating(
+                secret_key,
+                cfg.secret_key_previous.as_ref(),
+                Purpose::MailSecrets,
+            ),
             wake: Arc::new(Notify::new()),
             worker: std::sync::Mutex::new(None),
         })
@@ -239,6 +243,12 @@ impl Mailer {
                 .unwrap_or_else(|stored| stored),
             None => mail.rendered.clone(),
         }
+    }
+
+    /// Seals again under the current key the links of queued messages that only the former key
+    /// opens (a secret-key rotation).
+    pub fn reseal_rotated_rows(&self, db: &Db) -> Result<usize, DbError> {
+        sealed::reseal_rotated_rows(db, &self.sealer)
     }
 
     /// Seals the links of messages stored by older versions ([`sealed::seal_legacy_rows`]).

@@ -153,6 +153,20 @@ pub fn seal_legacy_rows(db: &Db, sealer: &Sealer) -> Result<usize, DbError> {
     })
 }
 
+/// See [`super::Mailer::reseal_rotated_rows`].
+pub fn reseal_rotated_rows(db: &Db, sealer: &Sealer) -> Result<usize, DbError> {
+    db.write_blocking(|tx| {
+        let mut count = 0;
+        for (id, locked) in outbox::sealed_secrets(tx)? {
+            if let Some(resealed) = sealer.reseal(&locked) {
+                outbox::set_secrets(tx, id, &resealed)?;
+                count += 1;
+            }
+        }
+        Ok(count)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -392,3 +392,54 @@ async fn the_system_page_warns_while_a_second_factor_is_optional() {
         );
     }
 }
+
+/// A secret-key rotation (docs/RUNBOOK.md): with the former key as `secret_key_previous`, a
+/// staff member's second factor keeps working and is sealed again under the new key, so the
+/// former key can then be dropped. Without this, rotating the key after a leak locked every
+/// staff member with a second factor out.
+#[rocket::async_test]
+async fn a_secret_key_rotation_keeps_second_factors_working() {
+    use base64::Engine as _;
+    let key = |byte: u8| base64::engine::general_purpose::STANDARD.encode([byte; 64]);
+    let (old_key, new_key) = (key(7), key(9));
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path(), "boss@example.com", "admin");
+    let before = Client::tracked(app(dir.path(), &format!("secret_key = \"{old_key}\"")))
+        .await
+        .unwrap();
+    password_step(&before, "boss@example.com").await;
+    let secret = enrol(&before).await;
+    drop(before);
+
+    let rotating = Client::tracked(app(
+        dir.path(),
+        &format!("secret_key = \"{new_key}\"\nsecret_key_previous = \"{old_key}\""),
+    ))
+    .await
+    .unwrap();
+    let (_, location) = password_step(&rotating, "boss@example.com").await;
+    assert_eq!(location.as_deref(), Some("/admin/login/totp?next=%2Fadmin"));
+    let res = common::submit(
+        &rotating,
+        "/admin/login/totp",
+        "/admin/login/totp",
+        &[("code", &code_at(&secret, now() + 30)), ("next", "/admin")],
+    )
+    .await;
+    assert_eq!(res.status(), Status::SeeOther, "the factor still opens");
+    assert_eq!(rotating.get("/admin").dispatch().await.status(), Status::Ok);
+
+    // Stored under the new key alone now: the former key can go.
+    let stored: String = rusqlite::Connection::open(dir.path().join("flightclaim.sqlite3"))
+        .unwrap()
+        .query_row("SELECT secret FROM staff_totp", [], |r| r.get(0))
+        .unwrap();
+    let new_only = flightclaim::crypto::Sealer::new(
+        &flightclaim::config::Secret::new(new_key),
+        flightclaim::crypto::Purpose::TotpSecret,
+    );
+    assert_eq!(
+        new_only.open(&stored).map(String::from_utf8),
+        Some(Ok(secret))
+    );
+}

@@ -250,6 +250,13 @@ fn check_config_refuses_what_serve_would_refuse() {
             "file:///var/backups/flightclaim",
         ),
         ("FLIGHTCLAIM_REPLICA_URL", "s3://", "s3://bucket/prefix"),
+        // No AWS_* credentials (the test's environment has none): a hint, not a metadata-service
+        // timeout at the first upload.
+        (
+            "FLIGHTCLAIM_REPLICA_URL",
+            "s3://bucket/prefix",
+            "AWS_SECRET_ACCESS_KEY (or their _FILE variants",
+        ),
         (
             "FLIGHTCLAIM_MAIL_FROM",
             "not an address",
@@ -262,6 +269,8 @@ fn check_config_refuses_what_serve_would_refuse() {
         let out = bin()
             .arg("check-config")
             .env("FLIGHTCLAIM_DATA_DIR", dir.path().join("var"))
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
             .env(var, value)
             .output()
             .unwrap();

@@ -94,6 +94,21 @@ pub fn seal_legacy_secrets(db: &Db, sealer: &Sealer) -> Result<usize, DbError> {
     })
 }
 
+/// Seals again under the current key every second-factor secret that only the former key opens
+/// (a secret-key rotation, [`Sealer::reseal`]).
+pub fn reseal_rotated_secrets(db: &Db, sealer: &Sealer) -> Result<usize, DbError> {
+    db.write_blocking(|tx| {
+        let mut count = 0;
+        for (user_id, secret) in staff_totp::all_secrets(tx)? {
+            if let Some(resealed) = sealer.reseal(&secret) {
+                staff_totp::set_secret(tx, user_id, &resealed)?;
+                count += 1;
+            }
+        }
+        Ok(count)
+    })
+}
+
 /// The enrolment URI as an inline SVG QR code, labelled for screen readers.
 fn qr_svg(uri: &str, label: &str) -> Option<String> {
     let code = qrcode::QrCode::new(uri.as_bytes()).ok()?;
