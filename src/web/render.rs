@@ -243,6 +243,7 @@ impl Page {
             .ok_or_else(|| TemplateError("templates not managed".into()))?;
         let base = BaseCtx::from_request(req);
         self.context.insert("lang", base.locale);
+        self.context.insert("tz", &reader_zone(req, base.locale));
         self.context.insert("base", &base);
         let html = templates.render(self.template, &self.context)?;
         Ok((self.status, html))
@@ -264,6 +265,17 @@ impl<'r> Responder<'r, 'static> for Page {
             }
         }
     }
+}
+
+/// The reader's time zone: the `tz` cookie `assets/js/tz.js` sets from the browser when it
+/// names a real zone, else the usual zone of the page's language.
+fn reader_zone(req: &Request<'_>, locale: &str) -> String {
+    req.cookies()
+        .get("tz")
+        .and_then(|c| crate::web::when::parse_zone(c.value()))
+        .unwrap_or_else(|| crate::web::when::default_zone(locale))
+        .name()
+        .to_string()
 }
 
 /// The `num(n=…)` template function: a whole number grouped by thousands in the template's

@@ -471,11 +471,27 @@ async fn an_upload_answers_the_teams_document_request() {
     let needed = |html: &str| html.contains("data-testid=\"needed\"");
     let (_, html, _) = get(&owner, &format!("/claims/{claim_ref}")).await;
     assert!(needed(&html), "the passenger sees what we need: {html}");
+    // Without the browser's zone, a French page shows Paris time, and says so.
     let human_time =
-        regex::Regex::new(r">\d{1,2} [a-zéû]+\.? \d{4} à \d{2}:\d{2} UTC</time>").unwrap();
+        regex::Regex::new(r">\d{1,2} [a-zéû]+\.? \d{4} à \d{2}:\d{2} CES?T</time>").unwrap();
     assert!(
         human_time.is_match(&html),
         "timeline times read as dates, in French: {html}"
+    );
+    // With it (the `tz` cookie tz.js sets), the reader's own zone.
+    let in_new_york = owner
+        .get(format!("/claims/{claim_ref}"))
+        .cookie(rocket::http::Cookie::new("tz", "America/New_York"))
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap_or_default();
+    let new_york_time =
+        regex::Regex::new(r">\d{1,2} [a-zéû]+\.? \d{4} à \d{2}:\d{2} ED?S?T</time>").unwrap();
+    assert!(
+        new_york_time.is_match(&in_new_york),
+        "times in the reader's zone: {in_new_york}"
     );
     assert!(html.contains("Recto et verso"));
 
