@@ -15,6 +15,7 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
+use flightclaim::db::payout_batches;
 use flightclaim::mail::Mailer;
 use flightclaim::services::money::{self, AirlinePayment};
 use flightclaim::services::staff::Actor;
@@ -422,6 +423,13 @@ async fn agents_get_403_and_bad_batches_4xx_and_cancelling_releases_the_claims()
         let (s, _, _) = post(&w.agent, "/admin/claims", uri, &[("claims", &a)]).await;
         assert_eq!(s, Status::Forbidden, "{uri}");
     }
+    let (_, html) = page(&w.agent, "/admin/finance").await;
+    assert!(
+        !html.contains("href=\"/admin/payouts\""),
+        "no link for agents"
+    );
+    let (_, html) = page(&finance, "/admin/finance").await;
+    assert!(html.contains("href=\"/admin/payouts\""), "{html}");
     let (s, _) = page(&w.passenger, "/admin/payouts").await;
     assert!(s == Status::Unauthorized || s == Status::SeeOther, "{s}");
     assert_eq!(count(dir, "SELECT count(*) FROM payout_batches"), 1);
@@ -490,4 +498,40 @@ async fn agents_get_403_and_bad_batches_4xx_and_cancelling_releases_the_claims()
         ),
         ["payouts.batch_created", "payouts.batch_cancelled"]
     );
+
+    // The database itself keeps a batch as it was made and a claim in one active batch.
+    let frozen = [
+        "UPDATE payout_batch_items SET net_minor = 1, fee_minor = gross_minor - 1",
+        "UPDATE payout_batch_items SET iban = 'FR7630006000011234567890189' WHERE batch_id = 2",
+        "DELETE FROM payout_batch_items",
+    ];
+    for sql in frozen {
+        let res = db(dir).write_blocking(move |tx| Ok(tx.execute(sql, [])?));
+        assert!(res.is_err(), "{sql}");
+    }
+    let claim_id = count(dir, &format!("SELECT id FROM claims WHERE ref = '{a}'"));
+    let res = db(dir).write_blocking(move |tx| {
+        let batch = payout_batches::insert_batch(tx, finance_id, "finance@example.com")?;
+        let eur = flightclaim::domain::money::Money::eur;
+        payout_batches::insert_item(
+            tx,
+            &payout_batches::NewItem {
+                batch_id: batch,
+                claim_id,
+                holder: "Robert'); DROP TABLE claims;--".into(),
+                iban: support::IBAN.into(),
+                gross: eur(60_000),
+                fee: eur(15_000),
+                net: eur(45_000),
+                method: flightclaim::domain::payout_batch::Method::Sepa,
+                end_to_end_id: "X-1".into(),
+                remittance: "x".into(),
+            },
+        )
+    });
+    assert!(
+        matches!(res, Err(flightclaim::db::DbError::Conflict(_))),
+        "{res:?}"
+    );
+    assert_eq!(count(dir, "SELECT count(*) FROM payout_batches"), 2);
 }

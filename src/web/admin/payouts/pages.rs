@@ -86,6 +86,7 @@ async fn index_page(
     Ok(Page::new("admin/payouts/index.html")
         .with("staff", &finance.0.user.name_or_email())
         .with("is_admin", &finance.0.is_admin())
+        .with("can_pay_out", &true)
         .with("has_debtor", &has_debtor)
         .with(
             "ready",
@@ -173,6 +174,7 @@ pub async fn batch_page(
     Ok(Page::new("admin/payouts/batch.html")
         .with("staff", &finance.0.user.name_or_email())
         .with("is_admin", &finance.0.is_admin())
+        .with("can_pay_out", &true)
         .with("batch", &summary_view(&d.batch))
         .with("exported_at", &d.batch.exported_at)
         .with("sent_at", &d.batch.sent_at)
