@@ -46,6 +46,9 @@ pub enum BatchError {
     State(BatchState),
     #[error("no transfer of the batch can go in a SEPA file")]
     NoSepaTransfers,
+    /// The batch has SEPA transfers but their file was never written: they cannot have left.
+    #[error("the SEPA file was not written")]
+    NotExported,
     /// `operator_iban` is not configured.
     #[error("the agency's bank account is not configured")]
     NoDebtor,
@@ -315,7 +318,9 @@ pub enum Sent {
     AlreadySent,
 }
 
-/// Records every payout of the batch (value date `value_date`), then the batch is sent.
+/// Records every payout of the batch (value date `value_date`), then the batch is sent. A
+/// batch with SEPA transfers must have been exported first (its transfers cannot have left
+/// otherwise); a batch of manual transfers only may be marked sent while open.
 pub fn mark_sent(
     tx: &Transaction<'_>,
     mailer: &crate::mail::Mailer,
@@ -327,6 +332,9 @@ pub fn mark_sent(
     match d.batch.state {
         BatchState::Sent => return Ok(Sent::AlreadySent),
         BatchState::Cancelled => return Err(BatchError::State(d.batch.state)),
+        BatchState::Open if d.sepa_items().next().is_some() => {
+            return Err(BatchError::NotExported);
+        }
         BatchState::Open | BatchState::Exported => {}
     }
     if !payout_batches::close(tx, batch_id, BatchState::Sent, &actor.email)? {

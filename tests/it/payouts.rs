@@ -466,6 +466,18 @@ async fn agents_get_403_and_bad_batches_4xx_and_cancelling_releases_the_claims()
     let (s, _) = page(&finance, "/admin/payouts/1/pain001.xml").await;
     assert_eq!(s, Status::NotFound, "no file before an export");
 
+    // The SEPA transfers cannot be marked sent before their file is written.
+    let (s, _, body) = post(&finance, "/admin/payouts/1", "/admin/payouts/1/sent", &[]).await;
+    assert_eq!(s, Status::Conflict);
+    assert!(
+        body.contains("Écrivez et téléchargez d&#39;abord"),
+        "{body}"
+    );
+    assert!(
+        !body.contains("action=\"/admin/payouts/1/sent\""),
+        "no button"
+    );
+
     // Cancelling releases the claim for another batch; a cancelled batch records nothing.
     let (s, _, _) = post(&finance, "/admin/payouts/1", "/admin/payouts/1/cancel", &[]).await;
     assert_eq!(s, Status::SeeOther);

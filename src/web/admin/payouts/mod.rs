@@ -70,6 +70,7 @@ pub fn refusal(err: &BatchError, lang: &str) -> Result<(Status, String), AppErro
         }
         BatchError::State(_) => (Status::Conflict, "admin.payouts.error.state"),
         BatchError::NoSepaTransfers => (Status::Conflict, "admin.payouts.error.no_sepa"),
+        BatchError::NotExported => (Status::Conflict, "admin.payouts.error.not_exported"),
         BatchError::NoDebtor => (Status::Conflict, "admin.payouts.error.no_debtor"),
         BatchError::Sepa(_) | BatchError::Money(_) => {
             (Status::UnprocessableEntity, "admin.payouts.error.file")

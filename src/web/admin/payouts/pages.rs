@@ -189,7 +189,15 @@ pub async fn batch_page(
             "can_export",
             &(state == BatchState::Open && d.sepa_items().next().is_some()),
         )
-        .with("can_send", &state.allows(BatchAction::MarkSent))
+        .with(
+            "can_send",
+            &(state.allows(BatchAction::MarkSent)
+                && !(state == BatchState::Open && d.sepa_items().next().is_some())),
+        )
+        .with(
+            "export_first",
+            &(state == BatchState::Open && d.sepa_items().next().is_some()),
+        )
         .with("can_cancel", &state.allows(BatchAction::Cancel)))
 }
 
