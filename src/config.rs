@@ -144,6 +144,11 @@ pub struct AppConfig {
     pub operator_phone: String,
     /// The person who signs for the operator (director, manager).
     pub operator_representative: String,
+    /// The agency's bank account: the debtor of the payout batches' SEPA files. Checked at
+    /// load (a SEPA country's IBAN); `check-config` warns when missing in production.
+    pub operator_iban: String,
+    /// Its bank's BIC (optional in SEPA: the file then says `NOTPROVIDED`).
+    pub operator_bic: String,
     /// Days the airline has to answer our letter (then the second notice) before the next step.
     pub airline_reply_days: u32,
     /// What the daily job does with chasers that are due: `propose` (writes them on the claim
@@ -209,6 +214,8 @@ impl Default for AppConfig {
             operator_email: String::new(),
             operator_phone: String::new(),
             operator_representative: String::new(),
+            operator_iban: String::new(),
+            operator_bic: String::new(),
         }
     }
 }
@@ -370,6 +377,7 @@ impl AppConfig {
             ));
         }
         self.validate_flight_status()?;
+        self.validate_operator_bank()?;
         self.validate_auto_assign()?;
         self.validate_connections()?;
         for class in RateClass::ALL {
@@ -603,6 +611,67 @@ impl AppConfig {
         ]
     }
 
+    /// `operator_iban` and `operator_bic`, when set, must be usable in a SEPA file.
+    fn validate_operator_bank(&self) -> Result<(), ConfigError> {
+        if !self.operator_iban.trim().is_empty()
+            && let Err(e) = crate::domain::iban::parse_iban(&self.operator_iban)
+        {
+            let problem = match e {
+                crate::domain::iban::IbanError::Empty => "empty",
+                crate::domain::iban::IbanError::Country => "not the IBAN of a SEPA country",
+                crate::domain::iban::IbanError::Length => "wrong length for its country",
+                crate::domain::iban::IbanError::Checksum => "its check digits do not match",
+            };
+            return Err(key_error(
+                "operator_iban",
+                &format!("`{}` is not a valid IBAN ({problem})", self.operator_iban),
+                "copy the agency's IBAN from the bank (spaces allowed), e.g. FR76 3000 6000 0112 3456 7890 189, or leave it unset",
+            ));
+        }
+        if !self.operator_bic.trim().is_empty() && !is_bic(self.operator_bic.trim()) {
+            return Err(key_error(
+                "operator_bic",
+                &format!("`{}` is not a BIC", self.operator_bic),
+                "8 or 11 characters: bank (4 letters), country (2 letters), location (2), optional branch (3), e.g. AGRIFRPP or AGRIFRPPXXX; or leave it unset",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The debtor of the payout batches' SEPA files: the operator's name (or the application's)
+    /// and bank account; `None` when `operator_iban` is not set.
+    pub fn sepa_debtor(&self) -> Option<crate::domain::sepa::Debtor> {
+        let iban = crate::domain::iban::parse_iban(&self.operator_iban).ok()?;
+        let name = self.operator_legal_name.trim();
+        let bic = self.operator_bic.trim().to_ascii_uppercase();
+        Some(crate::domain::sepa::Debtor {
+            name: if name.is_empty() { "FlightClaim" } else { name }.to_string(),
+            iban,
+            bic: Some(bic).filter(|b| !b.is_empty()),
+        })
+    }
+
+    /// Warnings for `check-config` in production (`https://` base URL): the agency's bank
+    /// account, without which payout batches cannot be exported as SEPA files.
+    pub fn bank_warnings(&self) -> Vec<String> {
+        if !self.is_https() {
+            return Vec::new();
+        }
+        [
+            ("operator_iban", &self.operator_iban, "payout batches cannot be exported as SEPA files"),
+            ("operator_bic", &self.operator_bic, "SEPA files say NOTPROVIDED for the agency's bank, which some banks refuse"),
+        ]
+        .iter()
+        .filter(|(_, v, _)| v.trim().is_empty())
+        .map(|(key, _, effect)| {
+            format!(
+                "warning: `{key}` ({}) is not set: {effect}. Fix: set it to the agency's bank account",
+                env_var_name(key)
+            )
+        })
+        .collect()
+    }
+
     /// Warnings (not errors) for `check-config`: in production (`https://` base URL) the
     /// operator identity the legal notice and the mandate need.
     pub fn warnings(&self) -> Vec<String> {
@@ -650,6 +719,15 @@ impl AppConfig {
         }
         out
     }
+}
+
+/// A BIC (ISO 9362): 4 letters (bank), 2 letters (country), 2 letters or digits (location),
+/// optionally 3 letters or digits (branch).
+fn is_bic(text: &str) -> bool {
+    let b = text.as_bytes();
+    (b.len() == 8 || b.len() == 11)
+        && b[..6].iter().all(u8::is_ascii_alphabetic)
+        && b[6..].iter().all(u8::is_ascii_alphanumeric)
 }
 
 /// An SMTP URL that lettre accepts and that names a host and a usable port.
@@ -942,6 +1020,50 @@ mod tests {
         .unwrap();
         assert_eq!(named.warnings().len(), 6);
         assert_eq!(named.operator_legal_name, "Vols Retardés SAS");
+    }
+
+    #[test]
+    fn the_agency_bank_account_is_checked_at_load() {
+        let ok = with(&[
+            ("operator_iban", "\"fr76 3000 6000 0112 3456 7890 189\""),
+            ("operator_bic", "\"AGRIFRPP\""),
+            ("operator_legal_name", "\"Vols Retardés SAS\""),
+        ])
+        .unwrap();
+        let debtor = ok.sepa_debtor().unwrap();
+        assert_eq!(debtor.iban, "FR7630006000011234567890189");
+        assert_eq!(debtor.bic.as_deref(), Some("AGRIFRPP"));
+        assert_eq!(debtor.name, "Vols Retardés SAS");
+        assert!(AppConfig::default().sepa_debtor().is_none());
+        for (pairs, var, words) in [
+            (
+                vec![("operator_iban", "\"FR76 3000 6000 0112 3456 7890 188\"")],
+                "FLIGHTCLAIM_OPERATOR_IBAN",
+                "check digits",
+            ),
+            (
+                vec![("operator_iban", "\"US12 3456 7890\"")],
+                "FLIGHTCLAIM_OPERATOR_IBAN",
+                "SEPA country",
+            ),
+            (
+                vec![("operator_bic", "\"AGRI-FR\"")],
+                "FLIGHTCLAIM_OPERATOR_BIC",
+                "not a BIC",
+            ),
+        ] {
+            let err = with(&pairs).unwrap_err().0;
+            assert!(err.contains(var) && err.contains(words), "{pairs:?}: {err}");
+        }
+        let prod = AppConfig {
+            base_url: "https://claims.example.com".into(),
+            ..AppConfig::default()
+        };
+        let warnings = prod.bank_warnings();
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].contains("FLIGHTCLAIM_OPERATOR_IBAN"));
+        assert!(AppConfig::default().bank_warnings().is_empty());
+        assert!(ok.bank_warnings().is_empty());
     }
 
     /// The example environment file documents every configuration key, so an operator never

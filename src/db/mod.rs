@@ -25,6 +25,7 @@ pub mod mandates;
 pub mod messages;
 pub mod migrate;
 pub mod outbox;
+pub mod payout_batches;
 pub mod payout_changes;
 pub mod sessions;
 pub mod settlements;

@@ -10,5 +10,6 @@ pub mod flight;
 pub mod iban;
 pub mod ledger;
 pub mod money;
+pub mod payout_batch;
 pub mod sepa;
 pub mod signals;

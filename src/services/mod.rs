@@ -23,5 +23,6 @@ pub mod letters;
 pub mod messages;
 pub mod money;
 pub mod payout;
+pub mod payout_batches;
 pub mod sign_in_links;
 pub mod staff;

@@ -43,6 +43,7 @@ mod mail_outbox;
 mod money;
 mod passenger_access;
 mod passenger_conversation;
+mod payouts;
 mod security;
 mod security_regressions;
 mod security_regressions_auth;

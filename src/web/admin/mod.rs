@@ -11,6 +11,7 @@ pub mod emails;
 pub mod finance;
 pub mod invitations;
 pub mod overview;
+pub mod payouts;
 pub mod stats_cache;
 pub mod system;
 pub mod totp;
@@ -35,6 +36,14 @@ pub fn routes() -> Vec<Route> {
         airlines::get_admin_airlines,
         airlines::get_admin_airline,
         finance::get_admin_finance,
+        payouts::pages::get_admin_payouts,
+        payouts::pages::post_admin_payouts,
+        payouts::pages::get_admin_payout,
+        payouts::files::get_admin_payout_file,
+        payouts::files::get_admin_payout_manual_csv,
+        payouts::actions::post_admin_payout_export,
+        payouts::actions::post_admin_payout_sent,
+        payouts::actions::post_admin_payout_cancel,
         system::get_admin_system,
         system::post_admin_test_email,
         emails::get_admin_emails,
