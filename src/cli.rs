@@ -179,6 +179,9 @@ fn check_config(cfg: &AppConfig) -> ExitCode {
     for warning in cfg.warnings() {
         eprintln!("flightclaim: {warning}");
     }
+    for warning in cfg.invoice_warnings() {
+        eprintln!("flightclaim: {warning}");
+    }
     println!("# configuration OK");
     ExitCode::SUCCESS
 }

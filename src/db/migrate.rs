@@ -59,6 +59,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0016_airline_stats",
         include_str!("migrations/0016_airline_stats.sql"),
     ),
+    (
+        "0017_invoices",
+        include_str!("migrations/0017_invoices.sql"),
+    ),
 ];
 
 /// The schema version this binary expects.
@@ -196,7 +200,8 @@ mod tests {
                 "0013_ledger",
                 "0014_escalation",
                 "0015_escalation_documents",
-                "0016_airline_stats"
+                "0016_airline_stats",
+                "0017_invoices"
             ]
         );
         let (rows, statuses, check): (Vec<String>, Vec<String>, String) = db

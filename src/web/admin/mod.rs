@@ -10,6 +10,7 @@ pub mod claims;
 pub mod emails;
 pub mod finance;
 pub mod invitations;
+pub mod invoices;
 pub mod overview;
 pub mod stats_cache;
 pub mod system;
@@ -35,6 +36,12 @@ pub fn routes() -> Vec<Route> {
         airlines::get_admin_airlines,
         airlines::get_admin_airline,
         finance::get_admin_finance,
+        invoices::get_admin_invoices,
+        invoices::get_admin_invoices_csv,
+        invoices::get_admin_invoice_pdf,
+        invoices::get_admin_credit_note_pdf,
+        invoices::post_admin_invoice_cancel,
+        invoices::post_admin_invoice_correct,
         system::get_admin_system,
         system::post_admin_test_email,
         emails::get_admin_emails,
