@@ -504,9 +504,35 @@ async fn numbers_run_per_year_without_gaps_even_after_a_rollback() {
         issue(&third, at(2027, 1, 1), false).unwrap(),
         ["2027-000001"]
     );
+    // The PDF is in the passenger's language.
+    let pax = w.pax_id;
+    db(dir)
+        .write_blocking(move |tx| {
+            Ok(tx.execute("UPDATE users SET locale = 'fr' WHERE id = ?1", [pax])?)
+        })
+        .unwrap();
     assert_eq!(
         issue(&fourth, at(2027, 3, 1), false).unwrap(),
         ["2027-000002"]
+    );
+    let pdf: Vec<u8> = db(dir)
+        .read_blocking(|c| {
+            Ok(c.query_row(
+                "SELECT pdf FROM invoices WHERE number = '2027-000002'",
+                [],
+                |row| row.get(0),
+            )?)
+        })
+        .unwrap();
+    has_all(
+        &pdftotext(dir, &pdf),
+        &[
+            "Facture n° 2027-000002",
+            "Date d'émission : 1er mars 2027",
+            "Honoraires hors taxes : 1,00 €",
+            "TVA à 20 % : 0,20 €",
+            "Total TTC : 1,20 €",
+        ],
     );
     for year in [2026, 2027] {
         let seqs: Vec<u32> = text(

@@ -104,6 +104,7 @@ pub async fn get_admin_finance(
     Ok(Page::new("admin/finance.html")
         .with("staff", &staff.user.name_or_email())
         .with("is_admin", &staff.is_admin())
+        .with("can_invoice", &staff.can_record_money())
         .with("receivables", &receivables)
         .with("held", &held)
         .with("fees", &fees))
