@@ -382,6 +382,19 @@ async fn a_credit_note_cancels_and_a_corrected_invoice_follows() {
         csv.contains(";150,00;20,00;30,00;180,00;EUR;cancelled;"),
         "{csv}"
     );
+    let (s, html) = page(&fin, &format!("/admin/invoices?year={year}&lang=en")).await;
+    assert_eq!(s, Status::Ok);
+    has_all(
+        &html,
+        &[
+            &second,
+            &format!("corrects {year}-000001"),
+            &format!("Cancelled by {note}"),
+            &format!("<option value=\"{year}\" selected>"),
+        ],
+    );
+    let (_, html) = page(&fin, "/admin/invoices?year=2001&lang=en").await;
+    assert!(html.contains("No invoice yet."));
     let (s, _) = download(&fin, "/admin/invoices.csv?sep=tab").await;
     assert_eq!(s, Status::BadRequest);
     let (s, _) = page(&fin, "/admin/invoices?year=abc").await;
@@ -583,4 +596,48 @@ async fn numbers_run_per_year_without_gaps_even_after_a_rollback() {
         assert!(err.contains(says), "{err}");
     }
     assert_eq!(count(dir, "SELECT count(*) FROM invoices"), 5);
+}
+
+/// `check-config` refuses a VAT setting that cannot be printed and, in production, warns about
+/// the operator identity an invoice must carry.
+#[test]
+fn check_config_explains_the_invoice_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |vars: &[(&str, &str)]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_flightclaim"));
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("FLIGHTCLAIM_DATA_DIR", dir.path())
+            .arg("check-config");
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    };
+    let out = run(&[("FLIGHTCLAIM_VAT_RATE_BP", "0")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("FLIGHTCLAIM_VAT_MENTION") && err.contains("Fix"),
+        "{err}"
+    );
+    let out = run(&[
+        ("FLIGHTCLAIM_BASE_URL", "https://claims.example.com"),
+        ("FLIGHTCLAIM_OPERATOR_LEGAL_NAME", "Vols Retardés SAS"),
+    ]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let invoice_warnings: Vec<&str> = err.lines().filter(|l| l.contains("fee invoices")).collect();
+    assert_eq!(invoice_warnings.len(), 3, "{err}");
+    for var in [
+        "FLIGHTCLAIM_OPERATOR_ADDRESS",
+        "FLIGHTCLAIM_OPERATOR_REGISTRATION_NUMBER",
+        "FLIGHTCLAIM_OPERATOR_VAT_NUMBER",
+    ] {
+        assert!(
+            invoice_warnings.iter().any(|l| l.contains(var)),
+            "{var}: {err}"
+        );
+    }
+    assert!(String::from_utf8_lossy(&out.stdout).contains("vat_rate_bp = 2000"));
 }
