@@ -179,7 +179,11 @@ fn check_config(cfg: &AppConfig) -> ExitCode {
     for warning in cfg.warnings() {
         eprintln!("flightclaim: {warning}");
     }
-    for warning in cfg.bank_warnings() {
+    for warning in cfg
+        .bank_warnings()
+        .into_iter()
+        .chain(cfg.invoice_warnings())
+    {
         eprintln!("flightclaim: {warning}");
     }
     println!("# configuration OK");

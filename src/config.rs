@@ -134,6 +134,12 @@ pub struct AppConfig {
     /// Who runs this instance (shown on `/legal`, in the footer, and as the agent in the
     /// mandate). All optional; `check-config` warns when they are missing in production.
     pub operator_legal_name: String,
+    /// VAT on our fee invoices, in basis points (2000 = 20 %); 0 when VAT does not apply, and
+    /// then `vat_mention` says why.
+    pub vat_rate_bp: u32,
+    /// The mention printed on invoices instead of VAT when `vat_rate_bp` is 0, e.g. `TVA non
+    /// applicable, art. 293 B du CGI`.
+    pub vat_mention: String,
     /// E.g. `SAS`, `GmbH`, `sole trader`.
     pub operator_legal_form: String,
     pub operator_address: String,
@@ -195,6 +201,8 @@ impl Default for AppConfig {
             log_max_mb_per_day: 100,
             mail_retry_base_secs: 30,
             flight_status_provider: None,
+            vat_rate_bp: 2000,
+            vat_mention: String::new(),
             flight_status_api_key: None,
             flight_status_api_key_file: None,
             flight_status_base_url: None,
@@ -378,6 +386,7 @@ impl AppConfig {
         }
         self.validate_flight_status()?;
         self.validate_operator_bank()?;
+        self.validate_vat()?;
         self.validate_auto_assign()?;
         self.validate_connections()?;
         for class in RateClass::ALL {
@@ -670,6 +679,87 @@ impl AppConfig {
             )
         })
         .collect()
+    }
+
+    /// The VAT our fee invoices carry (validated at load).
+    pub fn invoice_tax(&self) -> crate::domain::invoice::Tax {
+        if self.vat_rate_bp == 0 {
+            crate::domain::invoice::Tax::NotApplicable {
+                mention: self.vat_mention.trim().to_string(),
+            }
+        } else {
+            crate::domain::invoice::Tax::Vat {
+                rate_bp: self.vat_rate_bp,
+            }
+        }
+    }
+
+    /// `vat_rate_bp` and `vat_mention`: a rate up to 30 %, or 0 with a mention; not both.
+    fn validate_vat(&self) -> Result<(), ConfigError> {
+        if self.vat_rate_bp > 3000 {
+            return Err(key_error(
+                "vat_rate_bp",
+                &format!(
+                    "{} basis points is {} %: no VAT rate in the EU or the UK is above 27 %",
+                    self.vat_rate_bp,
+                    self.vat_rate_bp / 100
+                ),
+                "write the rate in basis points (hundredths of a percent): 2000 for 20 %, 550 for 5.5 %, 0 when VAT does not apply",
+            ));
+        }
+        let mention = self.vat_mention.trim();
+        if self.vat_rate_bp == 0 && mention.is_empty() {
+            return Err(key_error(
+                "vat_mention",
+                "VAT is 0 (`vat_rate_bp` = 0) but no mention says why, and an invoice without VAT must",
+                "set it to the legal mention, e.g. `TVA non applicable, art. 293 B du CGI` or `VAT reverse charge`, or set `vat_rate_bp`",
+            ));
+        }
+        if self.vat_rate_bp > 0 && !mention.is_empty() {
+            return Err(key_error(
+                "vat_mention",
+                "a VAT rate and a \"VAT not applicable\" mention are both set",
+                "remove `vat_mention`, or set `vat_rate_bp` to 0 when VAT does not apply",
+            ));
+        }
+        if mention.chars().count() > 200 {
+            return Err(key_error(
+                "vat_mention",
+                "longer than 200 characters",
+                "keep the legal mention short, e.g. `TVA non applicable, art. 293 B du CGI`",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Warnings for `check-config` about fee invoices: in production (`https://` base URL), the
+    /// operator identity an invoice must carry (legal name, address, registration number, and
+    /// the VAT number when VAT is charged).
+    pub fn invoice_warnings(&self) -> Vec<String> {
+        if !self.is_https() {
+            return Vec::new();
+        }
+        let mut needed = vec![
+            ("operator_legal_name", &self.operator_legal_name),
+            ("operator_address", &self.operator_address),
+            (
+                "operator_registration_number",
+                &self.operator_registration_number,
+            ),
+        ];
+        if self.vat_rate_bp > 0 {
+            needed.push(("operator_vat_number", &self.operator_vat_number));
+        }
+        needed
+            .into_iter()
+            .filter(|(_, v)| v.trim().is_empty())
+            .map(|(key, _)| {
+                format!(
+                    "warning: `{key}` ({}) is not set: fee invoices are issued without it, and an invoice must name it. Fix: set it before the first payout",
+                    env_var_name(key)
+                )
+            })
+            .collect()
     }
 
     /// Warnings (not errors) for `check-config`: in production (`https://` base URL) the
@@ -1064,6 +1154,73 @@ mod tests {
         assert!(warnings[0].contains("FLIGHTCLAIM_OPERATOR_IBAN"));
         assert!(AppConfig::default().bank_warnings().is_empty());
         assert!(ok.bank_warnings().is_empty());
+    }
+
+    #[test]
+    fn vat_settings_are_checked() {
+        use crate::domain::invoice::Tax;
+        assert_eq!(with(&[]).unwrap().invoice_tax(), Tax::Vat { rate_bp: 2000 });
+        let exempt = with(&[
+            ("vat_rate_bp", "0"),
+            ("vat_mention", "\"TVA non applicable, art. 293 B du CGI\""),
+        ])
+        .unwrap();
+        assert_eq!(
+            exempt.invoice_tax(),
+            Tax::NotApplicable {
+                mention: "TVA non applicable, art. 293 B du CGI".into()
+            }
+        );
+        assert_eq!(
+            with(&[("vat_rate_bp", "550")]).unwrap().invoice_tax(),
+            Tax::Vat { rate_bp: 550 }
+        );
+        for (pairs, var, says) in [
+            (
+                vec![("vat_rate_bp", "5000")],
+                "FLIGHTCLAIM_VAT_RATE_BP",
+                "basis points",
+            ),
+            (
+                vec![("vat_rate_bp", "-1")],
+                "FLIGHTCLAIM_VAT_RATE_BP",
+                "Fix",
+            ),
+            (
+                vec![("vat_rate_bp", "0")],
+                "FLIGHTCLAIM_VAT_MENTION",
+                "mention",
+            ),
+            (
+                vec![("vat_mention", "\"VAT exempt\"")],
+                "FLIGHTCLAIM_VAT_MENTION",
+                "both set",
+            ),
+        ] {
+            let err = with(&pairs).unwrap_err().0;
+            assert!(err.contains(var) && err.contains(says), "{pairs:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn missing_invoice_identity_warns_in_production_only() {
+        assert!(AppConfig::default().invoice_warnings().is_empty());
+        let prod = AppConfig {
+            base_url: "https://claims.example.com".into(),
+            ..AppConfig::default()
+        };
+        let warnings = prod.invoice_warnings();
+        assert_eq!(warnings.len(), 4, "{warnings:?}");
+        assert!(warnings.iter().all(|w| w.contains("invoice")));
+        let exempt = AppConfig {
+            vat_rate_bp: 0,
+            vat_mention: "VAT exempt".into(),
+            operator_legal_name: "Vols Retardés SAS".into(),
+            ..prod
+        };
+        let warnings = exempt.invoice_warnings();
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(!warnings.iter().any(|w| w.contains("VAT_NUMBER")));
     }
 
     /// The example environment file documents every configuration key, so an operator never

@@ -63,6 +63,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0017_payout_batches",
         include_str!("migrations/0017_payout_batches.sql"),
     ),
+    (
+        "0018_invoices",
+        include_str!("migrations/0018_invoices.sql"),
+    ),
 ];
 
 /// The schema version this binary expects.
@@ -202,6 +206,7 @@ mod tests {
                 "0015_escalation_documents",
                 "0016_airline_stats",
                 "0017_payout_batches",
+                "0018_invoices",
             ]
         );
         let (rows, statuses, check): (Vec<String>, Vec<String>, String) = db

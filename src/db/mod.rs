@@ -20,6 +20,7 @@ pub mod documents;
 pub mod drafts;
 pub mod escalation_documents;
 pub mod invitations;
+pub mod invoices;
 pub mod ledger;
 pub mod mandates;
 pub mod messages;

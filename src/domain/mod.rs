@@ -8,6 +8,7 @@ pub mod eligibility;
 pub mod escalation;
 pub mod flight;
 pub mod iban;
+pub mod invoice;
 pub mod ledger;
 pub mod money;
 pub mod payout_batch;

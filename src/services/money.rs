@@ -96,6 +96,8 @@ pub struct Payout {
     pub value_date: NaiveDate,
     pub reference: String,
     pub note: String,
+    /// Who issues the fee invoice, and its VAT (from the configuration).
+    pub invoicing: super::invoices::Issuer,
 }
 
 /// The claim's money after a recorded movement.
@@ -457,6 +459,9 @@ pub fn record_payout(
         input.amount,
         ("", &input.reference, false, ""),
     )?;
+    // The fee is earned: its invoice, in this transaction.
+    super::invoices::issue_for_fees(tx, &input.invoicing, actor, &m.claim, chrono::Utc::now())
+        .map_err(invoice_refused)?;
     let (done, noted) = follow(tx, actor, &m, "money.payout", &input.note)?;
     if !noted && !input.note.is_empty() {
         claim_admin::add_text_event(tx, m.claim.id, actor.user_id, &input.note, true)?;
@@ -475,6 +480,17 @@ pub fn record_payout(
         },
     )?;
     Ok(done)
+}
+
+/// An invoice that could not be issued with the payout: the fee row is there, so only the
+/// database or an overflow can refuse it.
+fn invoice_refused(err: super::invoices::InvoiceError) -> RecordError {
+    use super::invoices::InvoiceError;
+    match err {
+        InvoiceError::Db(e) => RecordError::Db(e),
+        InvoiceError::Money(e) => RecordError::Money(e),
+        other => RecordError::Db(DbError::Conflict(other.to_string())),
+    }
 }
 
 /// A settlement below the amount due, offered to the passenger.

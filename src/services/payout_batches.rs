@@ -318,13 +318,14 @@ pub enum Sent {
     AlreadySent,
 }
 
-/// Records every payout of the batch (value date `value_date`), then the batch is sent. A
-/// batch with SEPA transfers must have been exported first (its transfers cannot have left
-/// otherwise); a batch of manual transfers only may be marked sent while open.
+/// Records every payout of the batch (value date `value_date`) with its fee invoice, then the
+/// batch is sent. A batch with SEPA transfers must have been exported first (its transfers
+/// cannot have left otherwise); a batch of manual transfers only may be marked sent while open.
 pub fn mark_sent(
     tx: &Transaction<'_>,
     mailer: &crate::mail::Mailer,
     actor: &Actor,
+    invoicing: &super::invoices::Issuer,
     batch_id: i64,
     value_date: NaiveDate,
 ) -> Result<Sent, BatchError> {
@@ -348,6 +349,7 @@ pub fn mark_sent(
             value_date,
             reference: i.end_to_end_id.clone(),
             note: String::new(),
+            invoicing: invoicing.clone(),
         };
         money::record_payout(tx, mailer, actor, &payout).map_err(|err| BatchError::Record {
             claim_ref: i.claim_ref.clone(),

@@ -38,6 +38,7 @@ mod escalation;
 mod escalation_docs;
 mod flight_status;
 mod i18n_and_templates;
+mod invoices;
 mod mail_delivery;
 mod mail_outbox;
 mod money;

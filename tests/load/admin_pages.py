@@ -44,6 +44,8 @@ PAGES = [
     "/admin/airlines",
     "/admin/airlines/AF",
     "/admin/airlines/BA",
+    "/admin/invoices",
+    "/admin/invoices?year=2026",
     "/admin/claims",
     "/admin/claims?status=submitted",
     "/admin/claims?status=sent_to_airline&sort=oldest",

@@ -105,6 +105,7 @@ pub async fn get_admin_finance(
         .with("staff", &staff.user.name_or_email())
         .with("is_admin", &staff.is_admin())
         .with("can_pay_out", &staff.can_record_money())
+        .with("can_invoice", &staff.can_record_money())
         .with("receivables", &receivables)
         .with("held", &held)
         .with("fees", &fees))

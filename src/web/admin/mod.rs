@@ -10,6 +10,7 @@ pub mod claims;
 pub mod emails;
 pub mod finance;
 pub mod invitations;
+pub mod invoices;
 pub mod overview;
 pub mod payouts;
 pub mod stats_cache;
@@ -44,6 +45,12 @@ pub fn routes() -> Vec<Route> {
         payouts::actions::post_admin_payout_export,
         payouts::actions::post_admin_payout_sent,
         payouts::actions::post_admin_payout_cancel,
+        invoices::get_admin_invoices,
+        invoices::get_admin_invoices_csv,
+        invoices::get_admin_invoice_pdf,
+        invoices::get_admin_credit_note_pdf,
+        invoices::post_admin_invoice_cancel,
+        invoices::post_admin_invoice_correct,
         system::get_admin_system,
         system::post_admin_test_email,
         emails::get_admin_emails,

@@ -4,6 +4,7 @@
 
 pub mod downloads;
 pub mod draft;
+pub mod invoices;
 pub mod messages;
 pub mod payout_change;
 pub mod prefill;
@@ -43,5 +44,7 @@ pub fn routes() -> Vec<Route> {
         downloads::get_claim_mandate_pdf,
         downloads::get_admin_claim_document,
         downloads::get_admin_claim_mandate_pdf,
+        invoices::get_claim_invoice,
+        invoices::get_claim_credit_note,
     ]
 }

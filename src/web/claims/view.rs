@@ -207,7 +207,13 @@ pub(super) async fn claim_page(
         .map(|p| format!("{} {}", p.first_name, p.last_name))
         .collect();
     let mandate_items = mandate_items(&signed);
+    let invoices = db
+        .read(move |c| crate::db::invoices::list_for_claim(c, id))
+        .await?;
+    let invoices =
+        crate::web::admin::invoices::views(&invoices, Locale::from_tag(lang).unwrap_or_default());
     Ok(Page::new("pages/claims/claim.html")
+        .with("invoices", &invoices)
         .with("claim", row)
         .with("stages", &stages)
         .with("events", &events)

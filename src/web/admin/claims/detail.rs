@@ -296,6 +296,7 @@ struct Loaded {
     offer: Option<crate::db::settlements::Offer>,
     escalation: Vec<crate::db::escalation_documents::EscalationDocument>,
     signals: Vec<crate::db::claim_signals::Signal>,
+    invoices: Vec<crate::db::invoices::InvoiceRow>,
 }
 
 /// Loads a claim by the reference in the path (404 when there is none).
@@ -321,6 +322,7 @@ fn load_all(c: &rusqlite::Connection, detail: ClaimDetail) -> Result<Loaded, DbE
         offer: crate::db::settlements::find_latest(c, id)?,
         escalation: crate::db::escalation_documents::list_for_claim(c, id)?,
         signals: crate::db::claim_signals::list_for(c, &[id])?,
+        invoices: crate::db::invoices::list_for_claim(c, id)?,
         detail,
     })
 }
@@ -419,7 +421,12 @@ pub async fn claim_page(
             &super::escalation::views(&loaded.escalation, lang),
         )
         .with("total_plain", &plain(total))
-        .with("approved_plain", &plain(approved)))
+        .with("approved_plain", &plain(approved))
+        .with("can_invoice", &staff.can_record_money())
+        .with(
+            "invoices",
+            &super::super::invoices::views(&loaded.invoices, locale),
+        ))
 }
 
 #[get("/admin/claims/<claim_ref>")]

@@ -388,6 +388,7 @@ pub async fn post_payout(
     db: &State<Db>,
     mailer: &State<Arc<Mailer>>,
     cookies: &CookieJar<'_>,
+    cfg: &State<crate::config::AppConfig>,
 ) -> Result<Result<Redirect, Page>, AppError> {
     let (actor, key) = recorder(&staff, claim_ref)?;
     let f = form.0;
@@ -400,6 +401,7 @@ pub async fn post_payout(
             value_date: parse_date(&f.date)?,
             reference: cut(&f.reference),
             note: cut(&f.note),
+            invoicing: crate::services::invoices::Issuer::from_config(cfg),
         })
     });
     let outcome = run(db, mailer, actor, parsed, money::record_payout).await;

@@ -87,8 +87,9 @@ pub async fn post_admin_payout_sent(
     let actor = finance.actor();
     let mailer = Arc::clone(mailer);
     let today = Utc::now().date_naive();
+    let invoicing = crate::services::invoices::Issuer::from_config(cfg);
     let outcome = db
-        .transact(move |tx| batches::mark_sent(tx, &mailer, &actor, id, today))
+        .transact(move |tx| batches::mark_sent(tx, &mailer, &actor, &invoicing, id, today))
         .await;
     let ctx = (&finance, id, locale, db.inner(), cfg.inner());
     finish(outcome, ctx, cookies, |sent| match sent {
