@@ -304,6 +304,19 @@ async fn a_batch_of_euros_and_pounds_from_selection_to_the_passengers_emails() {
         assert_eq!(status_of(dir, r), "paid", "{r}");
     }
     assert_eq!(status_of(dir, &not_paid), "submitted");
+    // Each fee withheld in the batch is invoiced with it, in its own currency.
+    assert_eq!(
+        text(
+            dir,
+            "SELECT c.ref || ' ' || i.currency FROM invoices i JOIN claims c ON c.id = i.claim_id
+             ORDER BY i.id",
+        ),
+        [
+            format!("{ra} EUR"),
+            format!("{rb} EUR"),
+            format!("{rc} GBP")
+        ]
+    );
     let en = common::received_mails(dir, "pax@example.com", "payment_sent");
     assert_eq!(en.len(), 2);
     assert!(
