@@ -2,22 +2,14 @@
 //! UTC" or "25 Nov 2026, 12:53 UTC" (words and order from `locales/app.*.yml`). Stored times
 //! are UTC and we do not know the reader's time zone, so the zone is always said.
 
-use chrono::{DateTime, Datelike, NaiveDate, Timelike};
+use chrono::{DateTime, NaiveDate, Timelike};
 
 use crate::i18n::translate;
 
 /// `raw` (RFC 3339, `YYYY-MM-DD HH:MM:SS…`, or a plain date) in `lang`; anything else as is.
 pub fn format_when(raw: &str, lang: &str) -> String {
     let raw = raw.trim();
-    let date = |d: NaiveDate| {
-        let month = translate(lang, &format!("app.month.{}", d.month()), &[]);
-        let (day, year) = (d.day().to_string(), d.year().to_string());
-        translate(
-            lang,
-            "app.date",
-            &[("day", &day), ("month", &month), ("year", &year)],
-        )
-    };
+    let date = |d: NaiveDate| crate::i18n::date_words(d, lang);
     let parsed = DateTime::parse_from_rfc3339(raw)
         .map(|t| t.naive_utc())
         .or_else(|_| {

@@ -41,6 +41,7 @@ mod i18n_and_templates;
 mod mail_delivery;
 mod mail_outbox;
 mod money;
+mod operated_by;
 mod passenger_access;
 mod passenger_conversation;
 mod security;
