@@ -78,16 +78,17 @@ pub fn leg_summaries(
     index: &AirportIndex,
     lang: &str,
 ) -> Vec<LegSummary> {
-    let place = |code: &str| {
+    // The airport a code meant that day (IST in 2018 is Atatürk, in the city of Istanbul).
+    let place = |code: &str, day| {
         index
-            .get(code, lang)
+            .get_on(code, day, lang)
             .map_or_else(|| code.to_string(), |s| format!("{} ({code})", s.city))
     };
     legs.iter()
         .map(|l| LegSummary {
             flight: l.flight_number.clone(),
-            from: place(&l.from_iata),
-            to: place(&l.to_iata),
+            from: place(&l.from_iata, l.scheduled_departure_local.date()),
+            to: place(&l.to_iata, l.scheduled_arrival_local.date()),
             date: long_date(l.scheduled_departure_local.date(), lang),
             operated_by: l
                 .operating_carrier_iata

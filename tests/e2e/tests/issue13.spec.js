@@ -3,8 +3,8 @@
 // typed (a licence other than the pre-selected one chosen, seen on the answer and on the
 // review), retired airport codes in the airport search with their dates (today's airport
 // first), and /check with a cause the Court of Justice ruled extraordinary (C-501/17), in both
-// languages. axe-core on the new parts.
-const { test, expect } = require('./fixtures');
+// languages; "operated by" without JavaScript too. axe-core on the new parts.
+const { test, expect, checkA11yWithoutJs } = require('./fixtures');
 
 test('an easyJet flight operated by easyJet Europe, from the flights step to the review', async ({ page, checkA11y }, testInfo) => {
   test.slow(); // the whole wizard
@@ -145,3 +145,26 @@ for (const lang of ['fr', 'en']) {
     await checkA11y(page);
   });
 }
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('a Ryanair flight: the step comes back once with "operated by", then goes on', async ({ page, browser, checkA11y }) => {
+    await page.goto('/check?lang=fr');
+    await page.getByLabel('Numéro de vol').fill('FR 1234');
+    await page.getByLabel('Date de départ prévue').fill('2025-05-14');
+    await page.locator('#leg0-from').fill('CDG');
+    await page.locator('#leg0-to').fill('DUB');
+    await page.getByLabel('Heure de départ prévue').fill('10:00');
+    await page.getByLabel("Heure d'arrivée prévue").fill('10:45');
+    await page.getByRole('button', { name: 'Continuer' }).click();
+    await expect(page.getByTestId('operated-by-asked')).toContainText('plusieurs compagnies');
+    const group = page.getByRole('group', { name: 'Opéré par (vols vendus sous le code FR)' });
+    await expect(group.getByLabel('Ryanair (FR) – licence : Irlande')).toBeChecked();
+    await checkA11yWithoutJs(page, browser, checkA11y);
+    await group.getByLabel('Malta Air (AL) – licence : Malte').check();
+    await page.getByRole('button', { name: 'Continuer' }).click();
+    await expect(page.getByText('opéré par Malta Air (AL) – licence : Malte')).toBeVisible();
+    await expect(page.getByLabel('Mon vol est arrivé en retard')).toBeVisible();
+  });
+});
