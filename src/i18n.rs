@@ -117,6 +117,19 @@ pub fn translate(locale: &str, key: &str, args: &[(&str, &str)]) -> String {
     interpolate(&text, args)
 }
 
+/// A date as people read it: "24 Oct 2020", "24 oct. 2020" (words and order from
+/// `locales/app.*.yml`).
+pub fn date_words(d: chrono::NaiveDate, lang: &str) -> String {
+    use chrono::Datelike;
+    let month = translate(lang, &format!("app.month.{}", d.month()), &[]);
+    let (day, year) = (d.day().to_string(), d.year().to_string());
+    translate(
+        lang,
+        "app.date",
+        &[("day", &day), ("month", &month), ("year", &year)],
+    )
+}
+
 /// Replaces `%{name}` by the value of `name`.
 pub fn interpolate(text: &str, args: &[(&str, &str)]) -> String {
     if args.is_empty() || !text.contains("%{") {

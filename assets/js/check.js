@@ -4,6 +4,9 @@
  *  - shows the questions inside <div data-show-if="NAME" data-show-value="VALUE"> only while
  *    the radio NAME has VALUE (without JavaScript they are always shown, and the server
  *    ignores them when they do not apply).
+ *  - shows "operated by" as soon as a flight number whose designator several licences fly
+ *    under is typed (the groups come from the data-airline-groups attribute; without
+ *    JavaScript the server shows the same choice when the step is posted).
  * No inline script, no innerHTML: CSP `script-src 'self'` compatible.
  */
 (function () {
@@ -103,7 +106,76 @@
     }
   }
 
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs).forEach(function (k) {
+      node.setAttribute(k, attrs[k]);
+    });
+    if (text) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  // The same markup as templates/partials/check_operated_by.html.
+  function operatedBy(i, designator, options, source) {
+    var id = "leg" + i + "-operated-by";
+    var set = el("fieldset", {
+      "class": "field choices operated-by", id: id + "-group", "data-operated-by": "",
+      "data-designator": designator, "aria-describedby": id + "-hint"
+    });
+    set.appendChild(el("legend", {}, source.getAttribute("data-legend").replace("{designator}", designator)));
+    set.appendChild(el("span", { "class": "hint", id: id + "-hint" }, source.getAttribute("data-hint")));
+    options.forEach(function (o, k) {
+      var rid = k === 0 ? id : id + "-" + k;
+      var row = el("div", { "class": "radio" });
+      var input = el("input", { type: "radio", id: rid, name: "legs[" + i + "].operated_by", value: o[0] });
+      input.checked = k === 0;
+      row.appendChild(input);
+      row.appendChild(el("label", { "for": rid }, o[1]));
+      set.appendChild(row);
+    });
+    return set;
+  }
+
+  function initOperatedBy(source) {
+    var groups;
+    try {
+      groups = JSON.parse(source.getAttribute("data-airline-groups") || "{}");
+    } catch (e) {
+      return;
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("[data-operated-by-slot]"), function (slot) {
+      var i = slot.getAttribute("data-operated-by-slot");
+      var flight = document.getElementById("leg" + i + "-flight");
+      if (!flight) {
+        return;
+      }
+      function update() {
+        var designator = flight.value.replace(/\s+/g, "").slice(0, 2).toUpperCase();
+        var current = slot.querySelector("[data-operated-by]");
+        var shown = current ? current.getAttribute("data-designator") : null;
+        var options = Object.prototype.hasOwnProperty.call(groups, designator) ? groups[designator] : null;
+        if (shown === designator && options) {
+          return;
+        }
+        if (current) {
+          slot.removeChild(current);
+        }
+        if (options) {
+          slot.appendChild(operatedBy(i, designator, options, source));
+        }
+      }
+      flight.addEventListener("input", update);
+      flight.addEventListener("change", update);
+    });
+  }
+
   function init() {
+    var groups = document.querySelector("[data-airline-groups]");
+    if (groups) {
+      initOperatedBy(groups);
+    }
     var note = document.getElementById("flight-lookup-status");
     if (note && typeof fetch === "function") {
       initFlightLookup(note);

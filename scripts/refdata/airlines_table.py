@@ -37,6 +37,7 @@ CL | CLH | Lufthansa CityLine | DE
 VL | LHX | Lufthansa City Airlines | DE
 4Y | OCN | Discover Airlines | DE
 EW | EWG | Eurowings | DE
+E2 | EWE | Eurowings Europe (Austria) | AT
 DE | CFG | Condor | DE
 X3 | TUI | TUIfly | DE
 SR | SDR | Sundair | DE
@@ -97,7 +98,8 @@ U8 | TUS | TUS Airways | CY
 KM | KMM | KM Malta Airlines | MT
 W4 | WMT | Wizz Air Malta | MT
 AL | MAY | Malta Air | MT
-OE | LDM | Lauda Europe | MT
+OE | LDM | Laudamotion | AT
+LW | LDA | Lauda Europe | MT
 XR | CXI | Corendon Airlines Europe | MT
 # --- EEA / Switzerland ---------------------------------------------------
 DY | NAX | Norwegian Air Shuttle | NO
@@ -119,6 +121,7 @@ LS | EXS | Jet2 | GB
 BY | TOM | TUI Airways | GB
 W9 | WUK | Wizz Air UK | GB
 RK | RUK | Ryanair UK | GB
+EG | EUK | Aer Lingus UK | GB
 LM | LOG | Loganair | GB
 T3 | EZE | Eastern Airways | GB
 ZT | AWC | Titan Airways | GB

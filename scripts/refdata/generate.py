@@ -9,6 +9,7 @@ import sys
 import pycountry
 from babel import Locale
 
+import airline_groups_table
 import airlines_table
 import airports_gen
 import enforcement_table
@@ -76,6 +77,19 @@ def airlines(openflights_dat):
     return rows, not_in_openflights, doubtful
 
 
+def airline_groups(airline_rows):
+    known = {r[0] for r in airline_rows}
+    rows = sorted([m, o, str(d), n] for m, o, d, n in airline_groups_table.ROWS)
+    for m, o, _, _ in rows:
+        if o not in known or m not in known:
+            sys.exit(f"airline_groups_table.py: {m} -> {o}: code not in airlines_table.py")
+    for m in {r[0] for r in rows}:
+        members = [r for r in rows if r[0] == m]
+        if sum(r[2] == "1" for r in members) != 1 or not any(r[1] == m for r in members):
+            sys.exit(f"airline_groups_table.py: group {m} needs itself and exactly one default")
+    write_csv("airline_groups.csv", ["marketing", "operating", "default", "note"], rows)
+
+
 def limitation():
     rows = sorted([list(map(str, r)) for r in limitation_table.ROWS])
     write_csv("limitation.csv", ["forum", "years", "start", "confidence", "source_url", "note"], rows)
@@ -137,7 +151,8 @@ def main():
     ourairports_json, openflights_dat = sys.argv[1], sys.argv[2]
     rows, corrections, unresolved = airports_gen.build(ourairports_json)
     territories(rows)
-    _, not_in_of, doubtful = airlines(openflights_dat)
+    airline_rows, not_in_of, doubtful = airlines(openflights_dat)
+    airline_groups(airline_rows)
     limitation()
     enforcement_bodies()
     retired_airports()

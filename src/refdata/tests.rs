@@ -507,3 +507,61 @@ fn corrected_hubs_use_ourairports_coordinates() {
         assert!(km < 0.01, "{iata} is {km:.3} km from OurAirports");
     }
 }
+
+#[test]
+fn airline_groups_name_known_licences_with_one_default_first() {
+    let u2: Vec<(&str, bool)> = data()
+        .airline_group("u2")
+        .iter()
+        .map(|m| (m.operating.as_str(), m.default))
+        .collect();
+    assert_eq!(u2, [("U2", true), ("DS", false), ("EC", false)]);
+    let countries = |g: &str| -> Vec<String> {
+        data()
+            .airline_group(g)
+            .iter()
+            .filter_map(|m| data().airline(&m.operating).map(|a| a.country.clone()))
+            .collect()
+    };
+    assert_eq!(countries("FR"), ["IE", "MT", "MT", "GB", "PL"]);
+    assert_eq!(countries("EI"), ["IE", "GB"]);
+    assert!(
+        data().airline_group("AF").is_empty(),
+        "most designators ask nothing"
+    );
+    for m in data().airline_groups() {
+        assert!(data().airline(&m.operating).is_some(), "{}", m.operating);
+    }
+}
+
+#[test]
+fn airline_groups_refuse_unknown_codes_and_two_defaults() {
+    let base = || {
+        RefData::from_csv(
+            "iata,icao,name,city,country,lat,lon,tz,size,scheduled\n",
+            "iata,icao,name,country\nU2,EZY,easyJet UK,GB\nEC,EJU,easyJet Europe,AT\n",
+            "code,name_en,name_fr,status\n",
+            "forum,years,start,confidence,source_url,note\n",
+        )
+        .unwrap()
+    };
+    let header = "marketing,operating,default,note\n";
+    assert!(
+        base()
+            .with_airline_groups(&format!("{header}U2,U2,1,\nU2,EC,0,\n"))
+            .is_ok()
+    );
+    for bad in [
+        "U2,U2,1,\nU2,XX,0,\n",
+        "U2,U2,1,\nU2,EC,1,\n",
+        "U2,U2,0,\n",
+        "U2,U2,2,\n",
+    ] {
+        assert!(
+            base()
+                .with_airline_groups(&format!("{header}{bad}"))
+                .is_err(),
+            "{bad}"
+        );
+    }
+}

@@ -8,7 +8,11 @@
 //! # What is indexed
 //!
 //! One document per airport that has an IATA code (a claim is always about a scheduled flight,
-//! which is identified by IATA codes). Text is analysed here, in Rust, not by a tantivy
+//! which is identified by IATA codes), plus one per retired or re-assigned code of
+//! `data/airports_retired.csv` (SXF, KIV, IST as Atatürk): claims run for years, so these stay
+//! findable, labelled with their last day, ranked below every current airport
+//! (`RETIRED_PRIOR`) and reached by code only when no current airport has it (`IST` is today's
+//! airport; [`AirportIndex::get_on`] gives the one of a flight's date). Text is analysed here, in Rust, not by a tantivy
 //! tokenizer: [`fold`] splits on anything that is not a letter or digit, transliterates to ASCII
 //! with `deunicode` (`Zürich` → `zurich`, `Kraków` → `krakow`, `北京` → `beijing`) and
 //! lower-cases. Each resulting word is stored as a raw term, so queries are built from the
@@ -89,6 +93,9 @@ use tantivy::{
     DocId, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentReader, TantivyDocument, Term,
 };
 
+use chrono::NaiveDate;
+
+use crate::i18n::{date_words, translate};
 use crate::refdata::{Airport, AirportSize, RefData};
 
 mod names;
@@ -115,6 +122,9 @@ const DEFAULT_LANG: &str = "en";
 /// Writer arena for the one-off build (freed after the commit).
 const WRITER_MEMORY_BYTES: usize = 30_000_000;
 
+/// Prior of a retired code's airport: below every current airport (whose prior is 0 to 4.5),
+/// so a search for "Berlin" or "IST" shows today's airport first.
+const RETIRED_PRIOR: Score = -1.0;
 const SCORE_CODE: Score = 100.0;
 const SCORE_EXACT: [Score; 3] = [10.0, 8.0, 6.0];
 const SCORE_PREFIX: [Score; 3] = [6.0, 5.0, 3.0];
@@ -167,8 +177,22 @@ pub struct Suggestion {
     /// IANA time zone, e.g. `Europe/Paris`.
     pub tz: String,
     /// What the widget shows and writes back into the field, e.g.
-    /// `Paris – Charles de Gaulle (CDG), France`.
+    /// `Paris – Charles de Gaulle (CDG), France`; a retired code's label ends with its dates
+    /// (`Berlin – Schönefeld (SXF), Germany — code used until 24 Oct 2020`).
     pub label: String,
+    /// A retired or re-assigned code (`data/airports_retired.csv`): `valid_to` and
+    /// `replaced_by` in the JSON, absent for a current airport.
+    #[serde(flatten)]
+    pub retired: Option<Box<RetiredCode>>,
+}
+
+/// The dates of a retired or re-assigned code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RetiredCode {
+    /// The last day the code meant this airport.
+    pub valid_to: NaiveDate,
+    /// The code that replaced it.
+    pub replaced_by: String,
 }
 
 /// Outcome of [`AirportIndex::resolve`].
@@ -215,6 +239,15 @@ struct Entry {
     tz: String,
     cities: [String; LABEL_LANGS.len()],
     country_names: [String; LABEL_LANGS.len()],
+    /// For a retired code: the dates it meant this airport, and its replacement.
+    retired: Option<Retired>,
+}
+
+#[derive(Debug)]
+struct Retired {
+    valid_from: Option<NaiveDate>,
+    valid_to: NaiveDate,
+    replaced_by: String,
 }
 
 /// The airport search index. Read-only once built; cheap to query from many threads.
@@ -267,7 +300,25 @@ impl AirportIndex {
         let mut entries = Vec::new();
         let mut priors = Vec::new();
         let mut by_code = HashMap::new();
-        for airport in data.airports().iter().filter(|a| !a.iata.trim().is_empty()) {
+        // Current airports first, so that a re-assigned code (IST) finds today's airport and a
+        // retired one (SXF, KIV) finds the only airport it meant; retired entries rank below
+        // current ones for the same words (`RETIRED_PRIOR`).
+        let current = data
+            .airports()
+            .iter()
+            .filter(|a| !a.iata.trim().is_empty())
+            .map(|a| (a, None));
+        let retired = data.retired_airports().iter().map(|r| {
+            (
+                &r.airport,
+                Some(Retired {
+                    valid_from: r.valid_from,
+                    valid_to: r.valid_to,
+                    replaced_by: r.replaced_by.clone(),
+                }),
+            )
+        });
+        for (airport, retired) in current.chain(retired) {
             let countries = country_names
                 .entry(airport.country.as_str())
                 .or_insert_with(|| {
@@ -287,7 +338,11 @@ impl AirportIndex {
                     .entry(airport.icao.trim().to_ascii_uppercase())
                     .or_insert(ord);
             }
-            priors.push(prior(airport));
+            priors.push(if retired.is_some() {
+                RETIRED_PRIOR
+            } else {
+                prior(airport)
+            });
             entries.push(Entry {
                 iata: airport.iata.trim().to_ascii_uppercase(),
                 icao: airport.icao.trim().to_ascii_uppercase(),
@@ -299,6 +354,7 @@ impl AirportIndex {
                 tz: airport.tz.name().to_string(),
                 cities,
                 country_names: countries,
+                retired,
             });
         }
         writer.commit().expect("airport index: commit");
@@ -475,11 +531,19 @@ impl AirportIndex {
         let l = lang_slot(lang);
         let city = e.cities[l].clone();
         let country_name = e.country_names[l].clone();
-        let label = if e.short_name.is_empty() {
+        let mut label = if e.short_name.is_empty() {
             format!("{city} ({}), {country_name}", e.iata)
         } else {
             format!("{city} – {} ({}), {country_name}", e.short_name, e.iata)
         };
+        if let Some(r) = &e.retired {
+            let until = date_words(r.valid_to, lang);
+            label = translate(
+                lang,
+                "airports.retired.label",
+                &[("label", &label), ("until", &until)],
+            );
+        }
         Suggestion {
             iata: e.iata.clone(),
             icao: e.icao.clone(),
@@ -491,7 +555,35 @@ impl AirportIndex {
             lon: e.lon,
             tz: e.tz.clone(),
             label,
+            retired: e.retired.as_ref().map(|r| {
+                Box::new(RetiredCode {
+                    valid_to: r.valid_to,
+                    replaced_by: r.replaced_by.clone(),
+                })
+            }),
         }
+    }
+
+    /// The airport `code` meant on `date`: a retired entry in use that day (IST before
+    /// 6 April 2019 is Atatürk), else [`get`](Self::get) — which may be a retired entry
+    /// outside its dates (SXF in 2023): check it with [`in_use_on`](Self::in_use_on).
+    pub fn get_on(&self, code: &str, date: NaiveDate, lang: &str) -> Option<Suggestion> {
+        let code = code.trim().to_ascii_uppercase();
+        self.entries
+            .iter()
+            .position(|e| {
+                e.iata == code
+                    && e.retired.as_ref().is_some_and(|r| {
+                        r.valid_from.is_none_or(|f| f <= date) && date <= r.valid_to
+                    })
+            })
+            .map(|ord| self.suggestion(ord, lang))
+            .or_else(|| self.get(&code, lang))
+    }
+
+    /// Whether a suggestion's code was in use on `date` (always, for a current airport).
+    pub fn in_use_on(s: &Suggestion, date: NaiveDate) -> bool {
+        s.retired.as_ref().is_none_or(|r| date <= r.valid_to)
     }
 }
 

@@ -4,7 +4,7 @@
 //! browser, else the language's usual zone: Paris for French, London for English), emails in the
 //! language's zone, and the zone is always named.
 
-use chrono::{DateTime, Datelike, NaiveDate, Timelike};
+use chrono::{DateTime, NaiveDate, Timelike};
 use chrono_tz::Tz;
 
 use crate::i18n::translate;
@@ -32,15 +32,7 @@ pub fn format_when(raw: &str, lang: &str) -> String {
 /// [`format_when`] with times shown in `zone`, named by its abbreviation (CET, BST, EST…).
 pub fn format_when_in(raw: &str, lang: &str, zone: Tz) -> String {
     let raw = raw.trim();
-    let date = |d: NaiveDate| {
-        let month = translate(lang, &format!("app.month.{}", d.month()), &[]);
-        let (day, year) = (d.day().to_string(), d.year().to_string());
-        translate(
-            lang,
-            "app.date",
-            &[("day", &day), ("month", &month), ("year", &year)],
-        )
-    };
+    let date = |d: NaiveDate| crate::i18n::date_words(d, lang);
     let parsed = DateTime::parse_from_rfc3339(raw)
         .map(|t| t.naive_utc())
         .or_else(|_| {

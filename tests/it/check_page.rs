@@ -162,7 +162,7 @@ async fn ambiguous_airports_offer_choices_and_keep_what_was_typed() {
     fields[3] = ("legs[0].from", "Paris");
     fields[4] = ("legs[0].to", "New York");
     let (status, page, _) = submit(&client, &start, &fields).await;
-    assert_eq!(status, Status::Ok);
+    assert_eq!(status, Status::UnprocessableEntity);
     assert!(page.contains("There is a problem"), "error summary");
     assert!(
         page.contains(r##"<a href="#leg0-from">"##) && page.contains(r##"<a href="#leg0-to">"##)
@@ -223,7 +223,7 @@ async fn field_errors_name_each_problem_in_the_page_language() {
         ],
     )
     .await;
-    assert_eq!(status, Status::Ok);
+    assert_eq!(status, Status::UnprocessableEntity);
     assert!(page.contains("Il y a un problème"));
     for (id, text) in [
         ("leg0-flight", "code de la compagnie"),

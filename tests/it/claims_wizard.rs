@@ -322,7 +322,7 @@ async fn steps_validate_and_keep_values() {
         &[("action", "next"), ("legs[0].flight", "<script>x")],
     )
     .await;
-    assert_eq!(res.status(), Status::Ok);
+    assert_eq!(res.status(), Status::UnprocessableEntity);
     let page = res.into_string().await.unwrap();
     assert!(page.contains("error-summary"), "{page}");
     assert!(!page.contains("<script>x"), "escaped");

@@ -521,7 +521,7 @@ async fn without_flight_data_the_passenger_types_the_times() {
     // Unknown (204), rate-limited and broken answers: the form asks for the times, no 500.
     for flight in ["AF404", "AF429", "AF777", "AF500"] {
         let (status, _, html) = post_flights(&client, &leg(flight, date)).await;
-        assert_eq!(status, Status::Ok, "{flight}");
+        assert_eq!(status, Status::UnprocessableEntity, "{flight}");
         assert!(html.contains("leg0-dep-time-error"), "{flight}: {html}");
     }
     // Typed times win over the provider's.

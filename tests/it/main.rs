@@ -42,6 +42,7 @@ mod invoices;
 mod mail_delivery;
 mod mail_outbox;
 mod money;
+mod operated_by;
 mod passenger_access;
 mod passenger_conversation;
 mod payouts;

@@ -41,7 +41,11 @@ fn licence_sentence(parts: &mut Vec<String>, d: &Decision<'_>, data: &RefData, l
             _ => "eligibility.licence.third",
         };
         let source = if concerned.leg.operating_carrier_iata.is_some() {
-            t!("eligibility.explain.licence_source.declared", locale = lang)
+            t!(
+                "eligibility.explain.licence_source.declared",
+                locale = lang,
+                flight = concerned.leg.flight_number.as_str()
+            )
         } else {
             t!(
                 "eligibility.explain.licence_source.flight_number",

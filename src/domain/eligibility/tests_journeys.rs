@@ -315,5 +315,5 @@ fn art_3_1_b_licence_assumed_is_explained_with_its_source() {
         "a Delta-operated code-share: {v}"
     );
     let en = explain(&req, "en");
-    assert!(en.contains("as stated in the request"), "{en}");
+    assert!(en.contains("as declared by the passenger"), "{en}");
 }

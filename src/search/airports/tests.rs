@@ -434,3 +434,70 @@ fn get_by_code() {
         assert!(index().get(bad, "fr").is_none(), "{bad:?}");
     }
 }
+
+#[test]
+fn retired_codes_are_found_with_their_dates_after_todays_airports() {
+    // Today's airport keeps the first place for ordinary searches.
+    assert_first("berlin", "BER");
+    assert_first("IST", "IST");
+    assert_eq!(
+        index().suggest("IST", "en", 8)[0].name,
+        "Istanbul Airport",
+        "the new airport first"
+    );
+    let ist: Vec<_> = index()
+        .suggest("IST", "en", 8)
+        .into_iter()
+        .filter(|s| s.iata == "IST")
+        .collect();
+    assert_eq!(ist.len(), 2, "{ist:?}");
+    assert!(
+        ist[1].label.contains("until 5 Apr 2019"),
+        "{}",
+        ist[1].label
+    );
+    // Retired codes are findable by code and by name, labelled with their last day.
+    let sxf = &index().suggest("SXF", "en", 8)[0];
+    let json = serde_json::to_value(sxf).unwrap();
+    assert_eq!(
+        (&json["iata"], &json["valid_to"], &json["replaced_by"]),
+        (&"SXF".into(), &"2020-10-24".into(), &"BER".into())
+    );
+    let ber = serde_json::to_value(index().get("BER", "en")).unwrap();
+    assert!(ber.get("valid_to").is_none(), "{ber}");
+    assert!(
+        sxf.label.ends_with("— code used until 24 Oct 2020"),
+        "{}",
+        sxf.label
+    );
+    assert!(codes("schonefeld", "en", 8).contains(&"SXF".to_string()));
+    let berlin = codes("berlin", "en", 8);
+    let pos = |c: &str| berlin.iter().position(|x| x == c);
+    assert!(
+        pos("SXF").is_some() && pos("SXF") > pos("BER"),
+        "{berlin:?}"
+    );
+    let kiv = index().get("KIV", "fr").unwrap();
+    assert!(
+        kiv.label.contains("jusqu'au 17 janv. 2024"),
+        "{}",
+        kiv.label
+    );
+    assert_eq!(
+        index().resolve("SXF", "en"),
+        Resolution::Exact(index().get("SXF", "en").unwrap())
+    );
+}
+
+#[test]
+fn a_code_means_the_airport_of_its_date() {
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let old = index().get_on("IST", day("2018-06-01"), "en").unwrap();
+    assert_eq!(old.icao, "LTBA");
+    assert!(AirportIndex::in_use_on(&old, day("2018-06-01")));
+    let new = index().get_on("IST", day("2019-04-06"), "en").unwrap();
+    assert_eq!((new.icao.as_str(), new.retired), ("LTFM", None));
+    let sxf = index().get_on("SXF", day("2023-01-01"), "en").unwrap();
+    assert!(!AirportIndex::in_use_on(&sxf, day("2023-01-01")));
+    assert!(AirportIndex::in_use_on(&sxf, day("2020-10-24")));
+}

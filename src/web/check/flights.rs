@@ -51,6 +51,22 @@ pub struct LegView {
     pub to: AirportView,
     pub dep_time: Field,
     pub arr_time: Field,
+    /// "Operated by", when the designator is a group's.
+    pub operated_by: Option<OperatedByView>,
+}
+
+/// The "operated by" radios of one flight: the licences sold under its designator.
+#[derive(Debug, Clone, Serialize)]
+pub struct OperatedByView {
+    pub id: String,
+    pub name: String,
+    /// The designator, as the legend says it.
+    pub designator: String,
+    /// The code checked: the answer, else the group's default.
+    pub value: String,
+    /// True when the passenger has not answered yet (the page says why it asks).
+    pub asked: bool,
+    pub options: Vec<Choice>,
 }
 
 /// Which end of a flight an airport field is.
@@ -79,6 +95,9 @@ pub struct Flights {
     pub choices: Vec<(usize, End, Vec<Suggestion>)>,
     /// Carrier codes we do not know (accepted: only the departure rule can then apply).
     pub warnings: Vec<String>,
+    /// Flights whose designator is a group's and whose operator is not answered yet: the
+    /// flights step is shown again with the choice (pre-selected) before going on.
+    pub ask_operator: Vec<usize>,
 }
 
 fn id(i: usize, what: &str) -> String {
@@ -199,7 +218,8 @@ fn check_airport(
 }
 
 fn local_utc(code: &str, t: NaiveDateTime) -> Option<chrono::DateTime<chrono::Utc>> {
-    let airport = RefData::embedded().airport(code)?;
+    // A retired code (SXF) is an airport only on the dates it was in use.
+    let airport = RefData::embedded().airport_on(code, t.date()).ok()?;
     local_to_utc(airport.tz, t)
 }
 
@@ -262,6 +282,132 @@ fn check_time(
     None
 }
 
+/// The airport a code meant on the flight's date, its label written back into the field
+/// (IST before 6 April 2019 is Atatürk); a retired code used after its last day is an error
+/// on that field, naming the code that replaced it.
+fn at_date(
+    leg: &mut LegForm,
+    i: usize,
+    end: End,
+    s: Suggestion,
+    date: NaiveDate,
+    ctx: (&AirportIndex, &str),
+    errors: &mut Errors,
+) -> Option<Suggestion> {
+    let (index, lang) = ctx;
+    let s = index.get_on(&s.iata, date, lang).unwrap_or(s);
+    if !AirportIndex::in_use_on(&s, date) {
+        let (until, replacement) = s
+            .retired
+            .as_ref()
+            .map(|r| {
+                (
+                    crate::i18n::date_words(r.valid_to, lang),
+                    r.replaced_by.clone(),
+                )
+            })
+            .unwrap_or_default();
+        let msg = translate(
+            lang,
+            "airports.retired.not_in_use",
+            &[
+                ("code", &s.iata),
+                ("name", &s.name),
+                ("until", &until),
+                ("replacement", &replacement),
+            ],
+        );
+        errors.add(id(i, end.key()), msg);
+        return None;
+    }
+    match end {
+        End::From => leg.from = Some(s.label.clone()),
+        End::To => leg.to = Some(s.label.clone()),
+    }
+    Some(s)
+}
+
+/// The operating carrier the passenger chose for a grouped designator. An answer that is not
+/// one of the group's licences (none yet, or the flight number changed) is cleared and the
+/// flight is asked about; a designator outside any group asks nothing.
+fn operator(leg: &mut LegForm, i: usize, designator: &str, out: &mut Flights) -> Option<String> {
+    let group = RefData::embedded().airline_group(designator);
+    let answer = val(&leg.operated_by).to_ascii_uppercase();
+    let chosen = group.iter().find(|m| m.operating == answer);
+    leg.operated_by = chosen.map(|m| m.operating.clone());
+    if chosen.is_none() && !group.is_empty() {
+        out.ask_operator.push(i);
+    }
+    chosen.map(|m| m.operating.clone())
+}
+
+/// The "operated by" choice of a flight number, when its designator is a group's.
+fn operated_by_view(i: usize, leg: &LegForm, lang: &str) -> Option<OperatedByView> {
+    let data = RefData::embedded();
+    let flight = parse_flight_number(val(&leg.flight)).ok()?;
+    let group = data.airline_group(&flight.carrier);
+    let default = group.first()?;
+    let answer = val(&leg.operated_by).to_ascii_uppercase();
+    let answered = group.iter().any(|m| m.operating == answer);
+    Some(OperatedByView {
+        id: id(i, "operated-by"),
+        name: format!("legs[{i}].operated_by"),
+        designator: flight.carrier.clone(),
+        value: if answered {
+            answer
+        } else {
+            default.operating.clone()
+        },
+        asked: !answered,
+        options: group
+            .iter()
+            .enumerate()
+            .map(|(k, m)| Choice {
+                id: if k == 0 {
+                    id(i, "operated-by")
+                } else {
+                    format!("leg{i}-operated-by-{k}")
+                },
+                value: m.operating.clone(),
+                label: operator_label(&m.operating, lang),
+            })
+            .collect(),
+    })
+}
+
+/// `easyJet Europe (EC) – licence: Austria`, for the radios and the summaries.
+pub fn operator_label(code: &str, lang: &str) -> String {
+    let data = RefData::embedded();
+    match data.airline(code) {
+        Some(a) => translate(
+            lang,
+            "check.flights.operated_by.option",
+            &[
+                ("name", &a.name),
+                ("code", code),
+                ("country", &data.country_name(&a.country, lang)),
+            ],
+        ),
+        None => code.to_string(),
+    }
+}
+
+/// The groups the page's script offers as soon as a flight number is typed: designator →
+/// `[code, label]` of each licence, the default first (a `data-` attribute, CSP-safe).
+pub fn groups_json(lang: &str) -> String {
+    let data = RefData::embedded();
+    let mut map = std::collections::BTreeMap::new();
+    for m in data.airline_groups() {
+        map.entry(m.marketing.clone()).or_insert_with(|| {
+            data.airline_group(&m.marketing)
+                .iter()
+                .map(|o| [o.operating.clone(), operator_label(&o.operating, lang)])
+                .collect::<Vec<_>>()
+        });
+    }
+    serde_json::to_string(&map).unwrap_or_default()
+}
+
 /// Checks one flight; `None` when anything is missing or wrong (the errors say what).
 fn check_leg(
     leg: &mut LegForm,
@@ -279,7 +425,7 @@ fn check_leg(
                 out.warnings.push(f.carrier.clone());
             }
             leg.flight = Some(f.to_string());
-            Some(f.to_string())
+            Some(f)
         }
         Err(e) => {
             errors.add(id(i, "flight"), translate(lang, e.message_key(), &[]));
@@ -301,8 +447,18 @@ fn check_leg(
         }
         (_, t) => t,
     };
+    let (from, to) = match date {
+        Some(d) => (
+            from.and_then(|s| at_date(leg, i, End::From, s, d, (index, lang), errors)),
+            to.and_then(|s| at_date(leg, i, End::To, s, d, (index, lang), errors)),
+        ),
+        None => (from, to),
+    };
     let dep = check_time(&mut leg.dep_time, id(i, "dep-time"), lang, errors);
     let arr = check_time(&mut leg.arr_time, id(i, "arr-time"), lang, errors);
+    let operator = flight
+        .as_ref()
+        .and_then(|f| operator(leg, i, &f.carrier, out));
     let (flight, date, from, to, dep, arr) = (flight?, date?, from?, to?, dep?, arr?);
     let departure = date.and_time(dep);
     let Some(arrival) = infer_arrival(&from.iata, &to.iata, departure, arr) else {
@@ -313,12 +469,12 @@ fn check_leg(
         return None;
     };
     Some(Leg {
-        flight_number: flight,
+        flight_number: flight.to_string(),
         from_iata: from.iata,
         to_iata: to.iata,
         scheduled_departure_local: departure,
         scheduled_arrival_local: arrival,
-        operating_carrier_iata: None,
+        operating_carrier_iata: operator,
         marketing_flight_number: None,
     })
 }
@@ -382,6 +538,7 @@ pub fn leg_views(
     form: &CheckForm,
     errors: &Errors,
     choices: &[(usize, End, Vec<Suggestion>)],
+    lang: &str,
 ) -> Vec<LegView> {
     form.legs
         .iter()
@@ -421,6 +578,7 @@ pub fn leg_views(
                 to: airport(End::To, &leg.to, &leg.to_iata),
                 dep_time: field("dep-time", "dep_time", &leg.dep_time),
                 arr_time: field("arr-time", "arr_time", &leg.arr_time),
+                operated_by: operated_by_view(i, leg, lang),
             }
         })
         .collect()

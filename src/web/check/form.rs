@@ -24,6 +24,9 @@ pub struct LegForm {
     pub to_choice: Option<String>,
     pub dep_time: Option<String>,
     pub arr_time: Option<String>,
+    /// The operating carrier's IATA code, asked when the flight number's designator is sold
+    /// by several licences (`RefData::airline_group`).
+    pub operated_by: Option<String>,
 }
 
 /// Hours and minutes of one flight's arrival delay (separate bookings).
@@ -194,6 +197,7 @@ impl CheckForm {
                 ("to_iata", &leg.to_iata),
                 ("dep_time", &leg.dep_time),
                 ("arr_time", &leg.arr_time),
+                ("operated_by", &leg.operated_by),
             ] {
                 push(format!("legs[{i}].{key}"), val(v));
             }

@@ -88,9 +88,18 @@ pub fn flights_page(
         flights::End,
         Vec<crate::search::airports::Suggestion>,
     )],
+    lang: &str,
 ) -> Page {
     let mut hidden = form.what_pairs();
     hidden.extend(form.detail_pairs());
+    let legs = flights::leg_views(form, errors, choices, lang);
+    // The flights whose operator is asked for the first time, linked from the notice.
+    let asked: Vec<&str> = legs
+        .iter()
+        .filter_map(|l| l.operated_by.as_ref())
+        .filter(|o| o.asked)
+        .map(|o| o.id.as_str())
+        .collect();
     let ctx = StepCtx {
         step: "flights",
         number: 1,
@@ -100,7 +109,9 @@ pub fn flights_page(
         summary: Vec::new(),
     };
     step_page(&ctx)
-        .with("legs", &flights::leg_views(form, errors, choices))
+        .with("legs", &legs)
+        .with("asked", &asked)
+        .with("airline_groups", &flights::groups_json(lang))
         .with("booking", &Field::simple("booking", &form.booking, errors))
         .with("multi", &(form.legs.len() > 1))
         .with("can_add", &(form.legs.len() < MAX_UI_LEGS))
@@ -190,7 +201,7 @@ fn forum_for(legs: &[eligibility::Leg]) -> Option<String> {
     let flight_day = first.scheduled_departure_local.date();
     [&first.from_iata, &last.to_iata]
         .into_iter()
-        .filter_map(|code| data.airport(code))
+        .filter_map(|code| data.airport_on(code, flight_day).ok())
         .map(|a| a.country.clone())
         .find(|c| limitation::deadline(data, c, flight_day).is_some())
 }
@@ -268,7 +279,7 @@ pub fn get_check(
             lang,
         ));
     }
-    flights_page(&form, &Errors::default(), &[])
+    flights_page(&form, &Errors::default(), &[], lang)
 }
 
 #[post("/check", data = "<form>")]
@@ -298,24 +309,30 @@ pub fn post_check(
                     }
                     form.legs.push(leg);
                 }
-                return CheckResponse::Page(flights_page(&form, &errors, &[]));
+                return CheckResponse::Page(flights_page(&form, &errors, &[], lang));
             }
             "remove_leg" => {
                 if form.legs.len() > 1 {
                     form.legs.pop();
                 }
                 form.leg_delays.truncate(form.legs.len());
-                return CheckResponse::Page(flights_page(&form, &errors, &[]));
+                return CheckResponse::Page(flights_page(&form, &errors, &[], lang));
             }
             _ => {}
         }
     }
     if step == "what" && action == "back" {
-        return CheckResponse::Page(flights_page(&form, &errors, &[]));
+        return CheckResponse::Page(flights_page(&form, &errors, &[], lang));
     }
     let ok = flights::check_flights(&mut form, index, lang, today, &mut errors);
     if !errors.is_empty() {
-        return CheckResponse::Page(flights_page(&form, &errors, &ok.choices));
+        return CheckResponse::Page(
+            flights_page(&form, &errors, &ok.choices, lang).status(Status::UnprocessableEntity),
+        );
+    }
+    // A designator sold by several licences: show the flights again with "operated by".
+    if (step == "flights" || step.is_empty()) && !ok.ask_operator.is_empty() {
+        return CheckResponse::Page(flights_page(&form, &errors, &[], lang));
     }
     if step == "flights" || step.is_empty() || (step == "details" && action == "back") {
         return CheckResponse::Page(what_page(&form, &errors, &ok, (index, lang)));
@@ -336,7 +353,7 @@ pub fn post_check(
         let (leg_field, id) = engine_error_field(&e);
         errors.add(id, e.message(lang));
         let page = if leg_field {
-            flights_page(&form, &errors, &[])
+            flights_page(&form, &errors, &[], lang)
         } else {
             details_page(&form, &errors, &ok, kind, (index, lang))
         };

@@ -68,6 +68,8 @@ pub struct LegSummary {
     pub from: String,
     pub to: String,
     pub date: String,
+    /// The operating carrier the passenger declared (`easyJet Europe (EC) – licence: Austria`).
+    pub operated_by: Option<String>,
 }
 
 /// Short descriptions of the flights (`AF6 · Paris (CDG) → New York (JFK)`).
@@ -76,17 +78,22 @@ pub fn leg_summaries(
     index: &AirportIndex,
     lang: &str,
 ) -> Vec<LegSummary> {
-    let place = |code: &str| {
+    // The airport a code meant that day (IST in 2018 is Atatürk, in the city of Istanbul).
+    let place = |code: &str, day| {
         index
-            .get(code, lang)
+            .get_on(code, day, lang)
             .map_or_else(|| code.to_string(), |s| format!("{} ({code})", s.city))
     };
     legs.iter()
         .map(|l| LegSummary {
             flight: l.flight_number.clone(),
-            from: place(&l.from_iata),
-            to: place(&l.to_iata),
+            from: place(&l.from_iata, l.scheduled_departure_local.date()),
+            to: place(&l.to_iata, l.scheduled_arrival_local.date()),
             date: long_date(l.scheduled_departure_local.date(), lang),
+            operated_by: l
+                .operating_carrier_iata
+                .as_deref()
+                .map(|c| super::flights::operator_label(c, lang)),
         })
         .collect()
 }
@@ -214,6 +221,7 @@ pub fn form_from_request(req: &EligibilityRequest, index: &AirportIndex, lang: &
                 to_choice: None,
                 dep_time: Some(l.scheduled_departure_local.format("%H:%M").to_string()),
                 arr_time: Some(l.scheduled_arrival_local.format("%H:%M").to_string()),
+                operated_by: l.operating_carrier_iata.clone(),
             })
             .collect(),
         what: Some(kind_str(d.kind).into()),

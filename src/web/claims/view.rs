@@ -15,6 +15,7 @@ use crate::db::settlements::{self, Offer};
 use crate::db::{Db, claim_admin, claims, mandates};
 use crate::documents::quota::{DailyUploads, Usage};
 use crate::domain::claim::{self, ClaimRef, ClaimStatus, Transition};
+use crate::domain::eligibility::EligibilityRequest;
 use crate::i18n::Locale;
 use crate::ratelimit::{RateLimit, Upload};
 use crate::services::money::{self, Answer, RecordError, SettlementAnswer};
@@ -127,6 +128,26 @@ fn offer_view(o: &Offer, lang: &str) -> OfferView {
     }
 }
 
+/// "Flight U2 1234: operated by easyJet Europe (EC) – licence: Austria", for each flight
+/// whose operator the passenger declared in the wizard.
+fn declared_operators(request_json: &str, lang: &str) -> Vec<String> {
+    let Ok(req) = serde_json::from_str::<EligibilityRequest>(request_json) else {
+        return Vec::new();
+    };
+    req.legs
+        .iter()
+        .filter_map(|l| {
+            let code = l.operating_carrier_iata.as_deref()?;
+            let carrier = crate::web::check::flights::operator_label(code, lang);
+            Some(crate::i18n::translate(
+                lang,
+                "claims.page.operated_by",
+                &[("flight", &l.flight_number), ("carrier", &carrier)],
+            ))
+        })
+        .collect()
+}
+
 /// The claim page, with the upload form's errors and typed values when there are some.
 pub(super) async fn claim_page(
     db: &Db,
@@ -161,6 +182,7 @@ pub(super) async fn claim_page(
             ))
         })
         .await?;
+    let operated_by = declared_operators(&payload.request_json, lang);
     let payout = PayoutView {
         holder: payload.payout_holder,
         iban: crate::domain::iban::masked(&payload.payout_iban),
@@ -215,6 +237,7 @@ pub(super) async fn claim_page(
     Ok(Page::new("pages/claims/claim.html")
         .with("invoices", &invoices)
         .with("claim", row)
+        .with("operated_by", &operated_by)
         .with("stages", &stages)
         .with("events", &events)
         .with("passengers", &passengers)

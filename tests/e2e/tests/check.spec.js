@@ -2,7 +2,7 @@
 // The eligibility checker (/check) as passengers use it: a 4-hour delay CDG→JFK in French and
 // in English with the airport combobox driven by the keyboard, an ineligible case explained,
 // field errors, and the whole flow again without JavaScript. axe-core on every step.
-const { test, expect } = require('./fixtures');
+const { test, expect, checkA11yWithoutJs } = require('./fixtures');
 
 const TEXT = {
   fr: {
@@ -150,30 +150,6 @@ test('bad input gets messages next to the fields and a summary', async ({ page, 
   await expect(page.getByRole('combobox', { name: t.from })).toBeFocused();
   await checkA11y(page);
 });
-
-/**
- * axe-core needs JavaScript in the page, so a no-JavaScript page is audited by loading the exact
- * HTML it received, scripts removed, into a JavaScript-enabled page of the same origin (so that
- * its CSS applies) with the same viewport.
- * @param {import('@playwright/test').Page} page
- * @param {import('@playwright/test').Browser} browser
- */
-async function checkA11yWithoutJs(page, browser, checkA11y) {
-  const html = (await page.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '');
-  const context = await browser.newContext({
-    baseURL: test.info().project.use.baseURL,
-    viewport: page.viewportSize(),
-    javaScriptEnabled: true, // contexts made in a test otherwise inherit test.use()
-  });
-  try {
-    const copy = await context.newPage();
-    await copy.goto('/faq');
-    await copy.setContent(html, { waitUntil: 'load' });
-    await checkA11y(copy);
-  } finally {
-    await context.close();
-  }
-}
 
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });

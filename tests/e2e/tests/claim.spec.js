@@ -6,7 +6,7 @@
 // claim URL (404); and a whole claim without JavaScript (airports resolved by the server,
 // upload and signature as plain forms). Each test
 // uses its own email so that reruns do not collide with earlier accounts.
-const { test, expect, latestMailLink, openRegisteredAccount } = require('./fixtures');
+const { test, expect, latestMailLink, openRegisteredAccount, checkA11yWithoutJs } = require('./fixtures');
 
 const EN = {
   flight: 'Flight number',
@@ -385,20 +385,7 @@ test.describe('without JavaScript', () => {
     await expect(page.getByText(T.problem)).toBeVisible();
     await expect(page.getByLabel(T.flight)).toHaveValue(/AF/);
     // axe needs scripts: audit the received HTML in a JavaScript-enabled page.
-    const html = (await page.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '');
-    const context = await browser.newContext({
-      baseURL: test.info().project.use.baseURL,
-      viewport: page.viewportSize(),
-      javaScriptEnabled: true,
-    });
-    try {
-      const copy = await context.newPage();
-      await copy.goto('/faq');
-      await copy.setContent(html, { waitUntil: 'load' });
-      await checkA11y(copy);
-    } finally {
-      await context.close();
-    }
+    await checkA11yWithoutJs(page, browser, checkA11y);
     await page.getByLabel(T.date).fill('2025-05-14');
     await page.locator('#leg0-from').fill('CDG');
     await page.locator('#leg0-to').fill('JFK');

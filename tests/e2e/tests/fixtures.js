@@ -189,7 +189,32 @@ async function openRegisteredAccount(page, email) {
   await base.expect(page).toHaveURL(/\/account$/);
 }
 
+/**
+ * axe-core needs JavaScript in the page, so a no-JavaScript page is audited by loading the exact
+ * HTML it received, scripts removed, into a JavaScript-enabled page of the same origin (so that
+ * its CSS applies) with the same viewport.
+ * @param {import('@playwright/test').Page} page
+ * @param {import('@playwright/test').Browser} browser
+ */
+async function checkA11yWithoutJs(page, browser, checkA11y) {
+  const html = (await page.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '');
+  const context = await browser.newContext({
+    baseURL: test.info().project.use.baseURL,
+    viewport: page.viewportSize(),
+    javaScriptEnabled: true, // contexts made in a test otherwise inherit test.use()
+  });
+  try {
+    const copy = await context.newPage();
+    await copy.goto('/faq');
+    await copy.setContent(html, { waitUntil: 'load' });
+    await checkA11y(copy);
+  } finally {
+    await context.close();
+  }
+}
+
 module.exports = {
+  checkA11yWithoutJs,
   test,
   expect: base.expect,
   checkA11y,

@@ -134,6 +134,8 @@ struct LegView {
     departure: String,
     arrival: String,
     carrier: String,
+    /// The licence the passenger declared ("operated by"), when they were asked.
+    declared: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -162,6 +164,10 @@ fn journey(request_json: &str, lang: &str) -> Option<Journey> {
                 .format("%Y-%m-%d %H:%M")
                 .to_string(),
             carrier: l.operating_carrier().to_string(),
+            declared: l
+                .operating_carrier_iata
+                .as_deref()
+                .map(|c| crate::web::check::flights::operator_label(c, lang)),
         })
         .collect();
     Some(Journey {

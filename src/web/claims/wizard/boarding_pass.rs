@@ -78,7 +78,7 @@ pub async fn post_claim_boarding_pass(
                     reason
                 },
             );
-            let view = super::flights_view(&mut d.data.check_form(), &errors, &[], &d.data);
+            let view = super::flights_view(&mut d.data.check_form(), &errors, &[], &d.data, lang);
             return Ok(page(view.status(Status::UnprocessableEntity)));
         }
     };

@@ -34,16 +34,21 @@ pub(crate) fn flights_view(
         Vec<crate::search::airports::Suggestion>,
     )],
     data: &DraftData,
+    lang: &str,
 ) -> Page {
     if form.legs.is_empty() {
         form.legs.push(<LegForm as Default>::default());
     }
-    base(check::flights_page(form, errors, choices), "flights", data)
-        .with(
-            "bp_file",
-            &crate::web::check::form::Field::new(super::boarding_pass::FIELD, "file", "", errors),
-        )
-        .with("scanned", &data.scanned)
+    base(
+        check::flights_page(form, errors, choices, lang),
+        "flights",
+        data,
+    )
+    .with(
+        "bp_file",
+        &crate::web::check::form::Field::new(super::boarding_pass::FIELD, "file", "", errors),
+    )
+    .with("scanned", &data.scanned)
 }
 
 pub(crate) fn disruption_view(
@@ -104,7 +109,7 @@ pub async fn post_claim_flights(
             } else if val(&form.action) == "remove_leg" && form.legs.len() > 1 {
                 form.legs.pop();
             }
-            return Ok(page(flights_view(&mut form, &errors, &[], &d.data)));
+            return Ok(page(flights_view(&mut form, &errors, &[], &d.data, lang)));
         }
         _ => {}
     }
@@ -113,7 +118,12 @@ pub async fn post_claim_flights(
     let ok = flights::check_flights(&mut form, index, lang, today(), &mut errors);
     if !errors.is_empty() {
         errors.name_flights(lang);
-        return Ok(page(flights_view(&mut form, &errors, &ok.choices, &d.data)));
+        let view = flights_view(&mut form, &errors, &ok.choices, &d.data, lang);
+        return Ok(page(view.status(rocket::http::Status::UnprocessableEntity)));
+    }
+    // A designator sold by several licences: show the flights again with "operated by".
+    if !ok.ask_operator.is_empty() {
+        return Ok(page(flights_view(&mut form, &errors, &[], &d.data, lang)));
     }
     // Keep the answers of step 2 that the flights form does not carry.
     let mut stored = d.data.check_form();

@@ -174,7 +174,7 @@ pub async fn get_claim_step(
     let none = Errors::default();
     let data = &d.data;
     let p = match step {
-        "flights" => flights_view(&mut data.check_form(), &none, &[], data),
+        "flights" => flights_view(&mut data.check_form(), &none, &[], data, lang),
         "disruption" => disruption_view(
             data,
             &mut data.check_form(),
