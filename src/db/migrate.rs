@@ -67,6 +67,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0018_invoices",
         include_str!("migrations/0018_invoices.sql"),
     ),
+    (
+        "0019_search_fold",
+        include_str!("migrations/0019_search_fold.sql"),
+    ),
 ];
 
 /// The schema version this binary expects.
@@ -207,6 +211,7 @@ mod tests {
                 "0016_airline_stats",
                 "0017_payout_batches",
                 "0018_invoices",
+                "0019_search_fold",
             ]
         );
         let (rows, statuses, check): (Vec<String>, Vec<String>, String) = db
