@@ -71,6 +71,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0019_search_fold",
         include_str!("migrations/0019_search_fold.sql"),
     ),
+    (
+        "0020_invitation_role",
+        include_str!("migrations/0020_invitation_role.sql"),
+    ),
 ];
 
 /// The schema version this binary expects.
@@ -212,6 +216,7 @@ mod tests {
                 "0017_payout_batches",
                 "0018_invoices",
                 "0019_search_fold",
+                "0020_invitation_role",
             ]
         );
         let (rows, statuses, check): (Vec<String>, Vec<String>, String) = db
