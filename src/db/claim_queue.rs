@@ -194,7 +194,9 @@ impl QueueRow {
 pub const MIN_SEARCH_CHARS: usize = 3;
 
 /// The search box's condition: a reference, the start of one, a flight number or a substring
-/// of names, emails and references; `None` when the text is too short to mean anything.
+/// of names, emails, claim and booking references and the route's airport codes, accents and
+/// case folded on both sides (`Lefevre` finds `Lefèvre`: the trigram index of migration 0019
+/// removes diacritics); `None` when the text is too short to mean anything.
 fn search_clause(q: &str) -> Option<(String, Vec<Value>)> {
     let flight = parse_flight_number(q).ok().map(|f| f.to_string());
     let ref_prefix = q.to_ascii_uppercase();

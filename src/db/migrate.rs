@@ -67,6 +67,14 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0018_invoices",
         include_str!("migrations/0018_invoices.sql"),
     ),
+    (
+        "0019_search_fold",
+        include_str!("migrations/0019_search_fold.sql"),
+    ),
+    (
+        "0020_invitation_role",
+        include_str!("migrations/0020_invitation_role.sql"),
+    ),
 ];
 
 /// The schema version this binary expects.
@@ -207,6 +215,8 @@ mod tests {
                 "0016_airline_stats",
                 "0017_payout_batches",
                 "0018_invoices",
+                "0019_search_fold",
+                "0020_invitation_role",
             ]
         );
         let (rows, statuses, check): (Vec<String>, Vec<String>, String) = db

@@ -19,6 +19,7 @@ pub mod claims;
 pub mod documents;
 pub mod drafts;
 pub mod escalation_documents;
+pub mod exports;
 pub mod invitations;
 pub mod invoices;
 pub mod ledger;

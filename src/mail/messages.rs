@@ -618,6 +618,7 @@ impl Email for TeamMessage {
 #[serde(rename_all = "snake_case")]
 pub enum StaffRole {
     Agent,
+    Finance,
     Admin,
 }
 
@@ -641,6 +642,7 @@ impl Email for StaffInvitation {
     fn localized(&self, locale: Locale) -> Map<String, Value> {
         let key = match self.role {
             StaffRole::Agent => "mail.role.agent",
+            StaffRole::Finance => "mail.role.finance",
             StaffRole::Admin => "mail.role.admin",
         };
         let mut map = one("role_label", label(locale, key));

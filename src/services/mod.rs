@@ -19,6 +19,7 @@ pub mod claims;
 pub mod contact;
 pub mod daily_jobs;
 pub mod escalation_docs;
+pub mod exports;
 pub mod invoices;
 pub mod letters;
 pub mod messages;

@@ -8,6 +8,7 @@ pub mod assets;
 pub mod check;
 pub mod claims;
 pub mod contact;
+pub mod csv;
 pub mod eligibility_api;
 pub mod error;
 pub mod errors;

@@ -317,7 +317,7 @@ async fn csv_export_is_escaped_and_follows_the_filter() {
     assert_eq!(res.status(), Status::Ok);
     assert_eq!(res.content_type(), Some(ContentType::CSV));
     let body = res.into_string().await.unwrap();
-    assert!(body.starts_with("reference,status,"), "{body}");
+    assert!(body.starts_with("\u{feff}reference,status,"), "{body}");
     assert!(body.contains(&a) && !body.contains(&b), "filtered");
     assert!(
         body.contains("\"'Jeanne =HYPERLINK")
@@ -350,4 +350,84 @@ async fn csv_export_is_escaped_and_follows_the_filter() {
         .unwrap();
     assert!(body.contains(",\"'@SUM(A1) "), "{body}");
     assert!(!body.contains(",@SUM"), "{body}");
+}
+
+#[rocket::async_test]
+async fn search_folds_accents_and_finds_booking_references_and_airports() {
+    let w = world().await;
+    let a = claim(
+        w.dir.path(),
+        w.pax_id,
+        "AF6",
+        "2025-05-14",
+        "Lefèvre",
+        60_000,
+    );
+    let b = claim(
+        w.dir.path(),
+        w.pax_id,
+        "LH8",
+        "2025-05-15",
+        "Müller",
+        40_000,
+    );
+    let c = claim(
+        w.dir.path(),
+        w.pax_id,
+        "BA9",
+        "2025-05-16",
+        "Lefevre",
+        40_000,
+    );
+    // Another booking reference and route for `b`, written after the claim: the index follows.
+    let changed = b.clone();
+    db(w.dir.path())
+        .write_blocking(move |tx| {
+            Ok(tx.execute(
+                "UPDATE claims SET booking_ref = 'ZX9PQR', route = 'MUC → OPO' WHERE ref = ?1",
+                [&changed],
+            )?)
+        })
+        .unwrap();
+    for (query, hits, misses) in [
+        ("Lefevre", vec![&a, &c], vec![&b]),
+        ("lefèvre", vec![&a, &c], vec![&b]),
+        ("LEFÈVRE", vec![&a, &c], vec![&b]),
+        ("Muller", vec![&b], vec![&a, &c]),
+        ("müller", vec![&b], vec![&a, &c]),
+        ("zx9pqr", vec![&b], vec![&a, &c]),
+        ("OPO", vec![&b], vec![&a, &c]),
+        ("cdg", vec![&a, &c], vec![&b]),
+    ] {
+        let (status, html) = page(&w.agent, &format!("/admin/claims?q={}", urlencode(query))).await;
+        assert_eq!(status, Status::Ok, "{query}");
+        for hit in hits {
+            assert!(html.contains(hit.as_str()), "{query} finds {hit}");
+        }
+        for miss in misses {
+            assert!(
+                !html.contains(miss.as_str()),
+                "{query} does not find {miss}"
+            );
+        }
+    }
+    // Combined with a status filter and a sort, as the queue sends it.
+    let (_, html) = page(
+        &w.agent,
+        "/admin/claims?q=Lefevre&status=submitted&sort=amount",
+    )
+    .await;
+    assert!(html.contains(&a) && html.contains(&c) && !html.contains(&b));
+}
+
+fn urlencode(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
 }

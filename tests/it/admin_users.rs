@@ -622,6 +622,7 @@ async fn with_totp_required_an_invited_agent_lands_on_enrolment() {
                 tx,
                 &digest,
                 "totp.agent@example.com",
+                flightclaim::db::users::Role::Agent,
                 boss,
                 "2999-01-01T00:00:00Z",
             )
@@ -649,4 +650,94 @@ async fn with_totp_required_an_invited_agent_lands_on_enrolment() {
         Status::Ok,
         "nothing else before a second factor"
     );
+}
+
+#[rocket::async_test]
+async fn an_invited_finance_officer_joins_with_the_finance_role() {
+    let (_c, dir) = common::client().await;
+    seed(dir.path(), "boss@example.com", "admin");
+    let admin = staff_client(dir.path(), "boss@example.com").await;
+    let users = admin
+        .get("/admin/users?lang=en")
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(
+        users.contains("Role of the invited member")
+            && users.contains("<option value=\"finance\">Finance</option>"),
+        "{users}"
+    );
+    let (s, _) = post(
+        &admin,
+        "/admin/users",
+        "/admin/invitations",
+        &[("email", "money@example.com"), ("role", "admin")],
+    )
+    .await;
+    assert_eq!(s, Status::BadRequest, "admins are not invited");
+    let (s, _) = post(
+        &admin,
+        "/admin/users",
+        "/admin/invitations",
+        &[("email", "money@example.com"), ("role", "finance")],
+    )
+    .await;
+    assert_eq!(s, Status::SeeOther);
+    let rows = audit_rows(dir.path(), "staff.invite");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].3.as_deref(), Some("finance"));
+    let mail = common::received_mail(dir.path(), "money@example.com", "staff_invitation");
+    assert!(
+        mail.body_text.contains("as a finance officer"),
+        "{}",
+        mail.body_text
+    );
+    let token = outbox_link(
+        dir.path(),
+        "money@example.com",
+        "staff_invitation",
+        "/admin/invitation/",
+    );
+    let visitor =
+        Client::tracked(flightclaim::app::build(common::test_config(dir.path(), "")).unwrap())
+            .await
+            .unwrap();
+    let link = format!("/admin/invitation/{token}");
+    let html = visitor
+        .get(format!("{link}?lang=en"))
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(html.contains("invited as a finance officer"), "{html}");
+    let password = "a long finance passphrase 2026";
+    let res = common::submit(
+        &visitor,
+        &link,
+        &link,
+        &[
+            ("name", "Fanny Finance"),
+            ("password", password),
+            ("password_confirm", password),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), Status::SeeOther);
+    let db = flightclaim::db::Db::open(&dir.path().join("flightclaim.sqlite3")).unwrap();
+    let role: String = db
+        .read_blocking(|c| {
+            Ok(c.query_row(
+                "SELECT role FROM users WHERE email = 'money@example.com'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(role, "finance");
+    // The new member records money: the finance pages open for them.
+    let res = visitor.get("/admin/invoices").dispatch().await;
+    assert_eq!(res.status(), Status::Ok);
 }

@@ -36,6 +36,7 @@ mod eligibility_api;
 mod eligibility_cli;
 mod escalation;
 mod escalation_docs;
+mod exports;
 mod flight_status;
 mod i18n_and_templates;
 mod invoices;

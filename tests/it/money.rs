@@ -11,7 +11,13 @@ use rocket::http::Status;
 use support::{claim, count, db, page, post, seed, sign_in, text, world};
 
 /// A claim approved for `cents` (all passengers) by the agent, through the form.
-async fn approved(w: &support::World, flight: &str, last: &str, cents: i64, note: &str) -> String {
+pub async fn approved(
+    w: &support::World,
+    flight: &str,
+    last: &str,
+    cents: i64,
+    note: &str,
+) -> String {
     let r = claim(w.dir.path(), w.pax_id, flight, "2025-05-14", last, 60_000);
     db(w.dir.path())
         .write_blocking({

@@ -1,6 +1,6 @@
-//! Staff invitations: an admin invites an agent by email; the single-use link
-//! (`/admin/invitation/<token>`, valid [`INVITE_TTL_HOURS`]) lets the invitee choose a name and
-//! a password (the passenger password rules) and become an agent.
+//! Staff invitations: an admin invites an agent or a finance officer by email; the single-use
+//! link (`/admin/invitation/<token>`, valid [`INVITE_TTL_HOURS`]) lets the invitee choose a
+//! name and a password (the passenger password rules) and join with the role invited for.
 
 use std::sync::Arc;
 
@@ -33,6 +33,18 @@ pub const INVITE_TTL_HOURS: i64 = 72;
 pub struct InviteForm {
     #[field(default = String::new())]
     pub email: String,
+    /// `agent` (the default) or `finance`; admins are made from the user page.
+    #[field(default = String::new())]
+    pub role: String,
+}
+
+/// The roles an invitation can grant: anything else is a 400.
+fn invited_role(text: &str) -> Result<(Role, StaffRole), AppError> {
+    match text {
+        "" | "agent" => Ok((Role::Agent, StaffRole::Agent)),
+        "finance" => Ok((Role::Finance, StaffRole::Finance)),
+        _ => Err(AppError::BadRequest),
+    }
 }
 
 #[post("/admin/invitations", data = "<form>")]
@@ -44,6 +56,7 @@ pub async fn post_admin_invitation_new(
     mailer: &State<Arc<Mailer>>,
     cookies: &CookieJar<'_>,
 ) -> Result<Redirect, AppError> {
+    let (role, mail_role) = invited_role(&form.0.role)?;
     let Some(address) = email::normalize(&form.0.email) else {
         flash::set(cookies, "admin.invite.flash.invalid_email");
         return Ok(Redirect::to("/admin/users"));
@@ -58,14 +71,14 @@ pub async fn post_admin_invitation_new(
             if users::find_login(tx, &address)?.is_some() {
                 return Ok(false);
             }
-            invitations::insert(tx, &digest, &address, staff.user.user_id, &expires)?;
+            invitations::insert(tx, &digest, &address, role, staff.user.user_id, &expires)?;
             mail::queue(
                 tx,
                 &m,
                 &Recipient::new(&address, "", locale),
                 &StaffInvitation {
                     inviter,
-                    role: StaffRole::Agent,
+                    role: mail_role,
                     token: link,
                     valid_hours: u32::try_from(INVITE_TTL_HOURS).unwrap_or(72),
                 },
@@ -77,7 +90,7 @@ pub async fn post_admin_invitation_new(
                 "staff.invite",
                 &format!("email:{address}"),
                 None,
-                Some("agent"),
+                Some(role.as_str()),
             )?;
             Ok(true)
         })
@@ -94,10 +107,11 @@ pub async fn post_admin_invitation_new(
     Ok(Redirect::to("/admin/users"))
 }
 
-fn invitation_page(invited: Option<&str>, state: &FormState) -> Page {
+fn invitation_page(invited: Option<&(String, Role)>, state: &FormState) -> Page {
     match invited {
-        Some(address) => Page::new("admin/invitation.html")
+        Some((address, role)) => Page::new("admin/invitation.html")
             .with("invited", address)
+            .with("role", role.as_str())
             .with("form", state),
         None => Page::new("admin/invitation.html")
             .with("invited", &Option::<String>::None)
@@ -116,7 +130,7 @@ pub async fn get_admin_invitation(link: &str, db: &State<Db>) -> Result<Page, Ap
         None
     };
     Ok(invitation_page(
-        invited.as_deref(),
+        invited.as_ref(),
         &FormState::with_values(&[("name", "")]),
     ))
 }
@@ -155,7 +169,7 @@ pub async fn post_admin_invitation(
     }
     let digest = token::digest(link);
     let lookup = digest.clone();
-    let Some(address) = db
+    let Some(invited) = db
         .read(move |c| invitations::find_valid(c, &lookup))
         .await?
     else {
@@ -166,30 +180,23 @@ pub async fn post_admin_invitation(
     if name.is_empty() || name.chars().count() > 100 {
         state.error("name", lang, "admin.invite.error.name");
     }
-    if let Err(problem) = password::check_strength(&form.password, &[&address, &name]) {
+    if let Err(problem) = password::check_strength(&form.password, &[&invited.0, &name]) {
         state.error("password", lang, problem.message_key());
     }
     if form.password != form.password_confirm {
         state.error("password_confirm", lang, "account.password.error.mismatch");
     }
     if !state.is_valid() {
-        return Ok(Err(invitation_page(Some(&address), &state)));
+        return Ok(Err(invitation_page(Some(&invited), &state)));
     }
     let hash = hash_password(form.password).await?;
     let locale_code = lang.to_string();
     let created = db
         .write(move |tx| {
-            let Some(address) = invitations::consume(tx, &digest)? else {
+            let Some((address, role)) = invitations::consume(tx, &digest)? else {
                 return Ok(None);
             };
-            let id = users::insert_verified_staff(
-                tx,
-                &address,
-                &name,
-                &hash,
-                Role::Agent,
-                &locale_code,
-            )?;
+            let id = users::insert_verified_staff(tx, &address, &name, &hash, role, &locale_code)?;
             audit::record(
                 tx,
                 Some(id),
@@ -197,7 +204,7 @@ pub async fn post_admin_invitation(
                 "staff.invitation_accepted",
                 &format!("user:{id}"),
                 None,
-                Some("agent"),
+                Some(role.as_str()),
             )?;
             Ok(Some((id, address)))
         })

@@ -23,6 +23,7 @@ use crate::i18n::{Locale, translate};
 use crate::services::invoices::{Correction, InvoiceError, Issuer, cancel, correct};
 use crate::services::staff::Actor;
 use crate::web::claims::uploads::Download;
+use crate::web::csv::{amount_cell, text_cell};
 use crate::web::guards::CsrfForm;
 use crate::web::render::Page;
 use crate::web::{AppError, flash};
@@ -147,31 +148,6 @@ pub struct CsvFile {
     body: String,
     disposition: Header<'static>,
     cache: Header<'static>,
-}
-
-/// A text cell: a spreadsheet formula (`=`, `+`, `-`, `@`, tab, CR) is defused with `'`
-/// (OWASP "CSV injection"); quoted when it holds the separator, a quote or a line break.
-fn text_cell(value: &str, sep: char) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
-    if value.contains([sep, '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
-}
-
-/// An amount: `-150.00`, or `-150,00` with the semicolon separator.
-fn amount_cell(m: Money, sep: char) -> String {
-    let plain = m.plain();
-    if sep == ';' {
-        plain.replace('.', ",")
-    } else {
-        plain
-    }
 }
 
 /// The register as CSV: a BOM, a header, one line per invoice and credit note.

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod charts;
 pub mod claims;
 pub mod emails;
+pub mod exports;
 pub mod finance;
 pub mod invitations;
 pub mod invoices;
@@ -68,7 +69,8 @@ pub fn routes() -> Vec<Route> {
         users::post_admin_user_disabled,
         audit::get_admin_audit,
         claims::queue::get_admin_claims,
-        claims::queue::get_admin_claims_csv,
+        exports::get_admin_claims_csv,
+        exports::get_admin_ledger_csv,
         claims::queue::post_admin_claims_assign,
         claims::bulk::post_admin_claims_status,
         claims::detail::get_admin_claim,

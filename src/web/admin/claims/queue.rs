@@ -7,9 +7,8 @@
 
 use chrono::{Days, NaiveDate};
 use rocket::form::FromForm;
-use rocket::http::{ContentType, Header};
 use rocket::response::Redirect;
-use rocket::{Responder, State, get, post};
+use rocket::{State, get, post};
 use serde::Serialize;
 
 use super::super::auth::StaffSession;
@@ -28,8 +27,6 @@ use crate::web::render::Page;
 
 /// Rows per page.
 pub const PAGE_SIZE: u32 = 50;
-/// The export stops here; narrow the filter for more.
-pub const CSV_MAX_ROWS: u32 = 50_000;
 /// Largest amount bound accepted, in whole currency units.
 const MAX_AMOUNT_UNITS: i64 = 1_000_000;
 /// Longest text kept from a query value.
@@ -259,6 +256,10 @@ pub async fn get_admin_claims(
     } else {
         format!("/admin/claims.csv?{link}")
     };
+    let csv_semicolon_url = format!(
+        "{csv_url}{}sep=semicolon",
+        if link.is_empty() { "?" } else { "&" }
+    );
     Ok(Page::new("admin/claims.html")
         .with("staff", &staff.user.name_or_email())
         .with("is_admin", &staff.is_admin())
@@ -275,103 +276,13 @@ pub async fn get_admin_claims(
         .with("me", &staff.user.user_id)
         .with("next_url", &next_url)
         .with("csv_url", &csv_url)
+        .with("csv_semicolon_url", &csv_semicolon_url)
         .with("return_to", &format!("/admin/claims?{link}")))
 }
 
-/// A CSV download.
-#[derive(Responder)]
-#[response(content_type = "text/csv")]
-pub struct CsvFile {
-    body: String,
-    disposition: Header<'static>,
-    cache: Header<'static>,
-}
-
-/// One CSV cell: quoted when needed, and a cell a spreadsheet would read as a formula
-/// (`=`, `+`, `-`, `@`, tab, carriage return) is prefixed with `'` (OWASP "CSV injection").
+/// One CSV cell for a comma-separated file (see [`crate::web::csv::text_cell`]).
 pub fn csv_cell(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
-}
-
-fn csv_line(cells: &[&str]) -> String {
-    let mut line = cells
-        .iter()
-        .map(|c| csv_cell(c))
-        .collect::<Vec<_>>()
-        .join(",");
-    line.push_str("\r\n");
-    line
-}
-
-#[get("/admin/claims.csv?<query..>")]
-pub async fn get_admin_claims_csv(
-    staff: StaffSession,
-    query: QueueQuery,
-    db: &State<Db>,
-    cfg: &State<AppConfig>,
-) -> Result<CsvFile, AppError> {
-    let today = chrono::Utc::now().date_naive();
-    let filter = query.filter(staff.user.user_id, today, &cfg.deadline_rules());
-    let (rows, _) = db
-        .read(move |c| claim_queue::list(c, &filter, None, CSV_MAX_ROWS))
-        .await?;
-    let mut body = csv_line(&[
-        "reference",
-        "status",
-        "created_at",
-        "lead_passenger",
-        "email",
-        "passengers",
-        "flight_number",
-        "flight_date",
-        "route",
-        "airline",
-        "disruption",
-        "amount_per_passenger",
-        "currency",
-        "assignee",
-    ]);
-    for r in &rows {
-        let amount = format!(
-            "{}.{:02}",
-            r.amount_cents / 100,
-            (r.amount_cents % 100).abs()
-        );
-        body.push_str(&csv_line(&[
-            &r.claim_ref,
-            &r.status,
-            &r.created_at,
-            &r.lead_name,
-            &r.email,
-            &r.passengers.to_string(),
-            &r.flight_number,
-            &r.flight_date,
-            &r.route,
-            &r.airline,
-            &r.disruption,
-            &amount,
-            &r.currency,
-            r.assignee.as_deref().unwrap_or(""),
-        ]));
-    }
-    let _ = ContentType::CSV;
-    Ok(CsvFile {
-        body,
-        disposition: Header::new(
-            "Content-Disposition",
-            "attachment; filename=\"flightclaim-claims.csv\"",
-        ),
-        cache: Header::new("Cache-Control", "no-store"),
-    })
+    crate::web::csv::text_cell(value, ',')
 }
 
 #[derive(Debug, FromForm)]
