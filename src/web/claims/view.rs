@@ -25,24 +25,6 @@ use crate::web::guards::{ClientIp, CsrfForm, QueryCsrf, TimedData};
 use crate::web::render::Page;
 use crate::web::session::UserSession;
 
-/// The usual path of a claim, drawn as the timeline.
-const PATH: [&str; 7] = [
-    "submitted",
-    "in_review",
-    "sent_to_airline",
-    "airline_answered",
-    "approved",
-    "airline_paid",
-    "paid",
-];
-
-#[derive(Serialize)]
-struct Stage {
-    status: &'static str,
-    done: bool,
-    current: bool,
-}
-
 /// The claim `raw` if it belongs to the signed-in passenger, or if this browser filed it while
 /// signed out (its receipt, see [`super::receipt`]). A signed-out visitor is sent to sign in
 /// (with an emailed link if need be) and back, whatever the reference — real, made-up or
@@ -152,12 +134,13 @@ pub(super) async fn claim_page(
             ))
         })
         .await?;
-    let (thread, payload, payout_changes) = db
+    let (thread, payload, payout_changes, medians) = db
         .read(move |c| {
             Ok((
                 crate::db::messages::thread(c, id)?,
                 claims::find_payload(c, id)?,
                 crate::db::payout_changes::confirmed_for_claim(c, id)?,
+                crate::db::stats::stage_medians(c)?,
             ))
         })
         .await?;
@@ -179,26 +162,7 @@ pub(super) async fn claim_page(
     } else {
         crate::web::admin::claims::detail::document_requests_view(&requests, lang)
     };
-    // During escalation (second notice, enforcement body, mediator, court, lawyer) the current
-    // stage takes the place of "airline answered" on the path.
-    let escalation = ClaimStatus::parse(&row.status).filter(|s| s.is_escalation());
-    let path: Vec<&'static str> = PATH
-        .iter()
-        .map(|s| match escalation {
-            Some(e) if *s == "airline_answered" => e.as_str(),
-            _ => s,
-        })
-        .collect();
-    let pos = path.iter().position(|s| *s == row.status);
-    let stages: Vec<Stage> = path
-        .iter()
-        .enumerate()
-        .map(|(i, s)| Stage {
-            status: s,
-            done: pos.is_some_and(|p| i < p),
-            current: pos == Some(i),
-        })
-        .collect();
+    let stages = super::progress::timeline(&row.status);
     let status = ClaimStatus::parse(&row.status);
     let can_withdraw = status.is_some_and(ClaimStatus::can_withdraw);
     let can_upload = status.is_some_and(|s| !s.is_final());
@@ -212,7 +176,19 @@ pub(super) async fn claim_page(
         .await?;
     let invoices =
         crate::web::admin::invoices::views(&invoices, Locale::from_tag(lang).unwrap_or_default());
+    let amounts = super::progress::amount_items(
+        &passengers,
+        row.amount_cents,
+        &row.currency,
+        row.fee_percent,
+        Locale::from_tag(lang).unwrap_or_default(),
+    );
     Ok(Page::new("pages/claims/claim.html")
+        .with("amounts", &amounts)
+        .with(
+            "next_steps",
+            &super::progress::next_steps(&row.status, &medians, lang),
+        )
         .with("invoices", &invoices)
         .with("claim", row)
         .with("stages", &stages)
