@@ -296,6 +296,16 @@ pub fn outcomes_by_airline(
     Ok(rows)
 }
 
+/// How many claims are over (closed, paid, rejected or withdrawn): the key under which
+/// [`stage_medians`] is kept (a claim that ends changes it).
+pub fn closed_claims(conn: &Connection) -> Result<i64, DbError> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM claims WHERE status IN ('closed', 'paid', 'rejected', 'withdrawn')",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
 /// For each status, the median days the operator's closed claims (closed, paid, rejected or
 /// withdrawn) spent in it — from the event that entered it to the next status event — and how
 /// many stays that median comes from. The passenger page's "what happens next" uses a median

@@ -19,6 +19,7 @@ use crate::i18n::Locale;
 use crate::ratelimit::{RateLimit, Upload};
 use crate::services::money::{self, Answer, RecordError, SettlementAnswer};
 use crate::web::AppError;
+use crate::web::admin::stats_cache::StatsCache;
 use crate::web::check::form::Errors;
 use crate::web::flash;
 use crate::web::guards::{ClientIp, CsrfForm, QueryCsrf, TimedData};
@@ -112,6 +113,7 @@ fn offer_view(o: &Offer, lang: &str) -> OfferView {
 /// The claim page, with the upload form's errors and typed values when there are some.
 pub(super) async fn claim_page(
     db: &Db,
+    kept: &StatsCache,
     row: &claims::ClaimRow,
     errors: &Errors,
     values: &UploadValues,
@@ -134,15 +136,19 @@ pub(super) async fn claim_page(
             ))
         })
         .await?;
-    let (thread, payload, payout_changes, medians) = db
+    let (thread, payload, payout_changes, closed) = db
         .read(move |c| {
             Ok((
                 crate::db::messages::thread(c, id)?,
                 claims::find_payload(c, id)?,
                 crate::db::payout_changes::confirmed_for_claim(c, id)?,
-                crate::db::stats::stage_medians(c)?,
+                crate::db::stats::closed_claims(c)?,
             ))
         })
+        .await?;
+    let medians = kept
+        .stage_medians
+        .get(closed, db, crate::db::stats::stage_medians)
         .await?;
     let payout = PayoutView {
         holder: payload.payout_holder,
@@ -217,11 +223,13 @@ pub async fn get_claim(
     me: Option<UserSession>,
     locale: Locale,
     db: &State<Db>,
+    stats: &State<StatsCache>,
     cookies: &CookieJar<'_>,
 ) -> Result<Page, AppError> {
     let row = owned(db, me.as_ref(), cookies, claim_ref).await?;
     claim_page(
         db,
+        stats,
         &row,
         &Errors::default(),
         &UploadValues::default(),
@@ -245,6 +253,7 @@ pub async fn post_claim_document(
     db: &State<Db>,
     cfg: &State<AppConfig>,
     daily: &State<DailyUploads>,
+    stats: &State<StatsCache>,
     cookies: &CookieJar<'_>,
 ) -> Result<Result<Redirect, Page>, AppError> {
     let row = owned(db, me.as_ref(), cookies, claim_ref).await?;
@@ -274,7 +283,8 @@ pub async fn post_claim_document(
         Ok(new) => new,
         Err(errors) => {
             let draft = MessageDraft::default();
-            let page = claim_page(db, &row, &errors, &values, &draft, locale.as_str()).await?;
+            let page =
+                claim_page(db, stats, &row, &errors, &values, &draft, locale.as_str()).await?;
             return Ok(Err(page.status(Status::UnprocessableEntity)));
         }
     };
