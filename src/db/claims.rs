@@ -314,15 +314,55 @@ pub fn passengers(conn: &Connection, claim_id: i64) -> Result<Vec<ClaimPassenger
         "SELECT first_name, last_name, birth_date, is_minor, email, phone FROM claim_passengers
          WHERE claim_id = ?1 ORDER BY position",
     )?;
-    let rows = stmt.query_map(params![claim_id], |r| {
-        Ok(ClaimPassenger {
-            first_name: r.get(0)?,
-            last_name: r.get(1)?,
-            birth_date: r.get(2)?,
-            is_minor: r.get(3)?,
-            email: r.get(4)?,
-            phone: r.get(5)?,
-        })
-    })?;
+    let rows = stmt.query_map(params![claim_id], passenger_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn passenger_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ClaimPassenger> {
+    Ok(ClaimPassenger {
+        first_name: r.get(0)?,
+        last_name: r.get(1)?,
+        birth_date: r.get(2)?,
+        is_minor: r.get(3)?,
+        email: r.get(4)?,
+        phone: r.get(5)?,
+    })
+}
+
+/// One passenger of a claim by position (0 is the lead); `None` when there is no such passenger.
+pub fn find_passenger(
+    conn: &Connection,
+    claim_id: i64,
+    position: i64,
+) -> Result<Option<ClaimPassenger>, DbError> {
+    Ok(conn
+        .query_row(
+            "SELECT first_name, last_name, birth_date, is_minor, email, phone
+             FROM claim_passengers WHERE claim_id = ?1 AND position = ?2",
+            params![claim_id, position],
+            passenger_row,
+        )
+        .optional()?)
+}
+
+/// Sets a passenger's name and contact details (a staff correction).
+pub fn set_passenger_identity(
+    tx: &Transaction<'_>,
+    claim_id: i64,
+    position: i64,
+    p: &ClaimPassenger,
+) -> Result<(), DbError> {
+    tx.execute(
+        "UPDATE claim_passengers SET first_name = ?3, last_name = ?4, email = ?5, phone = ?6
+         WHERE claim_id = ?1 AND position = ?2",
+        params![
+            claim_id,
+            position,
+            p.first_name,
+            p.last_name,
+            p.email,
+            p.phone
+        ],
+    )?;
+    Ok(())
 }

@@ -296,6 +296,47 @@ pub fn outcomes_by_airline(
     Ok(rows)
 }
 
+/// How many claims are over (closed, paid, rejected or withdrawn): the key under which
+/// [`stage_medians`] is kept (a claim that ends changes it).
+pub fn closed_claims(conn: &Connection) -> Result<i64, DbError> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM claims WHERE status IN ('closed', 'paid', 'rejected', 'withdrawn')",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// For each status, the median days the operator's closed claims (closed, paid, rejected or
+/// withdrawn) spent in it — from the event that entered it to the next status event — and how
+/// many stays that median comes from. The passenger page's "what happens next" uses a median
+/// only from `domain::stage_times::MIN_SAMPLES` stays on.
+pub fn stage_medians(conn: &Connection) -> Result<BTreeMap<String, (f64, usize)>, DbError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.to_status, julianday((SELECT min(n.at) FROM claim_events n
+                 WHERE n.claim_id = e.claim_id AND n.kind = 'status' AND n.id <> e.id
+                 AND (n.at > e.at OR (n.at = e.at AND n.id > e.id)))) - julianday(e.at)
+         FROM claims c JOIN claim_events e ON e.claim_id = c.id
+         WHERE c.status IN ('closed', 'paid', 'rejected', 'withdrawn')
+         AND e.kind = 'status' AND e.to_status IS NOT NULL",
+    )?;
+    let mut stays: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<f64>>(1)?))
+    })?;
+    for row in rows {
+        if let (status, Some(days)) = row? {
+            stays.entry(status).or_default().push(days);
+        }
+    }
+    Ok(stays
+        .into_iter()
+        .filter_map(|(status, mut days)| {
+            let n = days.len();
+            median(&mut days).map(|m| (status, (m, n)))
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

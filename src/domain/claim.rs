@@ -24,6 +24,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::money::Money;
+
 /// Where a claim stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -321,10 +323,74 @@ pub fn split_fee(gross_cents: i64, fee_percent: u8) -> FeeSplit {
     }
 }
 
+/// One passenger's compensation as the claim pages show it: the amount claimed for them, our
+/// fee on it and what they receive. All three in the claim's currency (never converted, never
+/// added to another currency).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PassengerAmount {
+    pub claimed: Money,
+    pub fee: Money,
+    pub net: Money,
+}
+
+/// The amount claimed for one passenger (`per_passenger`) split with the claim's fee.
+pub fn passenger_amount(per_passenger: Money, fee_percent: u8) -> PassengerAmount {
+    let split = split_fee(per_passenger.minor, fee_percent);
+    let cur = per_passenger.currency;
+    PassengerAmount {
+        claimed: Money::new(split.gross_cents, cur),
+        fee: Money::new(split.fee_cents, cur),
+        net: Money::new(split.net_cents, cur),
+    }
+}
+
+/// A fee percentage as stored (an integer column); out-of-range values are clamped.
+pub fn stored_fee_percent(stored: i64) -> u8 {
+    u8::try_from(stored.clamp(0, 100)).unwrap_or(100)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use ClaimStatus as S;
+
+    #[test]
+    fn amounts_per_passenger() {
+        let table: [(Money, u8, Money, Money); 4] = [
+            // claimed, fee %, fee, net
+            (
+                Money::eur(60_000),
+                25,
+                Money::eur(15_000),
+                Money::eur(45_000),
+            ),
+            (
+                Money::gbp(52_000),
+                25,
+                Money::gbp(13_000),
+                Money::gbp(39_000),
+            ),
+            (
+                Money::eur(25_050),
+                35,
+                Money::eur(8_768),
+                Money::eur(16_282),
+            ),
+            (Money::eur(40_000), 0, Money::eur(0), Money::eur(40_000)),
+        ];
+        for (claimed, pct, fee, net) in table {
+            let a = passenger_amount(claimed, pct);
+            assert_eq!(
+                a,
+                PassengerAmount { claimed, fee, net },
+                "{claimed:?} {pct}"
+            );
+            assert_eq!(a.fee.checked_add(a.net), Ok(a.claimed));
+        }
+        assert_eq!(stored_fee_percent(25), 25);
+        assert_eq!(stored_fee_percent(-3), 0);
+        assert_eq!(stored_fee_percent(400), 100);
+    }
 
     #[test]
     fn the_happy_path() {

@@ -14,3 +14,4 @@ pub mod money;
 pub mod payout_batch;
 pub mod sepa;
 pub mod signals;
+pub mod stage_times;

@@ -17,6 +17,7 @@ pub mod assignment;
 pub mod claim_status;
 pub mod claims;
 pub mod contact;
+pub mod corrections;
 pub mod daily_jobs;
 pub mod escalation_docs;
 pub mod exports;

@@ -31,6 +31,7 @@ mod binary;
 mod check_page;
 mod claim_documents;
 mod claim_documents_access;
+mod claim_page;
 mod claims_wizard;
 mod eligibility_api;
 mod eligibility_cli;

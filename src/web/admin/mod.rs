@@ -86,6 +86,7 @@ pub fn routes() -> Vec<Route> {
         claims::actions::post_admin_claim_documents_clear,
         claims::actions::post_admin_claim_message,
         claims::actions::post_admin_claim_note,
+        claims::corrections::post_admin_passenger_correction,
         claims::letter::get_admin_claim_letter,
         claims::escalation::post_admin_claim_escalation,
         claims::escalation::get_admin_claim_escalation_pdf,

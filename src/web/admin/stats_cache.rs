@@ -106,6 +106,9 @@ pub struct StatsCache {
     pub airlines: Slot<(), Vec<crate::domain::airline_stats::AirlineFigures>>,
     /// One airline's figures (`/admin/airlines/<IATA>`), by code (`None`: no claims).
     pub airline: Slot<String, Option<crate::domain::airline_stats::AirlineFigures>>,
+    /// The median days per claim stage (`db::stats::stage_medians`, the passenger's "what
+    /// happens next"), by the number of closed claims: a claim that ends recomputes it.
+    pub stage_medians: Slot<i64, std::collections::BTreeMap<String, (f64, usize)>>,
 }
 
 impl StatsCache {
@@ -115,6 +118,7 @@ impl StatsCache {
             analytics: Slot::new(64),
             airlines: Slot::new(1),
             airline: Slot::new(256),
+            stage_medians: Slot::new(4),
         }
     }
 }

@@ -36,6 +36,7 @@ pub async fn post_claim_message(
     me: Option<UserSession>,
     locale: Locale,
     db: &State<Db>,
+    stats: &State<crate::web::admin::stats_cache::StatsCache>,
     mailer: &State<Arc<Mailer>>,
     cookies: &CookieJar<'_>,
 ) -> Result<Result<Redirect, Page>, AppError> {
@@ -84,6 +85,7 @@ pub async fn post_claim_message(
     };
     let page = claim_page(
         db,
+        stats,
         &row,
         &Errors::default(),
         &UploadValues::default(),

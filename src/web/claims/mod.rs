@@ -8,6 +8,7 @@ pub mod invoices;
 pub mod messages;
 pub mod payout_change;
 pub mod prefill;
+pub mod progress;
 pub mod receipt;
 pub mod submit;
 pub mod uploads;

@@ -42,6 +42,7 @@ pub async fn post_payout_change(
     me: Option<UserSession>,
     locale: Locale,
     db: &State<Db>,
+    stats: &State<crate::web::admin::stats_cache::StatsCache>,
     mailer: &State<Arc<Mailer>>,
     cookies: &CookieJar<'_>,
 ) -> Result<Result<Redirect, Page>, AppError> {
@@ -93,6 +94,7 @@ pub async fn post_payout_change(
     }
     let page = claim_page(
         db,
+        stats,
         &row,
         &errors,
         &UploadValues::default(),

@@ -20,29 +20,12 @@ use crate::i18n::Locale;
 use crate::ratelimit::{RateLimit, Upload};
 use crate::services::money::{self, Answer, RecordError, SettlementAnswer};
 use crate::web::AppError;
+use crate::web::admin::stats_cache::StatsCache;
 use crate::web::check::form::Errors;
 use crate::web::flash;
 use crate::web::guards::{ClientIp, CsrfForm, QueryCsrf, TimedData};
 use crate::web::render::Page;
 use crate::web::session::UserSession;
-
-/// The usual path of a claim, drawn as the timeline.
-const PATH: [&str; 7] = [
-    "submitted",
-    "in_review",
-    "sent_to_airline",
-    "airline_answered",
-    "approved",
-    "airline_paid",
-    "paid",
-];
-
-#[derive(Serialize)]
-struct Stage {
-    status: &'static str,
-    done: bool,
-    current: bool,
-}
 
 /// The claim `raw` if it belongs to the signed-in passenger, or if this browser filed it while
 /// signed out (its receipt, see [`super::receipt`]). A signed-out visitor is sent to sign in
@@ -151,6 +134,7 @@ fn declared_operators(request_json: &str, lang: &str) -> Vec<String> {
 /// The claim page, with the upload form's errors and typed values when there are some.
 pub(super) async fn claim_page(
     db: &Db,
+    kept: &StatsCache,
     row: &claims::ClaimRow,
     errors: &Errors,
     values: &UploadValues,
@@ -173,16 +157,21 @@ pub(super) async fn claim_page(
             ))
         })
         .await?;
-    let (thread, payload, payout_changes) = db
+    let (thread, payload, payout_changes, closed) = db
         .read(move |c| {
             Ok((
                 crate::db::messages::thread(c, id)?,
                 claims::find_payload(c, id)?,
                 crate::db::payout_changes::confirmed_for_claim(c, id)?,
+                crate::db::stats::closed_claims(c)?,
             ))
         })
         .await?;
     let operated_by = declared_operators(&payload.request_json, lang);
+    let medians = kept
+        .stage_medians
+        .get(closed, db, crate::db::stats::stage_medians)
+        .await?;
     let payout = PayoutView {
         holder: payload.payout_holder,
         iban: crate::domain::iban::masked(&payload.payout_iban),
@@ -201,26 +190,7 @@ pub(super) async fn claim_page(
     } else {
         crate::web::admin::claims::detail::document_requests_view(&requests, lang)
     };
-    // During escalation (second notice, enforcement body, mediator, court, lawyer) the current
-    // stage takes the place of "airline answered" on the path.
-    let escalation = ClaimStatus::parse(&row.status).filter(|s| s.is_escalation());
-    let path: Vec<&'static str> = PATH
-        .iter()
-        .map(|s| match escalation {
-            Some(e) if *s == "airline_answered" => e.as_str(),
-            _ => s,
-        })
-        .collect();
-    let pos = path.iter().position(|s| *s == row.status);
-    let stages: Vec<Stage> = path
-        .iter()
-        .enumerate()
-        .map(|(i, s)| Stage {
-            status: s,
-            done: pos.is_some_and(|p| i < p),
-            current: pos == Some(i),
-        })
-        .collect();
+    let stages = super::progress::timeline(&row.status);
     let status = ClaimStatus::parse(&row.status);
     let can_withdraw = status.is_some_and(ClaimStatus::can_withdraw);
     let can_upload = status.is_some_and(|s| !s.is_final());
@@ -234,7 +204,19 @@ pub(super) async fn claim_page(
         .await?;
     let invoices =
         crate::web::admin::invoices::views(&invoices, Locale::from_tag(lang).unwrap_or_default());
+    let amounts = super::progress::amount_items(
+        &passengers,
+        row.amount_cents,
+        &row.currency,
+        row.fee_percent,
+        Locale::from_tag(lang).unwrap_or_default(),
+    );
     Ok(Page::new("pages/claims/claim.html")
+        .with("amounts", &amounts)
+        .with(
+            "next_steps",
+            &super::progress::next_steps(&row.status, &medians, lang),
+        )
         .with("invoices", &invoices)
         .with("claim", row)
         .with("operated_by", &operated_by)
@@ -264,11 +246,13 @@ pub async fn get_claim(
     me: Option<UserSession>,
     locale: Locale,
     db: &State<Db>,
+    stats: &State<StatsCache>,
     cookies: &CookieJar<'_>,
 ) -> Result<Page, AppError> {
     let row = owned(db, me.as_ref(), cookies, claim_ref).await?;
     claim_page(
         db,
+        stats,
         &row,
         &Errors::default(),
         &UploadValues::default(),
@@ -292,6 +276,7 @@ pub async fn post_claim_document(
     db: &State<Db>,
     cfg: &State<AppConfig>,
     daily: &State<DailyUploads>,
+    stats: &State<StatsCache>,
     cookies: &CookieJar<'_>,
 ) -> Result<Result<Redirect, Page>, AppError> {
     let row = owned(db, me.as_ref(), cookies, claim_ref).await?;
@@ -321,7 +306,8 @@ pub async fn post_claim_document(
         Ok(new) => new,
         Err(errors) => {
             let draft = MessageDraft::default();
-            let page = claim_page(db, &row, &errors, &values, &draft, locale.as_str()).await?;
+            let page =
+                claim_page(db, stats, &row, &errors, &values, &draft, locale.as_str()).await?;
             return Ok(Err(page.status(Status::UnprocessableEntity)));
         }
     };

@@ -1,7 +1,7 @@
 // @ts-check
 // A claim from the passenger's wizard to the payment, handled by the team in /admin/claims:
 // the agent filters the queue, opens the claim, asks for a document, the passenger uploads it,
-// the agent sends it to the airline,
+// the agent corrects the passenger's name, sends it to the airline,
 // records the answer, approves and marks it paid — and the passenger sees each step on their
 // claim page. axe-core on the queue and the claim; screenshots feed docs/ADMIN-GUIDE.md.
 const { test, expect, fileClaim, signInStaff: signIn, PDF } = require('./fixtures');
@@ -66,6 +66,19 @@ test('the team handles a claim from the queue to the payment', async ({ page, br
     // An internal note stays internal.
     await staff.getByLabel('Note (le passager ne la voit jamais)').fill('Vérifier la carte.');
     await staff.getByRole('button', { name: 'Ajouter la note' }).click();
+
+    // A misspelt name, corrected by the team (audited): the passenger's page shows it next to
+    // the amount claimed and the net after the fee; "La suite" gives the usual durations.
+    const corrected = `${lastName}-Corrigé`;
+    await staff.locator('#passengers + ul details summary').first().click();
+    await staff.locator('#fix-0-last').fill(corrected);
+    await staff.getByRole('button', { name: 'Enregistrer la correction' }).first().click();
+    await expect(staff.getByTestId('staff-passengers')).toContainText(corrected);
+    await page.goto(claimUrl);
+    await expect(page.getByTestId('amounts')).toContainText(corrected);
+    await expect(page.getByTestId('amounts')).toContainText('Montant réclamé');
+    await expect(page.getByTestId('next-steps')).toContainText('En ce moment');
+    await checkA11y(page);
 
     const steps = [
       ["Commencer l'examen", null, "En cours d'examen"],

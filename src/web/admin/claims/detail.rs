@@ -391,6 +391,16 @@ pub async fn claim_page(
         .with("journey", &journey(&d.request_json, lang))
         .with("engine", &engine_view(&stored))
         .with("passengers", &loaded.passengers)
+        .with(
+            "amounts",
+            &crate::web::claims::progress::amount_items(
+                &loaded.passengers,
+                d.amount_cents,
+                &d.currency,
+                d.fee_percent,
+                locale,
+            ),
+        )
         .with("events", &translate_events(loaded.events, lang))
         .with("thread", &loaded.thread)
         .with("requests", &document_requests_view(&loaded.requests, lang))

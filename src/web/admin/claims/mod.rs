@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod bulk;
+pub mod corrections;
 pub mod detail;
 pub mod escalation;
 pub mod letter;
